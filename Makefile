@@ -1,0 +1,48 @@
+# Baedal: `make run` starts the app with demo data; `make test` runs every check and test.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+
+# cargo-leptos builds with these; every other cargo command uses the same values so that it
+# reuses the same compiled dependencies instead of rebuilding the Leptos crates each time.
+CARGO_ENV := LEPTOS_OUTPUT_NAME=baedal RUSTFLAGS="--cfg erase_components"
+
+.PHONY: run test setup setup-test lint unit build e2e with-test-db release
+
+## Start Baedal with demo data on http://127.0.0.1:3000 (its own PostgreSQL under .baedal/).
+run: setup
+	BAEDAL_DEMO=1 cargo leptos serve
+
+## Every check and test: formatting, clippy (server and browser), unit, integration and browser tests.
+test: setup-test lint build
+	$(CARGO_ENV) cargo build -p server --bin baedal-pg
+	$(TARGET_DIR)/debug/baedal-pg --fresh -- $(MAKE) --no-print-directory with-test-db
+	@echo "All checks and tests passed."
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh --test
+
+lint:
+	cargo fmt --all -- --check
+	$(CARGO_ENV) cargo clippy -p app -p server --all-targets -- -D warnings
+	$(CARGO_ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+build:
+	cargo leptos build
+
+# Runs inside baedal-pg, which provides DATABASE_URL for a private, throwaway cluster.
+with-test-db:
+	$(CARGO_ENV) cargo test -p app -p server
+	cd end2end && npx playwright test
+
+## An optimised build; prints the size of the browser bundle.
+release: setup
+	cargo leptos build --release
+	@for f in target/site/pkg/baedal.wasm target/site/pkg/baedal.js target/site/pkg/baedal.css; do \
+	  printf '%-32s %8d bytes raw %8d gzip %8d brotli\n' $$f $$(stat -c %s $$f) $$(gzip -9c $$f | wc -c) $$( (brotli -c $$f 2>/dev/null || echo) | wc -c); \
+	done

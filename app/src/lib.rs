@@ -1,0 +1,66 @@
+//! Baedal: one Leptos application for customers, store owners, riders and operators.
+//!
+//! Each folder is a bounded context (see ARCHITECTURE.md). The types in each `mod.rs` compile for
+//! the browser and the server; everything behind `feature = "ssr"` is server-only.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+pub mod delivery;
+pub mod ops;
+pub mod ordering;
+pub mod platform;
+pub mod store;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use platform::pages::{Layout, LoginPage, NotFound};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#2ac1bc" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: session-aware layout and one route per role.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    platform::session::provide_session_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/baedal.css" />
+        <Title text="Baedal" />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=ordering::pages::CustomerHome />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/store") view=store::pages::OwnerHome />
+                    <Route path=path!("/rider") view=delivery::pages::RiderHome />
+                    <Route path=path!("/ops") view=ops::pages::OpsHome />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

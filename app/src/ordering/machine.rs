@@ -1,0 +1,484 @@
+//! The order state machine: one pure function that decides what a command does to an order.
+//!
+//! The server calls [`decide`] to act; pages call it to know which buttons to show. It does no
+//! I/O and reads no clock: the caller passes `now`, and facts owned by other contexts (is the
+//! rider on duty and near, does this owner own the store) are checked by the caller beforehand.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::{OrderId, OrderStatus};
+use crate::platform::AccountId;
+use crate::store::StoreId;
+
+/// A moment in time, always UTC.
+pub type Timestamp = DateTime<Utc>;
+
+/// What the state machine needs to know about an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub order_id: OrderId,
+    pub customer_id: AccountId,
+    pub store_id: StoreId,
+    pub status: OrderStatus,
+    /// The store must accept before this moment; set when the order is paid.
+    pub accept_by: Option<Timestamp>,
+    /// A deferred payment must succeed before this moment.
+    pub pay_by: Option<Timestamp>,
+    /// When the store said the food will be ready.
+    pub ready_by: Option<Timestamp>,
+    /// The rider who claimed the delivery.
+    pub rider_id: Option<AccountId>,
+}
+
+/// Minutes a store needs to cook, between 5 and 120.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrepMinutes(u16);
+
+impl PrepMinutes {
+    pub const MIN: u16 = 5;
+    pub const MAX: u16 = 120;
+
+    /// Accepts 5 to 120 minutes; anything else is a slip of the finger.
+    pub fn new(minutes: u16) -> Result<PrepMinutes, Refusal> {
+        if (Self::MIN..=Self::MAX).contains(&minutes) {
+            Ok(PrepMinutes(minutes))
+        } else {
+            Err(Refusal::PrepTimeOutOfRange)
+        }
+    }
+
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+/// A reason a person typed: 1 to 200 characters once trimmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason(String);
+
+impl Reason {
+    pub const MAX_CHARS: usize = 200;
+
+    /// Trims the text and checks it says something, briefly.
+    pub fn new(text: &str) -> Result<Reason, Refusal> {
+        let text = text.trim();
+        if text.is_empty() {
+            Err(Refusal::ReasonMissing)
+        } else if text.chars().count() > Self::MAX_CHARS {
+            Err(Refusal::ReasonTooLong)
+        } else {
+            Ok(Reason(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Who is asking. Callers establish identity (and store ownership) before building this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    Customer(AccountId),
+    /// The owner of `store_id`, already checked against the store's records.
+    StoreOwner {
+        store_id: StoreId,
+    },
+    Rider(AccountId),
+    /// The payment context reporting what the gateway said.
+    Payment,
+    /// Timers: acceptance deadline, pay-later window, automatic confirmation.
+    Scheduler,
+    Operator,
+}
+
+/// Everything that can be asked of an existing order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    /// The gateway approved the payment; the store must accept before `accept_by`.
+    ApprovePayment {
+        accept_by: Timestamp,
+    },
+    /// The gateway is busy; the customer may pay until `pay_by`.
+    DeferPayment {
+        pay_by: Timestamp,
+    },
+    /// The pay-later window is over.
+    ClosePaymentWindow,
+    AcceptOrder {
+        prep: PrepMinutes,
+    },
+    RejectOrder {
+        reason: Reason,
+    },
+    /// The acceptance deadline is over.
+    ExpireOrder,
+    StartCook,
+    FinishCook,
+    ClaimDelivery,
+    PickUp,
+    Deliver,
+    ReportFailure {
+        reason: Reason,
+    },
+    /// The operator sends a failed delivery back to riders.
+    RetryDelivery,
+    ConfirmDelivery,
+    CancelOrder {
+        reason: Reason,
+    },
+}
+
+impl Command {
+    /// What the command does, as a verb phrase: "You cannot {verb} an order that is …".
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Command::ApprovePayment { .. } => "take payment for",
+            Command::DeferPayment { .. } => "defer payment for",
+            Command::ClosePaymentWindow => "close the payment window of",
+            Command::AcceptOrder { .. } => "accept",
+            Command::RejectOrder { .. } => "reject",
+            Command::ExpireOrder => "expire",
+            Command::StartCook => "start cooking",
+            Command::FinishCook => "finish cooking",
+            Command::ClaimDelivery => "claim the delivery of",
+            Command::PickUp => "pick up",
+            Command::Deliver => "deliver",
+            Command::ReportFailure { .. } => "report a failed delivery of",
+            Command::RetryDelivery => "retry the delivery of",
+            Command::ConfirmDelivery => "confirm delivery of",
+            Command::CancelOrder { .. } => "cancel",
+        }
+    }
+}
+
+/// Why an order was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CancelReason {
+    Customer(Reason),
+    Operator(Reason),
+    PaymentTimeout,
+}
+
+/// What happened to an order. Names match PRODUCT.md §3.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum OrderEvent {
+    Paid {
+        accept_by: Timestamp,
+    },
+    PaymentDeferred {
+        pay_by: Timestamp,
+    },
+    OrderAccepted {
+        prep_minutes: u16,
+        ready_by: Timestamp,
+    },
+    OrderRejected {
+        reason: Reason,
+    },
+    OrderExpired,
+    CookStarted,
+    CookFinished,
+    /// A failed delivery reopened to riders by the operator.
+    DeliveryRequested,
+    RiderAssigned {
+        rider_id: AccountId,
+    },
+    Picked,
+    Delivered,
+    DeliveryFailed {
+        reason: Reason,
+    },
+    OrderCompleted,
+    OrderCancelled {
+        reason: CancelReason,
+        /// Money was taken and must go back.
+        refund: bool,
+    },
+}
+
+impl OrderEvent {
+    /// The event's name in the event log and on the operator page.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OrderEvent::Paid { .. } => "Paid",
+            OrderEvent::PaymentDeferred { .. } => "PaymentDeferred",
+            OrderEvent::OrderAccepted { .. } => "OrderAccepted",
+            OrderEvent::OrderRejected { .. } => "OrderRejected",
+            OrderEvent::OrderExpired => "OrderExpired",
+            OrderEvent::CookStarted => "CookStarted",
+            OrderEvent::CookFinished => "CookFinished",
+            OrderEvent::DeliveryRequested => "DeliveryRequested",
+            OrderEvent::RiderAssigned { .. } => "RiderAssigned",
+            OrderEvent::Picked => "Picked",
+            OrderEvent::Delivered => "Delivered",
+            OrderEvent::DeliveryFailed { .. } => "DeliveryFailed",
+            OrderEvent::OrderCompleted => "OrderCompleted",
+            OrderEvent::OrderCancelled { .. } => "OrderCancelled",
+        }
+    }
+}
+
+/// Why a command was refused, worded for the person who tried it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// The actor's role never issues this command.
+    NotYourRole {
+        verb: &'static str,
+    },
+    /// The order belongs to another customer or another store.
+    NotYourOrder,
+    /// The delivery belongs to another rider.
+    NotYourDelivery,
+    /// The order has ended; nothing changes it any more.
+    Closed(OrderStatus),
+    /// The customer asked to cancel after cooking started.
+    CookingStarted,
+    /// Another rider claimed the delivery first.
+    AlreadyClaimed,
+    /// The store tried to accept after the acceptance deadline.
+    AcceptanceDeadlinePassed,
+    /// The scheduler fired before the deadline it enforces.
+    TooEarly,
+    /// The payment arrived after the pay-later window closed.
+    PaymentWindowClosed,
+    /// The command does not apply in the order's current status.
+    NotNow {
+        verb: &'static str,
+        status: OrderStatus,
+    },
+    PrepTimeOutOfRange,
+    ReasonMissing,
+    ReasonTooLong,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NotYourRole { verb } => write!(f, "Your account cannot {verb} orders."),
+            Refusal::NotYourOrder => write!(f, "This order is not one of yours."),
+            Refusal::NotYourDelivery => write!(f, "This delivery is assigned to another rider."),
+            Refusal::Closed(status) => write!(
+                f,
+                "This order is {}, so it can no longer be changed.",
+                status.describe()
+            ),
+            Refusal::CookingStarted => write!(
+                f,
+                "Cooking has started, so the order can no longer be cancelled."
+            ),
+            Refusal::AlreadyClaimed => {
+                write!(f, "Another rider has already claimed this delivery.")
+            }
+            Refusal::AcceptanceDeadlinePassed => write!(
+                f,
+                "The time to accept this order has passed; it will be refunded to the customer."
+            ),
+            Refusal::TooEarly => write!(f, "The deadline for this order has not passed yet."),
+            Refusal::PaymentWindowClosed => write!(
+                f,
+                "The time to pay for this order has passed, so it was cancelled."
+            ),
+            Refusal::NotNow { verb, status } => write!(
+                f,
+                "You cannot {verb} an order that is {}.",
+                status.describe()
+            ),
+            Refusal::PrepTimeOutOfRange => write!(
+                f,
+                "Preparation time must be between {} and {} minutes.",
+                PrepMinutes::MIN,
+                PrepMinutes::MAX
+            ),
+            Refusal::ReasonMissing => write!(f, "Please give a reason."),
+            Refusal::ReasonTooLong => write!(
+                f,
+                "Please keep the reason under {} characters.",
+                Reason::MAX_CHARS
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Decides what `command` from `actor` does to `order` at `now`: the events to record, or why not.
+pub fn decide(
+    order: &Order,
+    actor: &Actor,
+    command: &Command,
+    now: Timestamp,
+) -> Result<Vec<OrderEvent>, Refusal> {
+    use Command as C;
+    use OrderStatus as S;
+
+    check_actor(order, actor, command)?;
+    if order.status.is_closed() {
+        return Err(Refusal::Closed(order.status));
+    }
+    let not_now = || Refusal::NotNow {
+        verb: command.verb(),
+        status: order.status,
+    };
+    let event = match (order.status, command) {
+        (S::Placed | S::PaymentDeferred, C::ApprovePayment { accept_by }) => {
+            if order.status == S::PaymentDeferred && order.pay_by.is_some_and(|end| now > end) {
+                return Err(Refusal::PaymentWindowClosed);
+            }
+            OrderEvent::Paid {
+                accept_by: *accept_by,
+            }
+        }
+        (S::Placed, C::DeferPayment { pay_by }) => OrderEvent::PaymentDeferred { pay_by: *pay_by },
+        (S::PaymentDeferred, C::ClosePaymentWindow) => {
+            if order.pay_by.is_some_and(|end| now < end) {
+                return Err(Refusal::TooEarly);
+            }
+            OrderEvent::OrderCancelled {
+                reason: CancelReason::PaymentTimeout,
+                refund: false,
+            }
+        }
+        (S::Paid, C::AcceptOrder { prep }) => {
+            if order.accept_by.is_some_and(|deadline| now > deadline) {
+                return Err(Refusal::AcceptanceDeadlinePassed);
+            }
+            OrderEvent::OrderAccepted {
+                prep_minutes: prep.get(),
+                ready_by: now + Duration::minutes(i64::from(prep.get())),
+            }
+        }
+        (S::Paid, C::RejectOrder { reason }) => OrderEvent::OrderRejected {
+            reason: reason.clone(),
+        },
+        (S::Paid, C::ExpireOrder) => {
+            if order.accept_by.is_some_and(|deadline| now < deadline) {
+                return Err(Refusal::TooEarly);
+            }
+            OrderEvent::OrderExpired
+        }
+        (S::Accepted, C::StartCook) => OrderEvent::CookStarted,
+        (S::Cooking, C::FinishCook) => OrderEvent::CookFinished,
+        (S::Cooked, C::ClaimDelivery) => match actor {
+            Actor::Rider(rider_id) => OrderEvent::RiderAssigned {
+                rider_id: *rider_id,
+            },
+            _ => return Err(not_now()),
+        },
+        (S::RiderAssigned | S::PickedUp | S::Delivered | S::DeliveryFailed, C::ClaimDelivery) => {
+            return Err(Refusal::AlreadyClaimed)
+        }
+        (S::RiderAssigned, C::PickUp) => OrderEvent::Picked,
+        (S::PickedUp, C::Deliver) => OrderEvent::Delivered,
+        (S::PickedUp, C::ReportFailure { reason }) => OrderEvent::DeliveryFailed {
+            reason: reason.clone(),
+        },
+        (S::DeliveryFailed, C::RetryDelivery) => OrderEvent::DeliveryRequested,
+        (S::Delivered, C::ConfirmDelivery) => OrderEvent::OrderCompleted,
+        (S::Placed | S::PaymentDeferred | S::Paid | S::Accepted, C::CancelOrder { reason })
+            if matches!(actor, Actor::Customer(_)) =>
+        {
+            OrderEvent::OrderCancelled {
+                reason: CancelReason::Customer(reason.clone()),
+                refund: order.status.money_taken(),
+            }
+        }
+        (S::DeliveryFailed, C::CancelOrder { reason }) if matches!(actor, Actor::Operator) => {
+            OrderEvent::OrderCancelled {
+                reason: CancelReason::Operator(reason.clone()),
+                refund: true,
+            }
+        }
+        (
+            S::Cooking | S::Cooked | S::RiderAssigned | S::PickedUp | S::Delivered,
+            C::CancelOrder { .. },
+        )
+        | (S::DeliveryFailed, C::CancelOrder { .. })
+            if matches!(actor, Actor::Customer(_)) =>
+        {
+            return Err(Refusal::CookingStarted)
+        }
+        _ => return Err(not_now()),
+    };
+    Ok(vec![event])
+}
+
+/// Checks that the actor's role may issue the command and that the order is theirs.
+fn check_actor(order: &Order, actor: &Actor, command: &Command) -> Result<(), Refusal> {
+    use Command as C;
+    let role_may = match command {
+        C::ApprovePayment { .. } | C::DeferPayment { .. } => matches!(actor, Actor::Payment),
+        C::ClosePaymentWindow | C::ExpireOrder => matches!(actor, Actor::Scheduler),
+        C::AcceptOrder { .. } | C::RejectOrder { .. } | C::StartCook | C::FinishCook => {
+            matches!(actor, Actor::StoreOwner { .. })
+        }
+        C::ClaimDelivery | C::PickUp | C::Deliver | C::ReportFailure { .. } => {
+            matches!(actor, Actor::Rider(_))
+        }
+        C::RetryDelivery => matches!(actor, Actor::Operator),
+        C::ConfirmDelivery => matches!(
+            actor,
+            Actor::Rider(_) | Actor::Customer(_) | Actor::Scheduler
+        ),
+        C::CancelOrder { .. } => matches!(actor, Actor::Customer(_) | Actor::Operator),
+    };
+    if !role_may {
+        return Err(Refusal::NotYourRole {
+            verb: command.verb(),
+        });
+    }
+    match actor {
+        Actor::Customer(id) if *id != order.customer_id => Err(Refusal::NotYourOrder),
+        Actor::StoreOwner { store_id } if *store_id != order.store_id => Err(Refusal::NotYourOrder),
+        // Any rider may try to claim; every other rider command is for the assigned rider only.
+        Actor::Rider(id)
+            if !matches!(command, C::ClaimDelivery)
+                && order.rider_id.is_some_and(|assigned| assigned != *id) =>
+        {
+            Err(Refusal::NotYourDelivery)
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Order {
+    /// The order after `event`: the only way an order's state changes.
+    pub fn apply(&mut self, event: &OrderEvent) {
+        match event {
+            OrderEvent::Paid { accept_by } => {
+                self.status = OrderStatus::Paid;
+                self.accept_by = Some(*accept_by);
+            }
+            OrderEvent::PaymentDeferred { pay_by } => {
+                self.status = OrderStatus::PaymentDeferred;
+                self.pay_by = Some(*pay_by);
+            }
+            OrderEvent::OrderAccepted { ready_by, .. } => {
+                self.status = OrderStatus::Accepted;
+                self.ready_by = Some(*ready_by);
+            }
+            OrderEvent::OrderRejected { .. } => self.status = OrderStatus::Rejected,
+            OrderEvent::OrderExpired => self.status = OrderStatus::Expired,
+            OrderEvent::CookStarted => self.status = OrderStatus::Cooking,
+            OrderEvent::CookFinished => self.status = OrderStatus::Cooked,
+            OrderEvent::DeliveryRequested => {
+                self.status = OrderStatus::Cooked;
+                self.rider_id = None;
+            }
+            OrderEvent::RiderAssigned { rider_id } => {
+                self.status = OrderStatus::RiderAssigned;
+                self.rider_id = Some(*rider_id);
+            }
+            OrderEvent::Picked => self.status = OrderStatus::PickedUp,
+            OrderEvent::Delivered => self.status = OrderStatus::Delivered,
+            OrderEvent::DeliveryFailed { .. } => self.status = OrderStatus::DeliveryFailed,
+            OrderEvent::OrderCompleted => self.status = OrderStatus::Completed,
+            OrderEvent::OrderCancelled { .. } => self.status = OrderStatus::Cancelled,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

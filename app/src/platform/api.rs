@@ -1,0 +1,60 @@
+//! Server functions for logging in and out and for the caller's own account.
+
+use leptos::prelude::*;
+
+use super::{AppError, CurrentUser, DemoLogins, SavedAddress};
+
+/// Logs in with email and password and starts a session. Returns the page to go to.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
+    /// Longest email or password we accept; anything longer is a mistake or an attack.
+    const MAX_CREDENTIAL_LEN: usize = 200;
+
+    let email = email.trim();
+    if email.is_empty() || password.is_empty() {
+        return Err(AppError::Invalid(
+            "Enter both your email and your password.".into(),
+        ));
+    }
+    if email.len() > MAX_CREDENTIAL_LEN || password.len() > MAX_CREDENTIAL_LEN {
+        return Err(AppError::BadCredentials);
+    }
+    let user = super::auth::log_in(email, &password).await?;
+    leptos_axum::redirect(user.role.home_path());
+    Ok(user)
+}
+
+/// Ends the caller's session.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    super::auth::log_out().await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Who is logged in, if anyone.
+#[server(endpoint = "session_user")]
+pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
+    super::auth::current().await
+}
+
+/// The demo accounts, listed on the login page only when the server runs with demo data.
+#[server(endpoint = "demo_logins")]
+pub async fn list_demo_logins() -> Result<Option<DemoLogins>, AppError> {
+    let state = super::state::AppState::get()?;
+    let Some(password) = state.demo_password.clone() else {
+        return Ok(None);
+    };
+    let accounts = super::db::demo_accounts(&state.pool).await?;
+    Ok(Some(DemoLogins { password, accounts }))
+}
+
+/// The logged-in customer's saved delivery addresses; empty for anyone else.
+#[server(endpoint = "my_addresses")]
+pub async fn my_addresses() -> Result<Vec<SavedAddress>, AppError> {
+    let Some(user) = super::auth::current().await? else {
+        return Ok(Vec::new());
+    };
+    let state = super::state::AppState::get()?;
+    Ok(super::db::addresses_of(&state.pool, user.account_id).await?)
+}

@@ -1,0 +1,179 @@
+//! The `platform` schema: accounts and customers' saved addresses.
+
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+use super::{geo::Position, AccountId, CurrentUser, DemoAccount, Role, SavedAddress};
+
+/// An account with its password hash; never leaves the server.
+pub struct AccountWithPassword {
+    pub user: CurrentUser,
+    pub password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    account_id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    password_hash: String,
+}
+
+impl AccountRow {
+    fn into_account(self) -> Option<AccountWithPassword> {
+        let role = Role::parse(&self.role)?;
+        Some(AccountWithPassword {
+            user: CurrentUser {
+                account_id: AccountId(self.account_id),
+                display_name: self.display_name,
+                email: self.email,
+                role,
+            },
+            password_hash: self.password_hash,
+        })
+    }
+}
+
+/// Finds an account by email, ignoring case.
+pub async fn account_by_email(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<AccountWithPassword>> {
+    let row: Option<AccountRow> = sqlx::query_as(
+        "SELECT account_id, email, display_name, role, password_hash
+         FROM platform.accounts WHERE lower(email) = lower($1)",
+    )
+    .bind(email)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(AccountRow::into_account))
+}
+
+/// Finds an account by id.
+pub async fn account_by_id(
+    db: impl PgExecutor<'_>,
+    account_id: AccountId,
+) -> sqlx::Result<Option<CurrentUser>> {
+    let row: Option<AccountRow> = sqlx::query_as(
+        "SELECT account_id, email, display_name, role, password_hash
+         FROM platform.accounts WHERE account_id = $1",
+    )
+    .bind(account_id.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(AccountRow::into_account).map(|a| a.user))
+}
+
+/// A new account to store.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+/// Inserts an account and returns its id.
+pub async fn insert_account(
+    db: impl PgExecutor<'_>,
+    account: &NewAccount<'_>,
+) -> sqlx::Result<AccountId> {
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO platform.accounts (account_id, email, display_name, phone, role, password_hash)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING account_id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(account.email)
+    .bind(account.display_name)
+    .bind(account.phone)
+    .bind(account.role.as_str())
+    .bind(account.password_hash)
+    .fetch_one(db)
+    .await?;
+    Ok(AccountId(id))
+}
+
+/// Saves a delivery address for a customer.
+pub async fn insert_address(
+    db: impl PgExecutor<'_>,
+    account_id: AccountId,
+    label: &str,
+    line: &str,
+    position: Position,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar(
+        "INSERT INTO platform.customer_addresses (address_id, account_id, label, line, lat, lng)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING address_id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(account_id.0)
+    .bind(label)
+    .bind(line)
+    .bind(position.lat)
+    .bind(position.lng)
+    .fetch_one(db)
+    .await
+}
+
+/// A customer's saved addresses, oldest first (the first is their usual one).
+pub async fn addresses_of(
+    db: impl PgExecutor<'_>,
+    account_id: AccountId,
+) -> sqlx::Result<Vec<SavedAddress>> {
+    let rows: Vec<(Uuid, String, String, f64, f64)> = sqlx::query_as(
+        "SELECT address_id, label, line, lat, lng FROM platform.customer_addresses
+         WHERE account_id = $1 ORDER BY created_at, label",
+    )
+    .bind(account_id.0)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(address_id, label, line, lat, lng)| SavedAddress {
+            address_id,
+            label,
+            line,
+            position: Position { lat, lng },
+        })
+        .collect())
+}
+
+/// Every account, for the login page; only called when the database holds demo data alone.
+pub async fn demo_accounts(db: &PgPool) -> sqlx::Result<Vec<DemoAccount>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT email, display_name, role FROM platform.accounts
+         ORDER BY array_position(ARRAY['customer','owner','rider','operator'], role), email",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(email, display_name, role)| {
+            Some(DemoAccount {
+                email,
+                display_name,
+                role: Role::parse(&role)?,
+            })
+        })
+        .collect())
+}
+
+/// Whether any account exists yet: demo data loads only into an empty database.
+pub async fn has_accounts(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM platform.accounts)")
+        .fetch_one(db)
+        .await
+}
+
+/// Number of accounts per role, for the operator.
+pub async fn count_accounts_by_role(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(Role, i64)>> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT role, count(*) FROM platform.accounts GROUP BY role")
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(role, n)| Some((Role::parse(&role)?, n)))
+        .collect())
+}

@@ -1,0 +1,108 @@
+//! What every context uses: accounts and sessions, errors, money and distance, shared UI.
+
+pub mod api;
+pub mod error;
+pub mod geo;
+pub mod money;
+pub mod pages;
+pub mod session;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod session_store;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use error::AppError;
+
+/// Identifies an account of any role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AccountId(pub Uuid);
+
+/// The one role an account has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Customer,
+    Owner,
+    Rider,
+    Operator,
+}
+
+impl Role {
+    /// Every role, in the order the login page lists them.
+    pub const ALL: [Role; 4] = [Role::Customer, Role::Owner, Role::Rider, Role::Operator];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Owner => "owner",
+            Role::Rider => "rider",
+            Role::Operator => "operator",
+        }
+    }
+
+    /// Parses the database name of a role.
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == value)
+    }
+
+    /// Where this role lands after logging in.
+    pub fn home_path(self) -> &'static str {
+        match self {
+            Role::Customer => "/",
+            Role::Owner => "/store",
+            Role::Rider => "/rider",
+            Role::Operator => "/ops",
+        }
+    }
+
+    /// How the UI names the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Owner => "store owner",
+            Role::Rider => "rider",
+            Role::Operator => "operator",
+        }
+    }
+}
+
+/// The logged-in caller, as the server knows them from the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub account_id: AccountId,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// A demo account shown on the login page when demo data is loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// The demo accounts and the one password they share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoLogins {
+    pub password: String,
+    pub accounts: Vec<DemoAccount>,
+}
+
+/// A saved delivery address of a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedAddress {
+    pub address_id: Uuid,
+    pub label: String,
+    pub line: String,
+    pub position: geo::Position,
+}

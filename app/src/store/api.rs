@@ -1,0 +1,110 @@
+//! Server functions of the store context.
+
+use leptos::prelude::*;
+
+use super::{OwnedStore, StoreCard, StoreId};
+use crate::platform::AppError;
+
+/// Stores that deliver to (lat, lng), nearest first; open ones before closed ones.
+#[server(endpoint = "nearby_stores")]
+pub async fn nearby_stores(lat: f64, lng: f64) -> Result<Vec<StoreCard>, AppError> {
+    use super::{db, hours};
+    use crate::platform::{geo::Position, money::Won, state::AppState};
+
+    let around = Position::new(lat, lng).ok_or_else(|| {
+        AppError::Invalid("That location is not on the map. Pick an address again.".into())
+    })?;
+    let state = AppState::get()?;
+    let now = chrono::Utc::now();
+    let candidates = db::stores_near(&state.pool, around).await?;
+    let ids: Vec<_> = candidates.iter().map(|s| s.store_id).collect();
+    let week_of = db::hours_of(&state.pool, &ids).await?;
+
+    let mut cards: Vec<StoreCard> = candidates
+        .into_iter()
+        .filter_map(|store| {
+            let distance_m = around.distance_m(Position {
+                lat: store.lat,
+                lng: store.lng,
+            });
+            if distance_m > f64::from(store.delivery_radius_m) {
+                return None;
+            }
+            let week = week_of
+                .get(&store.store_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            Some(StoreCard {
+                store_id: StoreId(store.store_id),
+                name: store.name,
+                category: store.category,
+                distance_m,
+                delivery_fee: Won(store.delivery_fee_krw),
+                minimum_order: Won(store.minimum_order_krw),
+                prep_minutes: store.prep_minutes as u16,
+                open_now: store.accepting_orders && hours::is_open_at(week, now),
+                hours_today: hours::label_for_today(week, now),
+            })
+        })
+        .collect();
+    cards.sort_by(|a, b| {
+        b.open_now
+            .cmp(&a.open_now)
+            .then(a.distance_m.total_cmp(&b.distance_m))
+    });
+    Ok(cards)
+}
+
+/// The caller's stores, for the owner dashboard.
+#[server(endpoint = "my_stores")]
+pub async fn my_stores() -> Result<Vec<OwnedStore>, AppError> {
+    use super::{db, hours};
+    use crate::platform::{auth, money::Won, state::AppState, Role};
+
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    let now = chrono::Utc::now();
+    let stores = db::stores_of_owner(&state.pool, owner.account_id).await?;
+    let ids: Vec<_> = stores.iter().map(|s| s.store_id).collect();
+    let week_of = db::hours_of(&state.pool, &ids).await?;
+    let menu_of = db::menu_counts(&state.pool, &ids).await?;
+    Ok(stores
+        .into_iter()
+        .map(|store| {
+            let week = week_of
+                .get(&store.store_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let (menu_items, sold_out_items) =
+                menu_of.get(&store.store_id).copied().unwrap_or((0, 0));
+            OwnedStore {
+                store_id: StoreId(store.store_id),
+                name: store.name,
+                category: store.category,
+                address: store.address,
+                accepting_orders: store.accepting_orders,
+                open_now: store.accepting_orders && hours::is_open_at(week, now),
+                hours_today: hours::label_for_today(week, now),
+                delivery_radius_m: store.delivery_radius_m as u32,
+                minimum_order: Won(store.minimum_order_krw),
+                delivery_fee: Won(store.delivery_fee_krw),
+                menu_items,
+                sold_out_items,
+            }
+        })
+        .collect())
+}
+
+/// Turns a store's open/closed switch; only its owner may.
+#[server(endpoint = "set_store_open")]
+pub async fn set_store_open(store_id: StoreId, open: bool) -> Result<(), AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    if !super::db::set_accepting_orders(&state.pool, owner.account_id, store_id, open).await? {
+        return Err(AppError::NotFound("That store is not one of yours.".into()));
+    }
+    tracing::info!(store_id = %store_id.0, open, "store switch changed");
+    Ok(())
+}

@@ -1,0 +1,67 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+// The tests start the real server on a database of their own, loaded with the demo data.
+// `make test` provides DATABASE_URL (a private PostgreSQL cluster); each run gets a new database.
+const baseDatabaseUrl = process.env.DATABASE_URL;
+if (!baseDatabaseUrl) {
+  throw new Error(
+    'DATABASE_URL is not set. Run the browser tests through `make test`, which starts a private PostgreSQL.',
+  );
+}
+const databaseUrl = new URL(baseDatabaseUrl);
+databaseUrl.pathname = `/baedal_e2e_${Date.now()}`;
+
+const root = path.resolve(__dirname, '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  outputDir: 'test-results',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      // The system Chromium: nothing is downloaded on these machines.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+  ],
+  webServer: {
+    command: path.join(targetDir, 'debug', 'server'),
+    cwd: root,
+    url: `${baseURL}/`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: databaseUrl.toString(),
+      BAEDAL_DEMO: '1',
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      RUST_LOG: 'warn,server=info',
+    },
+  },
+});

@@ -1,0 +1,25 @@
+import { expect, Page } from '@playwright/test';
+
+/** The demo data's shared password (server/demo/seongsu.json). */
+export const DEMO_PASSWORD = 'baedal-demo';
+
+export const DEMO = {
+  customer: 'minji@baedal.test',
+  owner: 'owner.halmae@baedal.test',
+  rider: 'rider.dohyun@baedal.test',
+  operator: 'ops@baedal.test',
+};
+
+/** Opens a page and waits until the app has hydrated, so clicks reach Rust event handlers. */
+export async function open(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Logs in through the login form, as a person would. */
+export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await open(page, '/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}

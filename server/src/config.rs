@@ -1,0 +1,38 @@
+//! Configuration, read once at start-up from the environment.
+
+use std::path::PathBuf;
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: an existing PostgreSQL database. Unset: start a private cluster.
+    pub database_url: Option<String>,
+    /// `BAEDAL_DATA_DIR`: where the private cluster lives (default `.baedal`).
+    pub data_dir: PathBuf,
+    /// `PG_BIN_DIR`: PostgreSQL's server binaries (default: the newest `/usr/lib/postgresql/*/bin`).
+    pub pg_bin_dir: Option<PathBuf>,
+    /// `BAEDAL_DEMO=1` or `--demo`: load demo data into an empty database and list demo logins.
+    pub demo: bool,
+    /// `BAEDAL_SECURE_COOKIES=1`: send the session cookie over HTTPS only (behind TLS in production).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// Reads the environment and command-line flags.
+    pub fn from_env() -> Config {
+        let flag = |name: &str| {
+            std::env::var(name)
+                .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
+                .unwrap_or(false)
+        };
+        Config {
+            database_url: std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()),
+            data_dir: std::env::var_os("BAEDAL_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(".baedal")),
+            pg_bin_dir: std::env::var_os("PG_BIN_DIR").map(PathBuf::from),
+            demo: flag("BAEDAL_DEMO") || std::env::args().any(|arg| arg == "--demo"),
+            secure_cookies: flag("BAEDAL_SECURE_COOKIES"),
+        }
+    }
+}

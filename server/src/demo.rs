@@ -1,0 +1,230 @@
+//! Demo data: stores with Korean menus around Seongsu-dong, and accounts for every role.
+//! Loaded only into an empty database, in one transaction.
+
+use anyhow::{anyhow, Context, Result};
+use serde::Deserialize;
+use sqlx::PgPool;
+use std::collections::HashMap;
+
+use app::delivery;
+use app::platform::{self, auth::hash_password, geo::Position, AccountId, Role};
+use app::store::{self, hours};
+
+const SEONGSU: &str = include_str!("../demo/seongsu.json");
+
+#[derive(Deserialize)]
+struct DemoSet {
+    password: String,
+    accounts: Vec<DemoAccount>,
+    addresses: Vec<DemoAddress>,
+    riders: Vec<DemoRider>,
+    stores: Vec<DemoStore>,
+}
+
+#[derive(Deserialize)]
+struct DemoAccount {
+    key: String,
+    email: String,
+    name: String,
+    phone: Option<String>,
+    role: String,
+}
+
+#[derive(Deserialize)]
+struct DemoAddress {
+    account: String,
+    label: String,
+    line: String,
+    lat: f64,
+    lng: f64,
+}
+
+#[derive(Deserialize)]
+struct DemoRider {
+    account: String,
+    on_duty: bool,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    range_m: i32,
+}
+
+#[derive(Deserialize)]
+struct DemoStore {
+    owner: String,
+    name: String,
+    category: String,
+    description: String,
+    address: String,
+    lat: f64,
+    lng: f64,
+    radius_m: i32,
+    minimum_order: i64,
+    delivery_fee: i64,
+    prep_minutes: i32,
+    accepting_orders: bool,
+    hours: String,
+    menu: Vec<DemoItem>,
+}
+
+#[derive(Deserialize)]
+struct DemoItem {
+    category: String,
+    name: String,
+    description: String,
+    price: i64,
+    #[serde(default)]
+    sold_out: bool,
+    #[serde(default)]
+    options: Vec<DemoOptionGroup>,
+}
+
+#[derive(Deserialize)]
+struct DemoOptionGroup {
+    group: String,
+    min: i16,
+    max: i16,
+    choices: Vec<(String, i64)>,
+}
+
+/// The password every demo account shares.
+pub fn demo_password() -> Result<String> {
+    Ok(parse()?.password)
+}
+
+fn parse() -> Result<DemoSet> {
+    serde_json::from_str(SEONGSU).context("demo/seongsu.json is malformed")
+}
+
+/// Loads the demo set unless the database already has accounts. Returns whether it loaded.
+pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
+    let demo = parse()?;
+    let mut tx = pool.begin().await?;
+    // Two servers starting at once on one empty database must not both load.
+    sqlx::query("LOCK TABLE platform.accounts IN EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    if platform::db::has_accounts(&mut *tx).await? {
+        return Ok(false);
+    }
+
+    let mut ids: HashMap<&str, AccountId> = HashMap::new();
+    for account in &demo.accounts {
+        let role = Role::parse(&account.role).ok_or_else(|| {
+            anyhow!(
+                "demo account {} has unknown role {}",
+                account.key,
+                account.role
+            )
+        })?;
+        let password_hash =
+            hash_password(&demo.password).map_err(|e| anyhow!("hashing a password: {e}"))?;
+        let id = platform::db::insert_account(
+            &mut *tx,
+            &platform::db::NewAccount {
+                email: &account.email,
+                display_name: &account.name,
+                phone: account.phone.as_deref(),
+                role,
+                password_hash: &password_hash,
+            },
+        )
+        .await?;
+        ids.insert(&account.key, id);
+    }
+    let account = |key: &str| {
+        ids.get(key)
+            .copied()
+            .ok_or_else(|| anyhow!("demo data refers to unknown account {key}"))
+    };
+
+    for address in &demo.addresses {
+        let position = position(address.lat, address.lng)?;
+        platform::db::insert_address(
+            &mut *tx,
+            account(&address.account)?,
+            &address.label,
+            &address.line,
+            position,
+        )
+        .await?;
+    }
+
+    for rider in &demo.riders {
+        let position = match (rider.lat, rider.lng) {
+            (Some(lat), Some(lng)) => Some(position(lat, lng)?),
+            _ => None,
+        };
+        delivery::db::upsert_rider(
+            &mut *tx,
+            account(&rider.account)?,
+            rider.on_duty,
+            position,
+            rider.range_m,
+        )
+        .await?;
+    }
+
+    for demo_store in &demo.stores {
+        let week = hours::every_day(&demo_store.hours)
+            .ok_or_else(|| anyhow!("{}: bad hours {}", demo_store.name, demo_store.hours))?;
+        let store_id = store::db::insert_store(
+            &mut tx,
+            &store::db::NewStore {
+                owner: account(&demo_store.owner)?,
+                name: &demo_store.name,
+                category: &demo_store.category,
+                description: &demo_store.description,
+                address: &demo_store.address,
+                position: position(demo_store.lat, demo_store.lng)?,
+                delivery_radius_m: demo_store.radius_m,
+                minimum_order_krw: demo_store.minimum_order,
+                delivery_fee_krw: demo_store.delivery_fee,
+                prep_minutes: demo_store.prep_minutes,
+                accepting_orders: demo_store.accepting_orders,
+            },
+            &week,
+        )
+        .await?;
+        for (position, item) in demo_store.menu.iter().enumerate() {
+            let option_groups = item
+                .options
+                .iter()
+                .map(|group| store::db::NewOptionGroup {
+                    name: &group.group,
+                    min_select: group.min,
+                    max_select: group.max,
+                    choices: group
+                        .choices
+                        .iter()
+                        .map(|(name, delta)| (name.as_str(), *delta))
+                        .collect(),
+                })
+                .collect();
+            store::db::insert_menu_item(
+                &mut tx,
+                store_id,
+                position as i32,
+                &store::db::NewMenuItem {
+                    category: &item.category,
+                    name: &item.name,
+                    description: &item.description,
+                    price_krw: item.price,
+                    sold_out: item.sold_out,
+                    option_groups,
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(
+        accounts = demo.accounts.len(),
+        stores = demo.stores.len(),
+        "demo data loaded"
+    );
+    Ok(true)
+}
+
+fn position(lat: f64, lng: f64) -> Result<Position> {
+    Position::new(lat, lng).ok_or_else(|| anyhow!("demo coordinate ({lat}, {lng}) is off the map"))
+}

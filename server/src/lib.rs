@@ -1,0 +1,8 @@
+//! The Baedal server: configuration, database start-up, demo data and the axum application.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+pub mod config;
+pub mod database;
+pub mod demo;
+pub mod routes;

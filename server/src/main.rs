@@ -1,0 +1,93 @@
+//! Runs Baedal: starts or connects to PostgreSQL, migrates, optionally loads demo data, serves.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+use anyhow::{Context, Result};
+use leptos::prelude::get_configuration;
+use tracing_subscriber::EnvFilter;
+
+use app::platform::state::AppState;
+use server::{config::Config, database, demo, routes};
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
+        )
+        .init();
+    let config = Config::from_env();
+    let leptos_options = get_configuration(None)
+        .context("reading the Leptos configuration")?
+        .leptos_options;
+
+    let cluster = match &config.database_url {
+        Some(_) => None,
+        None => Some(database::PrivateCluster::start(
+            &config.data_dir,
+            config.pg_bin_dir.as_deref(),
+        )?),
+    };
+    let url = match (&config.database_url, &cluster) {
+        (Some(url), _) => url.clone(),
+        (None, Some(cluster)) => cluster.url(database::DATABASE_NAME),
+        (None, None) => unreachable!("a cluster is started whenever DATABASE_URL is unset"),
+    };
+    let served = serve(&config, leptos_options, &url).await;
+    if let Some(cluster) = cluster {
+        if let Err(error) = cluster.stop() {
+            tracing::error!(%error, "could not stop the private PostgreSQL");
+        }
+    }
+    served
+}
+
+async fn serve(
+    config: &Config,
+    leptos_options: leptos::config::LeptosOptions,
+    url: &str,
+) -> Result<()> {
+    let pool = database::connect_and_migrate(url, 20).await?;
+    let demo_password = if config.demo {
+        demo::load_if_empty(&pool).await?;
+        Some(demo::demo_password()?)
+    } else {
+        None
+    };
+    let state = AppState {
+        pool: pool.clone(),
+        demo_password,
+    };
+    let addr = leptos_options.site_addr;
+    let app = routes::app(leptos_options, state, config.secure_cookies);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    tracing::info!("Baedal is listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    pool.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

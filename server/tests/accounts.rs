@@ -1,0 +1,157 @@
+//! Logging in and out, sessions, and who may see what — through the real HTTP server.
+
+mod common;
+
+use app::platform::{AppError, CurrentUser, Role};
+use common::*;
+use sqlx::PgPool;
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn demo_data_loads_once_with_every_role(pool: PgPool) {
+    assert!(server::demo::load_if_empty(&pool)
+        .await
+        .expect("first load"));
+    assert!(!server::demo::load_if_empty(&pool)
+        .await
+        .expect("second load"));
+
+    let roles: Vec<(String, i64)> =
+        sqlx::query_as("SELECT role, count(*) FROM platform.accounts GROUP BY role ORDER BY role")
+            .fetch_all(&pool)
+            .await
+            .expect("count");
+    assert_eq!(
+        roles,
+        vec![
+            ("customer".to_owned(), 3),
+            ("operator".to_owned(), 1),
+            ("owner".to_owned(), 3),
+            ("rider".to_owned(), 4)
+        ]
+    );
+    let stores: i64 = sqlx::query_scalar("SELECT count(*) FROM store.stores")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(stores, 9);
+    let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM platform.accounts")
+        .fetch_all(&pool)
+        .await
+        .expect("hashes");
+    assert!(hashes.iter().all(|h| h.starts_with("$argon2id$")));
+    let distinct: std::collections::HashSet<_> = hashes.iter().collect();
+    assert_eq!(distinct.len(), hashes.len(), "every hash has its own salt");
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn login_starts_a_session_that_names_the_user(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let browser = app.browser();
+    let anonymous: Option<CurrentUser> = browser.call("session_user", &[]).await.expect("call");
+    assert_eq!(anonymous, None);
+
+    let user: CurrentUser = browser
+        .call(
+            "login",
+            &[("email", "MINJI@baedal.test"), ("password", DEMO_PASSWORD)],
+        )
+        .await
+        .expect("login");
+    assert_eq!(user.role, Role::Customer);
+    assert_eq!(user.display_name, "김민지");
+
+    let me: Option<CurrentUser> = browser.call("session_user", &[]).await.expect("call");
+    assert_eq!(me, Some(user));
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.sessions")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 1, "the session lives in PostgreSQL");
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn wrong_password_is_refused_and_starts_no_session(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let browser = app.browser();
+    let refused = browser
+        .call::<CurrentUser>("login", &[("email", CUSTOMER), ("password", "guess")])
+        .await;
+    assert_eq!(refused, Err(AppError::BadCredentials));
+    let unknown = browser
+        .call::<CurrentUser>(
+            "login",
+            &[("email", "nobody@baedal.test"), ("password", "guess")],
+        )
+        .await;
+    assert_eq!(
+        unknown,
+        Err(AppError::BadCredentials),
+        "same answer for an unknown email"
+    );
+    let empty = browser
+        .call::<CurrentUser>("login", &[("email", " "), ("password", "")])
+        .await;
+    assert_eq!(
+        empty,
+        Err(AppError::Invalid(
+            "Enter both your email and your password.".into()
+        ))
+    );
+
+    let me: Option<CurrentUser> = browser.call("session_user", &[]).await.expect("call");
+    assert_eq!(me, None);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.sessions")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 0);
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn logout_ends_the_session(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let browser = app.logged_in(CUSTOMER).await;
+    browser.call::<()>("logout", &[]).await.expect("logout");
+    let me: Option<CurrentUser> = browser.call("session_user", &[]).await.expect("call");
+    assert_eq!(me, None);
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn each_role_reaches_only_its_own_functions(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+
+    let anonymous = app.browser();
+    assert_eq!(
+        anonymous.call::<serde_json::Value>("my_stores", &[]).await,
+        Err(AppError::NotLoggedIn)
+    );
+
+    let customer = app.logged_in(CUSTOMER).await;
+    assert_eq!(
+        customer.call::<serde_json::Value>("my_stores", &[]).await,
+        Err(AppError::WrongRole(Role::Owner))
+    );
+    assert_eq!(
+        customer.call::<serde_json::Value>("my_duty", &[]).await,
+        Err(AppError::WrongRole(Role::Rider))
+    );
+    assert_eq!(
+        customer.call::<serde_json::Value>("ops_counts", &[]).await,
+        Err(AppError::WrongRole(Role::Operator))
+    );
+
+    let rider = app.logged_in(RIDER).await;
+    assert_eq!(
+        rider.call::<serde_json::Value>("ops_counts", &[]).await,
+        Err(AppError::WrongRole(Role::Operator))
+    );
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn the_login_page_lists_demo_accounts_rendered_on_the_server(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let html = app.browser().page("/login").await;
+    assert!(html.contains("Demo accounts"), "{html}");
+    assert!(html.contains(OPERATOR));
+    assert!(html.contains(DEMO_PASSWORD));
+}
