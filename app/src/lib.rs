@@ -6,10 +6,13 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod delivery;
+pub mod notification;
 pub mod ops;
 pub mod ordering;
+pub mod payment;
 pub mod platform;
 pub mod store;
+pub mod tracking;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

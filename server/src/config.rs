@@ -15,6 +15,10 @@ pub struct Config {
     pub demo: bool,
     /// `BAEDAL_SECURE_COOKIES=1`: send the session cookie over HTTPS only (behind TLS in production).
     pub secure_cookies: bool,
+    /// `BAEDAL_ACCEPTANCE_SECONDS` (default 300): how long a store has to accept a paid order.
+    pub acceptance_window: chrono::Duration,
+    /// `BAEDAL_PAUSED_CONSUMERS=store,…`: consumers paused at start-up (a drill).
+    pub paused_consumers: Vec<String>,
 }
 
 impl Config {
@@ -33,6 +37,21 @@ impl Config {
             pg_bin_dir: std::env::var_os("PG_BIN_DIR").map(PathBuf::from),
             demo: flag("BAEDAL_DEMO") || std::env::args().any(|arg| arg == "--demo"),
             secure_cookies: flag("BAEDAL_SECURE_COOKIES"),
+            acceptance_window: chrono::Duration::seconds(
+                std::env::var("BAEDAL_ACCEPTANCE_SECONDS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|s: &i64| *s > 0)
+                    .unwrap_or(300),
+            ),
+            paused_consumers: std::env::var("BAEDAL_PAUSED_CONSUMERS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|c| c.trim().to_owned())
+                        .filter(|c| !c.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }

@@ -6,3 +6,4 @@ pub mod config;
 pub mod database;
 pub mod demo;
 pub mod routes;
+pub mod workers;

@@ -7,7 +7,7 @@ use leptos::prelude::get_configuration;
 use tracing_subscriber::EnvFilter;
 
 use app::platform::state::AppState;
-use server::{config::Config, database, demo, routes};
+use server::{config::Config, database, demo, routes, workers};
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -55,10 +55,15 @@ async fn serve(
     } else {
         None
     };
-    let state = AppState {
-        pool: pool.clone(),
-        demo_password,
-    };
+    let mut state = AppState::new(pool.clone(), demo_password);
+    state.acceptance_window = config.acceptance_window;
+    for name in &config.paused_consumers {
+        let consumer = app::platform::events::Consumer::parse(name).with_context(|| {
+            format!("BAEDAL_PAUSED_CONSUMERS names an unknown consumer {name:?}")
+        })?;
+        app::platform::consumers::pause(&pool, consumer).await?;
+    }
+    let background = workers::start(state.clone()).await?;
     let addr = leptos_options.site_addr;
     let app = routes::app(leptos_options, state, config.secure_cookies);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -69,6 +74,7 @@ async fn serve(
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
+    background.stop().await;
     pool.close().await;
     Ok(())
 }

@@ -36,3 +36,106 @@ pub async fn set_duty(on_duty: bool) -> Result<(), AppError> {
 fn no_rider_profile() -> AppError {
     AppError::NotFound("Your rider profile is missing. Ask an operator to set it up.".into())
 }
+
+/// Deliveries open near the calling rider, nearest first.
+#[server(endpoint = "open_deliveries")]
+pub async fn open_deliveries() -> Result<Vec<super::OpenDelivery>, AppError> {
+    use crate::ordering::OrderId;
+    use crate::platform::{auth, geo::Position, state::AppState, Role};
+
+    let rider = auth::require(Role::Rider).await?;
+    let state = AppState::get()?;
+    let me = super::db::rider_status(&state.pool, rider.account_id)
+        .await?
+        .ok_or_else(no_rider_profile)?;
+    let (true, Some(here)) = (me.on_duty, me.position) else {
+        return Ok(Vec::new());
+    };
+    let mut open: Vec<super::OpenDelivery> = super::db::open_deliveries(&state.pool)
+        .await?
+        .into_iter()
+        .filter_map(|d| {
+            let pickup = Position {
+                lat: d.pickup_lat,
+                lng: d.pickup_lng,
+            };
+            let dropoff = Position {
+                lat: d.dropoff_lat,
+                lng: d.dropoff_lng,
+            };
+            let distance_m = here.distance_m(pickup);
+            (distance_m <= f64::from(me.range_m)).then(|| super::OpenDelivery {
+                order_id: OrderId(d.order_id),
+                store_name: d.store_name,
+                distance_m,
+                ride_m: pickup.distance_m(dropoff),
+            })
+        })
+        .collect();
+    open.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+    Ok(open)
+}
+
+/// Claims an open delivery. The first rider wins; the others are told it is taken.
+#[server(endpoint = "claim_delivery")]
+pub async fn claim_delivery(order_id: crate::ordering::OrderId) -> Result<(), AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let rider = auth::require(Role::Rider).await?;
+    let state = AppState::get()?;
+    super::claim::claim(&state, rider.account_id, order_id).await
+}
+
+/// Runs a command of the assigned rider.
+#[cfg(feature = "ssr")]
+async fn rider_command(
+    order_id: crate::ordering::OrderId,
+    command: crate::ordering::machine::Command,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    use crate::ordering::machine::Actor;
+    use crate::platform::{auth, state::AppState, Role};
+    let rider = auth::require(Role::Rider).await?;
+    let state = AppState::get()?;
+    let order = crate::ordering::commands::execute(
+        &state,
+        order_id,
+        &Actor::Rider(rider.account_id),
+        &command,
+    )
+    .await?;
+    Ok(order.status)
+}
+
+/// The rider has the food.
+#[server(endpoint = "pick_up")]
+pub async fn pick_up(
+    order_id: crate::ordering::OrderId,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    rider_command(order_id, crate::ordering::machine::Command::PickUp).await
+}
+
+/// The rider handed the food over.
+#[server(endpoint = "deliver")]
+pub async fn deliver(
+    order_id: crate::ordering::OrderId,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    rider_command(order_id, crate::ordering::machine::Command::Deliver).await
+}
+
+/// The delivery could not be made, and why.
+#[server(endpoint = "report_failure")]
+pub async fn report_failure(
+    order_id: crate::ordering::OrderId,
+    reason: String,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    use crate::ordering::machine::{Command, Reason};
+    let reason = Reason::new(&reason).map_err(AppError::Refused)?;
+    rider_command(order_id, Command::ReportFailure { reason }).await
+}
+
+/// The delivery-confirm button (brief, item 11): completes the whole transaction.
+#[server(endpoint = "confirm_delivery")]
+pub async fn confirm_delivery(
+    order_id: crate::ordering::OrderId,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    rider_command(order_id, crate::ordering::machine::Command::ConfirmDelivery).await
+}

@@ -71,3 +71,112 @@ pub async fn count_on_duty(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .fetch_one(db)
         .await
 }
+
+/// Riders on duty whose range reaches `pickup`.
+pub async fn riders_on_duty_near(
+    db: impl PgExecutor<'_>,
+    pickup: Position,
+) -> sqlx::Result<Vec<AccountId>> {
+    let rows: Vec<(uuid::Uuid, f64, f64, i32)> = sqlx::query_as(
+        "SELECT rider_id, lat, lng, range_m FROM delivery.riders
+         WHERE on_duty AND lat IS NOT NULL AND lng IS NOT NULL",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, lat, lng, range)| {
+            Position {
+                lat: *lat,
+                lng: *lng,
+            }
+            .distance_m(pickup)
+                <= f64::from(*range)
+        })
+        .map(|(id, ..)| AccountId(id))
+        .collect())
+}
+
+/// A rider's row, locked until the transaction ends: claims by one rider happen one at a time.
+#[derive(sqlx::FromRow)]
+pub struct LockedRider {
+    pub on_duty: bool,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    pub range_m: i32,
+    pub active_order_id: Option<uuid::Uuid>,
+}
+
+impl LockedRider {
+    /// The rider's last known position.
+    pub fn position(&self) -> Option<Position> {
+        self.lat
+            .zip(self.lng)
+            .map(|(lat, lng)| Position { lat, lng })
+    }
+}
+
+/// Locks and reads a rider's row.
+pub async fn lock_rider(
+    conn: &mut sqlx::PgConnection,
+    rider: AccountId,
+) -> sqlx::Result<Option<LockedRider>> {
+    sqlx::query_as(
+        "SELECT on_duty, lat, lng, range_m, active_order_id FROM delivery.riders
+         WHERE rider_id = $1 FOR UPDATE",
+    )
+    .bind(rider.0)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Marks the delivery the rider now carries.
+pub async fn set_active_order(
+    conn: &mut sqlx::PgConnection,
+    rider: AccountId,
+    order_id: uuid::Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE delivery.riders SET active_order_id = $2 WHERE rider_id = $1")
+        .bind(rider.0)
+        .bind(order_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A delivery as stored.
+#[derive(sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub order_id: uuid::Uuid,
+    pub store_name: String,
+    pub status: String,
+    pub pickup_lat: f64,
+    pub pickup_lng: f64,
+    pub dropoff_lat: f64,
+    pub dropoff_lng: f64,
+    pub rider_id: Option<uuid::Uuid>,
+}
+
+/// One delivery.
+pub async fn delivery(
+    db: impl PgExecutor<'_>,
+    order_id: uuid::Uuid,
+) -> sqlx::Result<Option<DeliveryRow>> {
+    sqlx::query_as(
+        "SELECT order_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, rider_id
+         FROM delivery.deliveries WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Every delivery open to riders.
+pub async fn open_deliveries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<DeliveryRow>> {
+    sqlx::query_as(
+        "SELECT order_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, rider_id
+         FROM delivery.deliveries WHERE status = 'OPEN' ORDER BY opened_at",
+    )
+    .fetch_all(db)
+    .await
+}

@@ -4,6 +4,10 @@ pub mod api;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod claim;
+#[cfg(feature = "ssr")]
+pub mod consumer;
+#[cfg(feature = "ssr")]
 pub mod db;
 
 use serde::{Deserialize, Serialize};
@@ -18,4 +22,15 @@ pub struct RiderDuty {
     pub position: Option<Position>,
     /// How far from their position the rider will travel to a store, in metres.
     pub range_m: u32,
+}
+
+/// A delivery open to the rider, as their list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenDelivery {
+    pub order_id: crate::ordering::OrderId,
+    pub store_name: String,
+    /// From the rider to the store.
+    pub distance_m: f64,
+    /// From the store to the customer.
+    pub ride_m: f64,
 }

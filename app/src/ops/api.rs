@@ -22,3 +22,94 @@ pub async fn ops_counts() -> Result<PlatformCounts, AppError> {
         orders: crate::ordering::db::count_by_status(&pool).await?,
     })
 }
+
+/// Pauses a consumer: the "store system down" drill. Orders keep being taken.
+#[server(endpoint = "pause_consumer")]
+pub async fn pause_consumer(consumer: String) -> Result<(), AppError> {
+    use crate::platform::{auth, consumers, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    let consumer = parse_consumer(&consumer)?;
+    Ok(consumers::pause(&AppState::get()?.pool, consumer).await?)
+}
+
+/// Resumes a consumer; the events it missed are queued at once. Returns how many.
+#[server(endpoint = "resume_consumer")]
+pub async fn resume_consumer(consumer: String) -> Result<usize, AppError> {
+    use crate::platform::{auth, consumers, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    let consumer = parse_consumer(&consumer)?;
+    Ok(consumers::resume(&AppState::get()?.pool, consumer).await?)
+}
+
+/// Makes a consumer fail its next `failures` events, to watch the retries work.
+#[server(endpoint = "fault_drill")]
+pub async fn fault_drill(consumer: String, failures: i32) -> Result<(), AppError> {
+    use crate::platform::{auth, consumers, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    let consumer = parse_consumer(&consumer)?;
+    if !(0..=100).contains(&failures) {
+        return Err(AppError::Invalid(
+            "A drill injects between 0 and 100 failures.".into(),
+        ));
+    }
+    Ok(consumers::set_fault_drill(&AppState::get()?.pool, consumer, failures).await?)
+}
+
+/// The newest events with each consumer's progress (done, pending, retrying, failed).
+#[server(endpoint = "consumption_history")]
+pub async fn consumption_history(
+    order_id: Option<crate::ordering::OrderId>,
+) -> Result<Vec<crate::platform::events::EventHistory>, AppError> {
+    use crate::platform::{auth, consumers, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    Ok(consumers::history(&AppState::get()?.pool, order_id, 200).await?)
+}
+
+/// The operator decides a failed delivery: send it back to riders.
+#[server(endpoint = "retry_delivery")]
+pub async fn retry_delivery(
+    order_id: crate::ordering::OrderId,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    use crate::ordering::machine::{Actor, Command};
+    use crate::platform::{auth, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    let state = AppState::get()?;
+    let order = crate::ordering::commands::execute(
+        &state,
+        order_id,
+        &Actor::Operator,
+        &Command::RetryDelivery,
+    )
+    .await?;
+    Ok(order.status)
+}
+
+/// The operator decides a failed delivery: cancel and refund.
+#[server(endpoint = "cancel_failed_delivery")]
+pub async fn cancel_failed_delivery(
+    order_id: crate::ordering::OrderId,
+    reason: String,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    use crate::ordering::machine::{Actor, Command, Reason};
+    use crate::platform::{auth, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    let reason = Reason::new(&reason).map_err(AppError::Refused)?;
+    let state = AppState::get()?;
+    let order = crate::ordering::commands::execute(
+        &state,
+        order_id,
+        &Actor::Operator,
+        &Command::CancelOrder { reason },
+    )
+    .await?;
+    Ok(order.status)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_consumer(name: &str) -> Result<crate::platform::events::Consumer, AppError> {
+    crate::platform::events::Consumer::parse(name).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "There is no consumer called {name:?}. Choose store, payment, delivery, tracking, notification or deadlines."
+        ))
+    })
+}

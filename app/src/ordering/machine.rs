@@ -94,6 +94,20 @@ pub enum Actor {
     Operator,
 }
 
+impl Actor {
+    /// How the event log records who acted: "customer:<id>", "payment", …
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Customer(id) => format!("customer:{}", id.0),
+            Actor::StoreOwner { store_id } => format!("store:{}", store_id.0),
+            Actor::Rider(id) => format!("rider:{}", id.0),
+            Actor::Payment => "payment".to_owned(),
+            Actor::Scheduler => "scheduler".to_owned(),
+            Actor::Operator => "operator".to_owned(),
+        }
+    }
+}
+
 /// Everything that can be asked of an existing order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
@@ -181,8 +195,8 @@ pub enum OrderEvent {
     OrderExpired,
     CookStarted,
     CookFinished,
-    /// A failed delivery reopened to riders by the operator.
-    DeliveryRequested,
+    /// The operator sent a failed delivery back to riders.
+    DeliveryRetried,
     RiderAssigned {
         rider_id: AccountId,
     },
@@ -210,7 +224,7 @@ impl OrderEvent {
             OrderEvent::OrderExpired => "OrderExpired",
             OrderEvent::CookStarted => "CookStarted",
             OrderEvent::CookFinished => "CookFinished",
-            OrderEvent::DeliveryRequested => "DeliveryRequested",
+            OrderEvent::DeliveryRetried => "DeliveryRetried",
             OrderEvent::RiderAssigned { .. } => "RiderAssigned",
             OrderEvent::Picked => "Picked",
             OrderEvent::Delivered => "Delivered",
@@ -226,7 +240,7 @@ impl OrderEvent {
 pub enum Refusal {
     /// The actor's role never issues this command.
     NotYourRole {
-        verb: &'static str,
+        verb: String,
     },
     /// The order belongs to another customer or another store.
     NotYourOrder,
@@ -246,7 +260,7 @@ pub enum Refusal {
     PaymentWindowClosed,
     /// The command does not apply in the order's current status.
     NotNow {
-        verb: &'static str,
+        verb: String,
         status: OrderStatus,
     },
     PrepTimeOutOfRange,
@@ -319,7 +333,7 @@ pub fn decide(
         return Err(Refusal::Closed(order.status));
     }
     let not_now = || Refusal::NotNow {
-        verb: command.verb(),
+        verb: command.verb().to_owned(),
         status: order.status,
     };
     let event = match (order.status, command) {
@@ -375,7 +389,7 @@ pub fn decide(
         (S::PickedUp, C::ReportFailure { reason }) => OrderEvent::DeliveryFailed {
             reason: reason.clone(),
         },
-        (S::DeliveryFailed, C::RetryDelivery) => OrderEvent::DeliveryRequested,
+        (S::DeliveryFailed, C::RetryDelivery) => OrderEvent::DeliveryRetried,
         (S::Delivered, C::ConfirmDelivery) => OrderEvent::OrderCompleted,
         (S::Placed | S::PaymentDeferred | S::Paid | S::Accepted, C::CancelOrder { reason })
             if matches!(actor, Actor::Customer(_)) =>
@@ -426,7 +440,7 @@ fn check_actor(order: &Order, actor: &Actor, command: &Command) -> Result<(), Re
     };
     if !role_may {
         return Err(Refusal::NotYourRole {
-            verb: command.verb(),
+            verb: command.verb().to_owned(),
         });
     }
     match actor {
@@ -463,7 +477,7 @@ impl Order {
             OrderEvent::OrderExpired => self.status = OrderStatus::Expired,
             OrderEvent::CookStarted => self.status = OrderStatus::Cooking,
             OrderEvent::CookFinished => self.status = OrderStatus::Cooked,
-            OrderEvent::DeliveryRequested => {
+            OrderEvent::DeliveryRetried => {
                 self.status = OrderStatus::Cooked;
                 self.rider_id = None;
             }

@@ -1,10 +1,18 @@
 //! Ordering: the order aggregate, its state machine, and the customer's pages.
 
+pub mod api;
+pub mod cart;
 pub mod machine;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod commands;
+#[cfg(feature = "ssr")]
+pub mod consumer;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod place;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -123,4 +131,12 @@ impl OrderStatus {
                 | OrderStatus::DeliveryFailed
         )
     }
+}
+
+/// What the customer's checkout sends: prices and totals are the server's business.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceOrderRequest {
+    pub store_id: crate::store::StoreId,
+    pub address_id: Uuid,
+    pub lines: Vec<cart::CartLine>,
 }

@@ -177,3 +177,25 @@ pub async fn count_accounts_by_role(db: impl PgExecutor<'_>) -> sqlx::Result<Vec
         .filter_map(|(role, n)| Some((Role::parse(&role)?, n)))
         .collect())
 }
+
+/// One of a customer's saved addresses; `None` if it is not theirs.
+pub async fn address_of(
+    db: impl PgExecutor<'_>,
+    account_id: AccountId,
+    address_id: Uuid,
+) -> sqlx::Result<Option<SavedAddress>> {
+    let row: Option<(Uuid, String, String, f64, f64)> = sqlx::query_as(
+        "SELECT address_id, label, line, lat, lng FROM platform.customer_addresses
+         WHERE account_id = $1 AND address_id = $2",
+    )
+    .bind(account_id.0)
+    .bind(address_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(address_id, label, line, lat, lng)| SavedAddress {
+        address_id,
+        label,
+        line,
+        position: Position { lat, lng },
+    }))
+}

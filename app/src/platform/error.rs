@@ -19,6 +19,14 @@ pub enum AppError {
     Invalid(String),
     #[error("{0}")]
     NotFound(String),
+    /// The state machine refused the command; the refusal says why.
+    #[error("{0}")]
+    Refused(crate::ordering::machine::Refusal),
+    /// A cart the store cannot sell as it is.
+    #[error("{0}")]
+    Cart(crate::ordering::cart::CartProblem),
+    #[error("Many people are changing this order at once. Please try again.")]
+    Busy,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     #[error("Baedal could not be reached ({0}). Check your connection and try again.")]

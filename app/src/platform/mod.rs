@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod error;
+pub mod events;
 pub mod geo;
 pub mod money;
 pub mod pages;
@@ -10,7 +11,13 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod consumers;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod dispatcher;
+#[cfg(feature = "ssr")]
+pub mod event_log;
 #[cfg(feature = "ssr")]
 pub mod session_store;
 #[cfg(feature = "ssr")]

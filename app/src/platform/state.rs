@@ -1,24 +1,47 @@
-//! What the server hands every server function: the pool and the settings they need.
+//! What the server hands every server function and job: the pool and the settings they need.
 
 use leptos::prelude::use_context;
 use sqlx::PgPool;
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 use super::AppError;
 
-/// Shared server state, provided to server functions through Leptos context.
+/// Shared server state, provided to server functions through Leptos context and to jobs as an
+/// extension of the worker.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub pool: PgPool,
     /// The demo accounts' password, when the server runs with demo data; `None` in production.
     pub demo_password: Option<String>,
+    /// How long a store has to accept a paid order before it expires and is refunded.
+    pub acceptance_window: chrono::Duration,
+    /// Wakes this process's dispatcher the moment a command commits events.
+    pub dispatcher_wake: Arc<Notify>,
 }
 
 impl AppState {
+    /// State with the default acceptance window of five minutes.
+    pub fn new(pool: PgPool, demo_password: Option<String>) -> AppState {
+        AppState {
+            pool,
+            demo_password,
+            acceptance_window: chrono::Duration::minutes(5),
+            dispatcher_wake: Arc::new(Notify::new()),
+        }
+    }
+
     /// The state provided by the server; missing only if the router was wired wrongly.
     pub fn get() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {
             tracing::error!("AppState missing from the server function context");
             AppError::Internal
         })
+    }
+
+    /// Tells the dispatcher new events are committed, so they reach consumers without waiting
+    /// for its poll. In-process only: a NOTIFY here would cost every command a global lock.
+    pub fn wake_dispatcher(&self) {
+        self.dispatcher_wake.notify_one();
     }
 }

@@ -108,3 +108,84 @@ pub async fn set_store_open(store_id: StoreId, open: bool) -> Result<(), AppErro
     tracing::info!(store_id = %store_id.0, open, "store switch changed");
     Ok(())
 }
+
+/// The order as the owner may act on it: only orders of the owner's own stores.
+#[cfg(feature = "ssr")]
+async fn as_owner_of(
+    state: &crate::platform::state::AppState,
+    owner: &crate::platform::CurrentUser,
+    order_id: crate::ordering::OrderId,
+) -> Result<crate::ordering::machine::Actor, AppError> {
+    use crate::ordering::machine::{Actor, Refusal};
+    let (order, _) = crate::ordering::db::load(&state.pool, order_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That order does not exist.".into()))?;
+    let store = super::db::store_by_id(&state.pool, order.store_id).await?;
+    match store {
+        Some(store) if store.owner_id == owner.account_id.0 => Ok(Actor::StoreOwner {
+            store_id: order.store_id,
+        }),
+        _ => Err(AppError::Refused(Refusal::NotYourOrder)),
+    }
+}
+
+/// Runs an owner's command on an order of one of their stores.
+#[cfg(feature = "ssr")]
+async fn owner_command(
+    order_id: crate::ordering::OrderId,
+    command: crate::ordering::machine::Command,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    let actor = as_owner_of(&state, &owner, order_id).await?;
+    let order = crate::ordering::commands::execute(&state, order_id, &actor, &command).await?;
+    Ok(order.status)
+}
+
+/// Accepts a paid order, promising it ready in `prep_minutes`.
+#[server(endpoint = "accept_order")]
+pub async fn accept_order(
+    order_id: crate::ordering::OrderId,
+    prep_minutes: u16,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    use crate::ordering::machine::{Command, PrepMinutes};
+    let prep = PrepMinutes::new(prep_minutes).map_err(AppError::Refused)?;
+    owner_command(order_id, Command::AcceptOrder { prep }).await
+}
+
+/// Rejects a paid order with a reason; the customer is refunded.
+#[server(endpoint = "reject_order")]
+pub async fn reject_order(
+    order_id: crate::ordering::OrderId,
+    reason: String,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    use crate::ordering::machine::{Command, Reason};
+    let reason = Reason::new(&reason).map_err(AppError::Refused)?;
+    owner_command(order_id, Command::RejectOrder { reason }).await
+}
+
+/// Records that cooking started; from now on the customer cannot cancel.
+#[server(endpoint = "start_cook")]
+pub async fn start_cook(
+    order_id: crate::ordering::OrderId,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    owner_command(order_id, crate::ordering::machine::Command::StartCook).await
+}
+
+/// Records that the food is ready; riders nearby can now claim the delivery.
+#[server(endpoint = "finish_cook")]
+pub async fn finish_cook(
+    order_id: crate::ordering::OrderId,
+) -> Result<crate::ordering::OrderStatus, AppError> {
+    owner_command(order_id, crate::ordering::machine::Command::FinishCook).await
+}
+
+/// Orders that reached the owner's kitchens, newest first.
+#[server(endpoint = "kitchen_orders")]
+pub async fn kitchen_orders() -> Result<Vec<super::KitchenOrder>, AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    Ok(super::db::kitchen_orders(&state.pool, owner.account_id).await?)
+}

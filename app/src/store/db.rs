@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::hours::DayHours;
-use super::StoreId;
+use super::{MenuItem, MenuOption, OptionGroup, StoreId};
+use crate::platform::money::Won;
 use crate::platform::{geo::Position, AccountId};
 
 /// A store row with what the lists need.
@@ -260,4 +261,145 @@ pub async fn insert_menu_item(
         }
     }
     Ok(item_id)
+}
+
+/// One store by id.
+pub async fn store_by_id(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+) -> sqlx::Result<Option<StoreRow>> {
+    sqlx::query_as(
+        "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
+                minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders
+         FROM store.stores WHERE store_id = $1",
+    )
+    .bind(store.0)
+    .fetch_optional(db)
+    .await
+}
+
+/// The store's opening hours.
+pub async fn hours_of_store(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+) -> sqlx::Result<Vec<DayHours>> {
+    Ok(hours_of(db, &[store.0])
+        .await?
+        .remove(&store.0)
+        .unwrap_or_default())
+}
+
+#[derive(sqlx::FromRow)]
+struct MenuRow {
+    item_id: Uuid,
+    item_name: String,
+    price_krw: i64,
+    item_sold_out: bool,
+    group_id: Option<Uuid>,
+    group_name: Option<String>,
+    min_select: Option<i16>,
+    max_select: Option<i16>,
+    option_id: Option<Uuid>,
+    option_name: Option<String>,
+    price_delta_krw: Option<i64>,
+    option_sold_out: Option<bool>,
+}
+
+/// The items of `store` among `items` (others are ignored), with their option groups.
+pub async fn menu_items(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+    items: &[Uuid],
+) -> sqlx::Result<Vec<MenuItem>> {
+    let rows: Vec<MenuRow> = sqlx::query_as(
+        "SELECT i.item_id, i.name AS item_name, i.price_krw, i.sold_out AS item_sold_out,
+                g.group_id, g.name AS group_name, g.min_select, g.max_select,
+                o.option_id, o.name AS option_name, o.price_delta_krw, o.sold_out AS option_sold_out
+         FROM store.menu_items i
+         LEFT JOIN store.menu_option_groups g ON g.item_id = i.item_id
+         LEFT JOIN store.menu_options o ON o.group_id = g.group_id
+         WHERE i.store_id = $1 AND i.item_id = ANY($2)
+         ORDER BY i.position, g.position, o.position",
+    )
+    .bind(store.0)
+    .bind(items)
+    .fetch_all(db)
+    .await?;
+    let mut menu: Vec<MenuItem> = Vec::new();
+    for row in rows {
+        if menu.last().is_none_or(|item| item.item_id != row.item_id) {
+            menu.push(MenuItem {
+                item_id: row.item_id,
+                name: row.item_name.clone(),
+                price: Won(row.price_krw),
+                sold_out: row.item_sold_out,
+                groups: Vec::new(),
+            });
+        }
+        let Some(item) = menu.last_mut() else {
+            continue;
+        };
+        let Some(group_id) = row.group_id else {
+            continue;
+        };
+        if item.groups.last().is_none_or(|g| g.group_id != group_id) {
+            item.groups.push(OptionGroup {
+                group_id,
+                name: row.group_name.clone().unwrap_or_default(),
+                min: row.min_select.unwrap_or(0) as u8,
+                max: row.max_select.unwrap_or(1) as u8,
+                options: Vec::new(),
+            });
+        }
+        let (Some(group), Some(option_id)) = (item.groups.last_mut(), row.option_id) else {
+            continue;
+        };
+        group.options.push(MenuOption {
+            option_id,
+            name: row.option_name.unwrap_or_default(),
+            price_delta: Won(row.price_delta_krw.unwrap_or(0)),
+            sold_out: row.option_sold_out.unwrap_or(false),
+        });
+    }
+    Ok(menu)
+}
+
+/// Orders in the kitchens of `owner`'s stores, newest first.
+pub async fn kitchen_orders(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+) -> sqlx::Result<Vec<super::KitchenOrder>> {
+    type Row = (
+        Uuid,
+        Uuid,
+        String,
+        sqlx::types::Json<Vec<crate::platform::events::OrderLine>>,
+        i64,
+        Option<chrono::DateTime<chrono::Utc>>,
+        chrono::DateTime<chrono::Utc>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT o.order_id, o.store_id, o.status, o.lines, o.total_krw, o.accept_by, o.received_at
+         FROM store.store_orders o JOIN store.stores s ON s.store_id = o.store_id
+         WHERE s.owner_id = $1 ORDER BY o.received_at DESC LIMIT 200",
+    )
+    .bind(owner.0)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(order_id, store_id, status, lines, total, accept_by, received_at)| {
+                super::KitchenOrder {
+                    order_id: crate::ordering::OrderId(order_id),
+                    store_id: StoreId(store_id),
+                    status,
+                    lines: lines.0,
+                    total: Won(total),
+                    accept_by,
+                    received_at,
+                }
+            },
+        )
+        .collect())
 }

@@ -5,6 +5,8 @@ pub mod hours;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod consumer;
+#[cfg(feature = "ssr")]
 pub mod db;
 
 use serde::{Deserialize, Serialize};
@@ -48,4 +50,46 @@ pub struct OwnedStore {
     pub delivery_fee: Won,
     pub menu_items: i64,
     pub sold_out_items: i64,
+}
+
+/// A menu item with its option groups, as ordering and the menu page need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MenuItem {
+    pub item_id: Uuid,
+    pub name: String,
+    pub price: Won,
+    pub sold_out: bool,
+    pub groups: Vec<OptionGroup>,
+}
+
+/// A group of options such as "Size": the customer picks between `min` and `max` of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionGroup {
+    pub group_id: Uuid,
+    pub name: String,
+    pub min: u8,
+    pub max: u8,
+    pub options: Vec<MenuOption>,
+}
+
+/// One choice in an option group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MenuOption {
+    pub option_id: Uuid,
+    pub name: String,
+    pub price_delta: Won,
+    pub sold_out: bool,
+}
+
+/// An order as the kitchen sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KitchenOrder {
+    pub order_id: crate::ordering::OrderId,
+    pub store_id: StoreId,
+    /// NEW, ACCEPTED, COOKING, READY, RIDER_ASSIGNED, PICKED_UP, REJECTED, EXPIRED, CANCELLED.
+    pub status: String,
+    pub lines: Vec<crate::platform::events::OrderLine>,
+    pub total: Won,
+    pub accept_by: Option<chrono::DateTime<chrono::Utc>>,
+    pub received_at: chrono::DateTime<chrono::Utc>,
 }

@@ -13,23 +13,33 @@ pub const OWNER: &str = "owner.halmae@baedal.test";
 pub const OTHER_OWNER: &str = "owner.ttukseom@baedal.test";
 pub const RIDER: &str = "rider.dohyun@baedal.test";
 pub const OPERATOR: &str = "ops@baedal.test";
+pub const OTHER_CUSTOMER: &str = "junho@baedal.test";
+pub const OTHER_RIDER: &str = "rider.jiwoo@baedal.test";
+pub const OFF_DUTY_RIDER: &str = "rider.hyunwoo@baedal.test";
 
-/// A running server and a browser-like client with its own cookie jar.
+/// A running server, with its dispatcher and job workers, on its own database.
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    pub state: AppState,
+    background: Option<server::workers::Background>,
 }
 
 impl TestApp {
     /// Loads the demo data into `pool` and serves the app on a free port.
     pub async fn with_demo(pool: PgPool) -> TestApp {
+        Self::with_acceptance_window(pool, chrono::Duration::minutes(5)).await
+    }
+
+    /// Like `with_demo`, with a shorter time for stores to accept paid orders.
+    pub async fn with_acceptance_window(pool: PgPool, window: chrono::Duration) -> TestApp {
         server::demo::load_if_empty(&pool)
             .await
             .expect("demo data loads");
-        Self::serve(pool).await
+        Self::serve(pool, window).await
     }
 
-    pub async fn serve(pool: PgPool) -> TestApp {
+    async fn serve(pool: PgPool, acceptance_window: chrono::Duration) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");
@@ -38,17 +48,27 @@ impl TestApp {
             .output_name("baedal")
             .site_addr(addr)
             .build();
-        let state = AppState {
-            pool: pool.clone(),
-            demo_password: Some(DEMO_PASSWORD.to_owned()),
-        };
-        let router = server::routes::app(options, state, false);
+        let mut state = AppState::new(pool.clone(), Some(DEMO_PASSWORD.to_owned()));
+        state.acceptance_window = acceptance_window;
+        let background = server::workers::start(state.clone())
+            .await
+            .expect("workers start");
+        let router = server::routes::app(options, state.clone(), false);
         tokio::spawn(async move {
             axum::serve(listener, router).await.expect("server runs");
         });
         TestApp {
             base: format!("http://{addr}"),
             pool,
+            state,
+            background: Some(background),
+        }
+    }
+
+    /// Stops the dispatcher and workers, so the test's database can be dropped cleanly.
+    pub async fn shutdown(mut self) {
+        if let Some(background) = self.background.take() {
+            background.stop().await;
         }
     }
 
@@ -88,28 +108,47 @@ impl Browser {
         endpoint: &str,
         args: &[(&str, &str)],
     ) -> Result<T, AppError> {
-        let response = self
+        let request = self
             .http
             .post(format!("{}/api/{endpoint}", self.base))
+            .form(args);
+        Self::answer(endpoint, request).await
+    }
+
+    /// Calls a server function that takes JSON arguments.
+    pub async fn call_json<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        args: &serde_json::Value,
+    ) -> Result<T, AppError> {
+        let request = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .json(args);
+        Self::answer(endpoint, request).await
+    }
+
+    /// Sends the call; JSON out on success, and on failure the typed `AppError`.
+    async fn answer<T: DeserializeOwned>(
+        endpoint: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, AppError> {
+        let response = request
             .header("Accept", "application/json")
-            .form(args)
             .send()
             .await
             .expect("request reaches the server");
         let ok = response.status().is_success() || response.status().is_redirection();
         let body = response.bytes().await.expect("response body");
+        let text = || String::from_utf8_lossy(&body).into_owned();
         if ok {
-            Ok(serde_json::from_slice(&body).unwrap_or_else(|e| {
-                panic!(
-                    "{endpoint}: unexpected body {:?}: {e}",
-                    String::from_utf8_lossy(&body)
-                )
-            }))
+            Ok(serde_json::from_slice(&body)
+                .unwrap_or_else(|e| panic!("{endpoint}: unexpected body {:?}: {e}", text())))
         } else {
             Err(serde_json::from_slice(&body).unwrap_or_else(|e| {
                 panic!(
                     "{endpoint}: error body {:?} is not an AppError: {e}",
-                    String::from_utf8_lossy(&body)
+                    text()
                 )
             }))
         }
@@ -125,5 +164,23 @@ impl Browser {
             .text()
             .await
             .expect("page body")
+    }
+}
+
+/// Waits until `check` returns `Some`, polling; panics with `what` after ten seconds.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting until {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

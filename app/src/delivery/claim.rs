@@ -1,0 +1,75 @@
+//! ClaimDelivery: the rider must be on duty, in range of the store and free; the order must be
+//! cooked and unclaimed. The rider's row is locked so one rider claims one delivery at a time;
+//! the order's version decides between riders racing for the same delivery.
+
+use super::db;
+use crate::ordering::commands::{execute_in, CommandError};
+use crate::ordering::machine::{Actor, Command};
+use crate::ordering::OrderId;
+use crate::platform::geo::{format_distance, Position};
+use crate::platform::{state::AppState, AccountId, AppError};
+
+/// Claims `order_id`'s delivery for `rider`.
+#[tracing::instrument(skip(state), fields(order_id = %order_id.0, rider_id = %rider.0))]
+pub async fn claim(state: &AppState, rider: AccountId, order_id: OrderId) -> Result<(), AppError> {
+    const ATTEMPTS: usize = 3;
+    for _ in 0..ATTEMPTS {
+        let mut tx = state.pool.begin().await?;
+        let me = db::lock_rider(&mut tx, rider).await?.ok_or_else(|| {
+            AppError::NotFound(
+                "Your rider profile is missing. Ask an operator to set it up.".into(),
+            )
+        })?;
+        if !me.on_duty {
+            return Err(AppError::Invalid("Go on duty to claim deliveries.".into()));
+        }
+        if me
+            .active_order_id
+            .is_some_and(|active| active != order_id.0)
+        {
+            return Err(AppError::Invalid(
+                "Finish your current delivery before claiming another.".into(),
+            ));
+        }
+        let Some(here) = me.position() else {
+            return Err(AppError::Invalid(
+                "Share your position to claim deliveries near you.".into(),
+            ));
+        };
+        let delivery = db::delivery(&mut *tx, order_id.0)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That delivery is not open to riders.".into()))?;
+        let pickup = Position {
+            lat: delivery.pickup_lat,
+            lng: delivery.pickup_lng,
+        };
+        let distance = here.distance_m(pickup);
+        if distance > f64::from(me.range_m) {
+            return Err(AppError::Invalid(format!(
+                "{} is {} away, beyond your range of {}.",
+                delivery.store_name,
+                format_distance(distance),
+                format_distance(f64::from(me.range_m))
+            )));
+        }
+        match execute_in(
+            &mut tx,
+            order_id,
+            &Actor::Rider(rider),
+            &Command::ClaimDelivery,
+        )
+        .await
+        {
+            Ok(_) => {
+                db::set_active_order(&mut tx, rider, order_id.0).await?;
+                tx.commit().await?;
+                state.wake_dispatcher();
+                tracing::info!("delivery claimed");
+                return Ok(());
+            }
+            Err(CommandError::Conflict) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(AppError::Busy)
+}

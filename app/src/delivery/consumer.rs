@@ -1,0 +1,85 @@
+//! The delivery consumer: cooked food becomes a delivery open to riders near the store.
+
+use sqlx::PgConnection;
+
+use crate::ordering::machine::OrderEvent;
+use crate::platform::consumers::ConsumeError;
+use crate::platform::event_log;
+use crate::platform::events::{Event, StoredEvent};
+use crate::platform::AccountId;
+
+/// The delivery's status and rider after these events; `None` before the food is cooked.
+pub fn delivery_status(events: &[StoredEvent]) -> Option<(&'static str, Option<AccountId>)> {
+    let mut state: Option<(&'static str, Option<AccountId>)> = None;
+    for stored in events {
+        let Event::Order(event) = &stored.event else {
+            continue;
+        };
+        state = match (state, event) {
+            (_, OrderEvent::CookFinished | OrderEvent::DeliveryRetried) => Some(("OPEN", None)),
+            (None, _) => None,
+            (Some(_), OrderEvent::RiderAssigned { rider_id }) => {
+                Some(("ASSIGNED", Some(*rider_id)))
+            }
+            (Some((_, rider)), OrderEvent::Picked) => Some(("PICKED_UP", rider)),
+            (Some((_, rider)), OrderEvent::Delivered) => Some(("DELIVERED", rider)),
+            (Some((_, rider)), OrderEvent::DeliveryFailed { .. }) => Some(("FAILED", rider)),
+            (Some((_, rider)), OrderEvent::OrderCancelled { .. }) => Some(("CANCELLED", rider)),
+            (current, _) => current,
+        };
+    }
+    state
+}
+
+/// Applies one event to `delivery.deliveries`; returns whether it appended DeliveryRequested.
+pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
+    let history = event_log::events_of_order(&mut *tx, event.order_id).await?;
+    let Some((status, rider)) = delivery_status(&history) else {
+        // Cancelled before cooking: there is no delivery to cancel.
+        return Ok(false);
+    };
+    let placed = event_log::order_placed(&mut *tx, event.order_id)
+        .await?
+        .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
+    sqlx::query(
+        "INSERT INTO delivery.deliveries
+             (order_id, store_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, rider_id)
+         VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (order_id) DO UPDATE
+             SET status = EXCLUDED.status, rider_id = EXCLUDED.rider_id, updated_at = clock_timestamp()",
+    )
+    .bind(event.order_id.0)
+    .bind(placed.store_id.0)
+    .bind(status)
+    .bind(placed.pickup.lat)
+    .bind(placed.pickup.lng)
+    .bind(placed.dropoff.lat)
+    .bind(placed.dropoff.lng)
+    .bind(rider.map(|r| r.0))
+    .bind(&placed.store_name)
+    .execute(&mut *tx)
+    .await?;
+    if matches!(status, "DELIVERED" | "FAILED" | "CANCELLED") {
+        // The rider is free for the next delivery.
+        sqlx::query("UPDATE delivery.riders SET active_order_id = NULL WHERE active_order_id = $1")
+            .bind(event.order_id.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let opened = matches!(
+        event.event,
+        Event::Order(OrderEvent::CookFinished | OrderEvent::DeliveryRetried)
+    ) && status == "OPEN";
+    if opened {
+        event_log::append(
+            &mut *tx,
+            event.order_id,
+            &Event::DeliveryRequested {
+                pickup: placed.pickup,
+            },
+            "delivery",
+        )
+        .await?;
+    }
+    Ok(opened)
+}

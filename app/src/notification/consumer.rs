@@ -1,0 +1,107 @@
+//! The notification consumer: each status change goes to the inbox of every party it concerns.
+
+use sqlx::PgConnection;
+
+use super::{db, order_number};
+use crate::ordering::machine::OrderEvent;
+use crate::platform::consumers::ConsumeError;
+use crate::platform::event_log;
+use crate::platform::events::{Event, StoredEvent};
+use crate::platform::AccountId;
+
+/// Who hears of an event: the customer, the store's owner, or riders near the pickup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    Customer,
+    Store,
+    NearbyRiders,
+}
+
+/// The message for `audience` about `event`, if that audience hears of it.
+fn message(event: &Event, audience: Audience, number: &str) -> Option<String> {
+    use Audience::*;
+    use OrderEvent as E;
+    let text = match (event, audience) {
+        (Event::OrderPlaced(_), Customer) => {
+            format!("Order {number} is placed. We are taking payment.")
+        }
+        (Event::Order(E::Paid { .. }), Customer) => {
+            format!("Order {number} is paid and sent to the store.")
+        }
+        (Event::Order(E::Paid { .. }), Store) => format!("New order {number}. Accept it soon."),
+        (Event::Order(E::PaymentDeferred { .. }), Customer) => format!(
+            "Payment for order {number} is busy. We will try again shortly; you can also pay now."
+        ),
+        (Event::Order(E::OrderAccepted { prep_minutes, .. }), Customer) => format!(
+            "The store accepted order {number}. It will be ready in about {prep_minutes} minutes."
+        ),
+        (Event::Order(E::OrderRejected { reason }), Customer) => format!(
+            "The store could not take order {number}: {}. You will be refunded.",
+            reason.as_str()
+        ),
+        (Event::Order(E::OrderExpired), Customer) => {
+            format!("The store did not answer order {number} in time. You will be refunded.")
+        }
+        (Event::Order(E::OrderExpired), Store) => {
+            format!("Order {number} expired before it was accepted.")
+        }
+        (Event::Order(E::CookStarted), Customer) => format!("Order {number} is being cooked."),
+        (Event::Order(E::CookFinished), Customer) => {
+            format!("Order {number} is ready and waiting for a rider.")
+        }
+        (Event::DeliveryRequested { .. }, NearbyRiders) => {
+            format!("A delivery near you is ready: order {number}.")
+        }
+        (Event::Order(E::RiderAssigned { .. }), Customer) => {
+            format!("A rider is on the way to the store for order {number}.")
+        }
+        (Event::Order(E::RiderAssigned { .. }), Store) => {
+            format!("A rider is coming to pick up order {number}.")
+        }
+        (Event::Order(E::Picked), Customer) => format!("Order {number} is on its way to you."),
+        (Event::Order(E::Delivered), Customer) => {
+            format!("Order {number} was delivered. Enjoy your meal!")
+        }
+        (Event::Order(E::DeliveryFailed { reason }), Customer) => format!(
+            "Delivery of order {number} failed: {}. We will sort it out.",
+            reason.as_str()
+        ),
+        (Event::Order(E::OrderCompleted), Customer) => format!("Order {number} is complete."),
+        (Event::Order(E::OrderCancelled { .. }), Customer) => {
+            format!("Order {number} is cancelled.")
+        }
+        (Event::Order(E::OrderCancelled { .. }), Store) => {
+            format!("Order {number} was cancelled. Do not cook it.")
+        }
+        (Event::PaymentCancelled { amount }, Customer) => {
+            format!("{amount} for order {number} was refunded.")
+        }
+        _ => return None,
+    };
+    Some(text)
+}
+
+/// Applies one event: one inbox row per recipient.
+pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
+    let placed = match &event.event {
+        Event::OrderPlaced(placed) => (**placed).clone(),
+        _ => event_log::order_placed(&mut *tx, event.order_id)
+            .await?
+            .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?,
+    };
+    let number = order_number(event.order_id);
+    for audience in [Audience::Customer, Audience::Store, Audience::NearbyRiders] {
+        let Some(text) = message(&event.event, audience, &number) else {
+            continue;
+        };
+        let recipients: Vec<AccountId> = match audience {
+            Audience::Customer => vec![placed.customer_id],
+            Audience::Store => vec![placed.store_owner_id],
+            Audience::NearbyRiders => {
+                crate::delivery::db::riders_on_duty_near(&mut *tx, placed.pickup).await?
+            }
+        };
+        db::deliver(&mut *tx, event.event_id, event.order_id, &recipients, &text).await?;
+    }
+    Ok(false)
+}

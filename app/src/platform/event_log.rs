@@ -1,0 +1,91 @@
+//! The `events` schema: appending to the event log and reading it back.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use super::events::{Event, OrderPlaced, StoredEvent};
+use crate::ordering::OrderId;
+
+/// Appends `event` about `order_id` to the log, inside the caller's transaction.
+pub async fn append(
+    conn: &mut PgConnection,
+    order_id: OrderId,
+    event: &Event,
+    actor: &str,
+) -> sqlx::Result<Uuid> {
+    let event_id = Uuid::new_v4();
+    let payload = serde_json::to_value(event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO events.log (event_id, order_id, event_type, payload, actor)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(event_id)
+    .bind(order_id.0)
+    .bind(event.name())
+    .bind(payload)
+    .bind(actor)
+    .execute(conn)
+    .await?;
+    Ok(event_id)
+}
+
+type EventRow = (i64, Uuid, Uuid, serde_json::Value, String, DateTime<Utc>);
+
+fn decode(row: EventRow) -> sqlx::Result<StoredEvent> {
+    let (seq, event_id, order_id, payload, actor, occurred_at) = row;
+    let event = serde_json::from_value(payload).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(StoredEvent {
+        seq,
+        event_id,
+        order_id: OrderId(order_id),
+        event,
+        actor,
+        occurred_at,
+    })
+}
+
+/// The events with these ids, in log order.
+pub async fn load(db: impl PgExecutor<'_>, event_ids: &[Uuid]) -> sqlx::Result<Vec<StoredEvent>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT seq, event_id, order_id, payload, actor, occurred_at FROM events.log
+         WHERE event_id = ANY($1) ORDER BY seq",
+    )
+    .bind(event_ids)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(decode).collect()
+}
+
+/// Every event of one order, in log order.
+pub async fn events_of_order(
+    db: impl PgExecutor<'_>,
+    order_id: OrderId,
+) -> sqlx::Result<Vec<StoredEvent>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT seq, event_id, order_id, payload, actor, occurred_at FROM events.log
+         WHERE order_id = $1 ORDER BY seq",
+    )
+    .bind(order_id.0)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(decode).collect()
+}
+
+/// The snapshot taken when the order was placed.
+pub async fn order_placed(
+    db: impl PgExecutor<'_>,
+    order_id: OrderId,
+) -> sqlx::Result<Option<OrderPlaced>> {
+    let payload: Option<serde_json::Value> = sqlx::query_scalar(
+        "SELECT payload FROM events.log WHERE order_id = $1 AND event_type = 'OrderPlaced'",
+    )
+    .bind(order_id.0)
+    .fetch_optional(db)
+    .await?;
+    match payload.map(serde_json::from_value::<Event>) {
+        Some(Ok(Event::OrderPlaced(placed))) => Ok(Some(*placed)),
+        Some(Err(e)) => Err(sqlx::Error::Decode(Box::new(e))),
+        _ => Ok(None),
+    }
+}

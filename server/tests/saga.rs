@@ -1,0 +1,840 @@
+//! The order saga end to end: server functions → event log → dispatcher → job queue →
+//! consumers → read model, on a real PostgreSQL, with every compensation and race.
+
+mod common;
+
+use app::ordering::machine::Refusal;
+use app::ordering::{OrderId, OrderStatus};
+use app::platform::events::{Consumer, Consumption, EventHistory};
+use app::platform::AppError;
+use app::tracking::OrderView;
+use common::*;
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+const GIMBAP: &str = "서울숲 24시 김밥";
+
+async fn item(pool: &PgPool, store: &str, item: &str) -> Uuid {
+    sqlx::query_scalar(
+        "SELECT i.item_id FROM store.menu_items i JOIN store.stores s USING (store_id)
+         WHERE s.name = $1 AND i.name = $2",
+    )
+    .bind(store)
+    .bind(item)
+    .fetch_one(pool)
+    .await
+    .expect("demo item")
+}
+
+async fn store_id(pool: &PgPool, store: &str) -> Uuid {
+    sqlx::query_scalar("SELECT store_id FROM store.stores WHERE name = $1")
+        .bind(store)
+        .fetch_one(pool)
+        .await
+        .expect("demo store")
+}
+
+async fn home_of(pool: &PgPool, email: &str) -> Uuid {
+    sqlx::query_scalar(
+        "SELECT a.address_id FROM platform.customer_addresses a JOIN platform.accounts p USING (account_id)
+         WHERE p.email = $1 ORDER BY a.created_at LIMIT 1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .expect("demo address")
+}
+
+/// Two pork-cutlet gimbap (₩10,000) from the all-day gimbap shop to the customer's home.
+async fn gimbap_order(app: &TestApp, email: &str) -> serde_json::Value {
+    json!({ "order": {
+        "store_id": store_id(&app.pool, GIMBAP).await,
+        "address_id": home_of(&app.pool, email).await,
+        "lines": [{ "item_id": item(&app.pool, GIMBAP, "돈까스김밥").await, "quantity": 2 }],
+    }})
+}
+
+async fn place(app: &TestApp, customer: &Browser) -> OrderId {
+    let order = gimbap_order(app, CUSTOMER).await;
+    customer
+        .call_json("place_order", &order)
+        .await
+        .expect("order placed")
+}
+
+fn id_arg(order: OrderId) -> String {
+    order.0.to_string()
+}
+
+/// Waits until the customer's tracking screen shows `status`.
+async fn tracked(customer: &Browser, order: OrderId, status: OrderStatus) -> OrderView {
+    eventually(&format!("the order is {}", status.as_str()), || async {
+        let view: Result<OrderView, _> = customer
+            .call("order_status", &[("order_id", &id_arg(order))])
+            .await;
+        view.ok().filter(|v| v.status == status)
+    })
+    .await
+}
+
+async fn count(pool: &PgPool, sql: &'static str, order: OrderId) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(order.0)
+        .fetch_one(pool)
+        .await
+        .expect("count")
+}
+
+async fn owner_does(
+    owner: &Browser,
+    endpoint: &str,
+    order: OrderId,
+) -> Result<OrderStatus, AppError> {
+    owner.call(endpoint, &[("order_id", &id_arg(order))]).await
+}
+
+async fn accept(owner: &Browser, order: OrderId) -> Result<OrderStatus, AppError> {
+    owner
+        .call(
+            "accept_order",
+            &[("order_id", &id_arg(order)), ("prep_minutes", "15")],
+        )
+        .await
+}
+
+/// Places an order and walks it to COOKED; returns it with the owner's browser.
+async fn cooked_order(app: &TestApp, customer: &Browser) -> (OrderId, Browser) {
+    let order = place(app, customer).await;
+    tracked(customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    accept(&owner, order).await.expect("accepted");
+    owner_does(&owner, "start_cook", order)
+        .await
+        .expect("cooking");
+    owner_does(&owner, "finish_cook", order)
+        .await
+        .expect("cooked");
+    (order, owner)
+}
+
+/// Waits until the rider's list shows the order's delivery.
+async fn open_for(rider: &Browser, order: OrderId) {
+    eventually("the delivery is open to the rider", || async {
+        let open: Vec<app::delivery::OpenDelivery> =
+            rider.call("open_deliveries", &[]).await.ok()?;
+        open.iter().any(|d| d.order_id == order).then_some(())
+    })
+    .await
+}
+
+/// Waits until every consumer has applied every event of the order; returns the history.
+async fn all_applied(app: &TestApp, order: OrderId) -> Vec<EventHistory> {
+    let operator = app.logged_in(OPERATOR).await;
+    eventually("every consumer has applied every event", || async {
+        let history: Vec<EventHistory> = operator
+            .call("consumption_history", &[("order_id", &id_arg(order))])
+            .await
+            .ok()?;
+        history
+            .iter()
+            .all(|e| {
+                e.consumers
+                    .iter()
+                    .all(|(_, s)| matches!(s, Consumption::Done { .. }))
+            })
+            .then_some(history)
+    })
+    .await
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let (order, _owner) = cooked_order(&app, &customer).await;
+
+    let rider = app.logged_in(RIDER).await;
+    open_for(&rider, order).await;
+    rider
+        .call::<()>("claim_delivery", &[("order_id", &id_arg(order))])
+        .await
+        .expect("claimed");
+    for step in ["pick_up", "deliver", "confirm_delivery"] {
+        owner_does(&rider, step, order).await.expect(step);
+    }
+
+    let view = tracked(&customer, order, OrderStatus::Completed).await;
+    let steps: Vec<&str> = view.timeline.iter().map(|s| s.event.as_str()).collect();
+    for expected in [
+        "OrderPlaced",
+        "Paid",
+        "OrderAccepted",
+        "CookStarted",
+        "CookFinished",
+        "RiderAssigned",
+        "Picked",
+        "Delivered",
+        "OrderCompleted",
+    ] {
+        assert!(
+            steps.contains(&expected),
+            "{expected} missing from {steps:?}"
+        );
+    }
+    assert_eq!(
+        view.total.to_string(),
+        "₩12,500",
+        "₩10,000 of gimbap and ₩2,500 delivery"
+    );
+    assert_eq!(view.prep_minutes, Some(15));
+    assert!(view.eta > view.ready_by, "the ride comes after cooking");
+
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) FROM payment.payments WHERE order_id = $1 AND status = 'APPROVED'",
+            order
+        )
+        .await,
+        1
+    );
+    let kitchen: String =
+        sqlx::query_scalar("SELECT status FROM store.store_orders WHERE order_id = $1")
+            .bind(order.0)
+            .fetch_one(&app.pool)
+            .await
+            .expect("store order");
+    assert_eq!(kitchen, "PICKED_UP");
+    let delivery = eventually("the delivery is marked delivered", || async {
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM delivery.deliveries WHERE order_id = $1")
+                .bind(order.0)
+                .fetch_one(&app.pool)
+                .await
+                .ok()?;
+        (status == "DELIVERED").then_some(status)
+    })
+    .await;
+    assert_eq!(delivery, "DELIVERED");
+    let notices = eventually("the customer heard of every step", || async {
+        let messages: Vec<String> = sqlx::query_scalar(
+            "SELECT message FROM notification.inbox n JOIN platform.accounts a ON a.account_id = n.recipient_id
+             WHERE n.order_id = $1 AND a.email = $2",
+        )
+        .bind(order.0)
+        .bind(CUSTOMER)
+        .fetch_all(&app.pool)
+        .await
+        .ok()?;
+        (messages.len() >= 9).then_some(messages)
+    })
+    .await;
+    assert!(
+        notices.iter().any(|m| m.contains("Enjoy your meal")),
+        "{notices:?}"
+    );
+    let store_heard: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notification.inbox n JOIN platform.accounts a ON a.account_id = n.recipient_id
+         WHERE n.order_id = $1 AND a.email = $2 AND n.message LIKE 'New order%'",
+    )
+    .bind(order.0)
+    .bind(OWNER)
+    .fetch_one(&app.pool)
+    .await
+    .expect("count");
+    assert_eq!(store_heard, 1);
+
+    let history = all_applied(&app, order).await;
+    assert!(history.len() >= 10, "{} events", history.len());
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_rejected_order_is_refunded_exactly_once(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(&app, &customer).await;
+    tracked(&customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    let status: OrderStatus = owner
+        .call(
+            "reject_order",
+            &[("order_id", &id_arg(order)), ("reason", "재료 소진")],
+        )
+        .await
+        .expect("rejected");
+    assert_eq!(status, OrderStatus::Rejected);
+
+    let view = eventually("the refund shows", || async {
+        let view: OrderView = customer
+            .call("order_status", &[("order_id", &id_arg(order))])
+            .await
+            .ok()?;
+        view.refunded.is_some().then_some(view)
+    })
+    .await;
+    assert_eq!(view.refunded, Some(view.total));
+    assert_eq!(view.reason.as_deref(), Some("재료 소진"));
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) FROM payment.refunds WHERE order_id = $1",
+            order
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) FROM events.log WHERE order_id = $1 AND event_type = 'PaymentCancelled'", order).await,
+        1
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn an_order_the_store_ignores_expires_and_is_refunded(pool: PgPool) {
+    let app = TestApp::with_acceptance_window(pool, chrono::Duration::seconds(1)).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(&app, &customer).await;
+    let view = tracked(&customer, order, OrderStatus::Expired).await;
+    assert!(view.timeline.iter().any(|s| s.event == "OrderExpired"));
+    eventually("the expired order is refunded", || async {
+        (count(
+            &app.pool,
+            "SELECT count(*) FROM payment.refunds WHERE order_id = $1",
+            order,
+        )
+        .await
+            == 1)
+            .then_some(())
+    })
+    .await;
+    let owner = app.logged_in(OWNER).await;
+    assert_eq!(
+        accept(&owner, order).await,
+        Err(AppError::Refused(Refusal::Closed(OrderStatus::Expired)))
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn cancelling_before_cooking_refunds_and_clears_the_kitchen(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(&app, &customer).await;
+    tracked(&customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    accept(&owner, order).await.expect("accepted");
+
+    let status: OrderStatus = customer
+        .call(
+            "cancel_order",
+            &[("order_id", &id_arg(order)), ("reason", "Ordered twice")],
+        )
+        .await
+        .expect("cancelled");
+    assert_eq!(status, OrderStatus::Cancelled);
+    eventually(
+        "the kitchen's copy is cancelled and the money returned",
+        || async {
+            let kitchen: String =
+                sqlx::query_scalar("SELECT status FROM store.store_orders WHERE order_id = $1")
+                    .bind(order.0)
+                    .fetch_one(&app.pool)
+                    .await
+                    .ok()?;
+            let refunds = count(
+                &app.pool,
+                "SELECT count(*) FROM payment.refunds WHERE order_id = $1",
+                order,
+            )
+            .await;
+            (kitchen == "CANCELLED" && refunds == 1).then_some(())
+        },
+    )
+    .await;
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn cancelling_after_cooking_started_is_refused_and_changes_nothing(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(&app, &customer).await;
+    tracked(&customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    accept(&owner, order).await.expect("accepted");
+    owner_does(&owner, "start_cook", order)
+        .await
+        .expect("cooking");
+
+    let events_before = count(
+        &app.pool,
+        "SELECT count(*) FROM events.log WHERE order_id = $1",
+        order,
+    )
+    .await;
+    let refused = customer
+        .call::<OrderStatus>(
+            "cancel_order",
+            &[("order_id", &id_arg(order)), ("reason", "Too slow")],
+        )
+        .await;
+    assert_eq!(refused, Err(AppError::Refused(Refusal::CookingStarted)));
+    assert_eq!(
+        refused.expect_err("refused").to_string(),
+        "Cooking has started, so the order can no longer be cancelled."
+    );
+    let events_after = count(
+        &app.pool,
+        "SELECT count(*) FROM events.log WHERE order_id = $1",
+        order,
+    )
+    .await;
+    assert_eq!(events_before, events_after);
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM ordering.orders WHERE order_id = $1")
+            .bind(order.0)
+            .fetch_one(&app.pool)
+            .await
+            .expect("order");
+    assert_eq!(status, "COOKING");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) FROM payment.refunds WHERE order_id = $1",
+            order
+        )
+        .await,
+        0
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn two_riders_claiming_at_once_end_with_one_winner(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let (order, _) = cooked_order(&app, &customer).await;
+    let first = app.logged_in(RIDER).await;
+    let second = app.logged_in(OTHER_RIDER).await;
+    open_for(&first, order).await;
+    open_for(&second, order).await;
+
+    let arg = id_arg(order);
+    let claim = [("order_id", arg.as_str())];
+    let (a, b) = tokio::join!(
+        first.call::<()>("claim_delivery", &claim),
+        second.call::<()>("claim_delivery", &claim),
+    );
+    let outcomes = [a, b];
+    let winners = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(winners, 1, "{outcomes:?}");
+    let loser = outcomes
+        .into_iter()
+        .find_map(Result::err)
+        .expect("one loser");
+    assert_eq!(loser, AppError::Refused(Refusal::AlreadyClaimed));
+
+    let assigned = count(
+        &app.pool,
+        "SELECT count(*) FROM delivery.riders WHERE active_order_id = $1",
+        order,
+    )
+    .await;
+    assert_eq!(assigned, 1, "only the winner carries the delivery");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) FROM events.log WHERE order_id = $1 AND event_type = 'RiderAssigned'",
+            order
+        )
+        .await,
+        1
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_cancel_racing_a_cook_start_has_one_winner(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(&app, &customer).await;
+    tracked(&customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    accept(&owner, order).await.expect("accepted");
+
+    let arg = id_arg(order);
+    let cancel_args = [("order_id", arg.as_str()), ("reason", "Changed my mind")];
+    let cook_args = [("order_id", arg.as_str())];
+    let (cancel, cook) = tokio::join!(
+        customer.call::<OrderStatus>("cancel_order", &cancel_args),
+        owner.call::<OrderStatus>("start_cook", &cook_args),
+    );
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM ordering.orders WHERE order_id = $1")
+            .bind(order.0)
+            .fetch_one(&app.pool)
+            .await
+            .expect("order");
+    match (cancel, cook) {
+        (
+            Ok(OrderStatus::Cancelled),
+            Err(AppError::Refused(Refusal::Closed(OrderStatus::Cancelled))),
+        ) => {
+            assert_eq!(status, "CANCELLED")
+        }
+        (Err(AppError::Refused(Refusal::CookingStarted)), Ok(OrderStatus::Cooking)) => {
+            assert_eq!(status, "COOKING")
+        }
+        other => panic!("expected exactly one winner, got {other:?}"),
+    }
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn running_a_consumer_twice_changes_nothing(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(&app, &customer).await;
+    tracked(&customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    owner
+        .call::<OrderStatus>(
+            "reject_order",
+            &[("order_id", &id_arg(order)), ("reason", "Closing early")],
+        )
+        .await
+        .expect("rejected");
+    eventually("the refund is recorded", || async {
+        (count(
+            &app.pool,
+            "SELECT count(*) FROM payment.refunds WHERE order_id = $1",
+            order,
+        )
+        .await
+            == 1)
+            .then_some(())
+    })
+    .await;
+    // Let every consumer finish with every event before taking the snapshot.
+    all_applied(&app, order).await;
+
+    let snapshot = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, String>(
+            "SELECT concat_ws('|',
+                (SELECT count(*) FROM events.log WHERE order_id = $1),
+                (SELECT count(*) FROM payment.payments WHERE order_id = $1),
+                (SELECT count(*) FROM payment.refunds WHERE order_id = $1),
+                (SELECT count(*) FROM notification.inbox WHERE order_id = $1),
+                (SELECT status FROM store.store_orders WHERE order_id = $1),
+                (SELECT view::text FROM tracking.order_views WHERE order_id = $1))",
+        )
+        .bind(order.0)
+        .fetch_one(&pool)
+        .await
+        .expect("snapshot")
+    };
+    let before = snapshot(app.pool.clone()).await;
+    let events = app::platform::event_log::events_of_order(&app.pool, order)
+        .await
+        .expect("events");
+    for consumer in Consumer::ALL {
+        for event in events.iter().filter(|e| consumer.wants(e.event.name())) {
+            app::platform::consumers::apply_once(&app.state, consumer, event)
+                .await
+                .expect("a second run succeeds");
+        }
+    }
+    assert_eq!(before, snapshot(app.pool.clone()).await);
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_consumer_that_fails_twice_then_succeeds_applies_once(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let operator = app.logged_in(OPERATOR).await;
+    operator
+        .call::<()>(
+            "fault_drill",
+            &[("consumer", "notification"), ("failures", "2")],
+        )
+        .await
+        .expect("drill set");
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(&app, &customer).await;
+    // Ordering does not wait for notifications: the order is paid while they fail.
+    tracked(&customer, order, OrderStatus::Paid).await;
+
+    eventually(
+        "the failing notifications are retried until delivered",
+        || async {
+            let left: i32 = sqlx::query_scalar(
+                "SELECT failures_left FROM events.fault_drills WHERE consumer = 'notification'",
+            )
+            .fetch_one(&app.pool)
+            .await
+            .ok()?;
+            let sent = count(
+                &app.pool,
+                "SELECT count(*) FROM notification.inbox WHERE order_id = $1",
+                order,
+            )
+            .await;
+            // OrderPlaced to the customer; Paid to the customer and to the store.
+            (left == 0 && sent == 3).then_some(())
+        },
+    )
+    .await;
+    let placed_notices = count(
+        &app.pool,
+        "SELECT count(*) FROM notification.inbox n JOIN events.log l USING (event_id)
+         WHERE n.order_id = $1 AND l.event_type = 'OrderPlaced'",
+        order,
+    )
+    .await;
+    assert_eq!(
+        placed_notices, 1,
+        "delivered exactly once despite the failures"
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let (order, _) = cooked_order(&app, &customer).await;
+    // The delivery consumer appends DeliveryRequested; wait for it before taking the snapshot.
+    let open_for_rider = app.logged_in(RIDER).await;
+    open_for(&open_for_rider, order).await;
+    let arg = id_arg(order);
+    let version = |pool: PgPool| async move {
+        sqlx::query_as::<_, (String, i32)>(
+            "SELECT status, version FROM ordering.orders WHERE order_id = $1",
+        )
+        .bind(order.0)
+        .fetch_one(&pool)
+        .await
+        .expect("order")
+    };
+    let before = version(app.pool.clone()).await;
+    let events_before = count(
+        &app.pool,
+        "SELECT count(*) FROM events.log WHERE order_id = $1",
+        order,
+    )
+    .await;
+
+    let stranger = app.logged_in(OTHER_CUSTOMER).await;
+    assert_eq!(
+        stranger
+            .call::<OrderStatus>("cancel_order", &[("order_id", &arg), ("reason", "mine")])
+            .await,
+        Err(AppError::Refused(Refusal::NotYourOrder))
+    );
+    assert_eq!(
+        stranger
+            .call::<OrderView>("order_status", &[("order_id", &arg)])
+            .await,
+        Err(AppError::NotFound("That order does not exist.".into()))
+    );
+    let other_owner = app.logged_in(OTHER_OWNER).await;
+    for step in ["start_cook", "finish_cook"] {
+        assert_eq!(
+            owner_does(&other_owner, step, order).await,
+            Err(AppError::Refused(Refusal::NotYourOrder)),
+            "{step}"
+        );
+    }
+    assert_eq!(
+        customer
+            .call::<OrderStatus>("finish_cook", &[("order_id", &arg)])
+            .await,
+        Err(AppError::WrongRole(app::platform::Role::Owner))
+    );
+    let off_duty = app.logged_in(OFF_DUTY_RIDER).await;
+    assert_eq!(
+        off_duty
+            .call::<()>("claim_delivery", &[("order_id", &arg)])
+            .await,
+        Err(AppError::Invalid("Go on duty to claim deliveries.".into()))
+    );
+    // A rider on duty in Gangnam, six kilometres from the store.
+    let far: Uuid = sqlx::query_scalar("SELECT account_id FROM platform.accounts WHERE email = $1")
+        .bind(OTHER_RIDER)
+        .fetch_one(&app.pool)
+        .await
+        .expect("rider");
+    sqlx::query("UPDATE delivery.riders SET lat = 37.4979, lng = 127.0276 WHERE rider_id = $1")
+        .bind(far)
+        .execute(&app.pool)
+        .await
+        .expect("moved");
+    let far_rider = app.logged_in(OTHER_RIDER).await;
+    let refused = far_rider
+        .call::<()>("claim_delivery", &[("order_id", &arg)])
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::Invalid(m)) if m.contains("beyond your range")),
+        "{refused:?}"
+    );
+    let unassigned = app.logged_in(RIDER).await;
+    assert_eq!(
+        owner_does(&unassigned, "pick_up", order).await,
+        Err(AppError::Refused(Refusal::NotNow {
+            verb: "pick up".into(),
+            status: OrderStatus::Cooked
+        }))
+    );
+
+    assert_eq!(before, version(app.pool.clone()).await);
+    assert_eq!(
+        events_before,
+        count(
+            &app.pool,
+            "SELECT count(*) FROM events.log WHERE order_id = $1",
+            order
+        )
+        .await
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn malformed_orders_get_a_clear_error_and_write_nothing(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let good = gimbap_order(&app, CUSTOMER).await;
+    let with_lines = |lines: serde_json::Value| {
+        let mut order = good.clone();
+        order["order"]["lines"] = lines;
+        order
+    };
+    let gimbap = item(&app.pool, GIMBAP, "돈까스김밥").await;
+    let cases = [
+        (
+            with_lines(json!([{ "item_id": gimbap, "quantity": -2 }])),
+            "A quantity of -2 is not possible: choose between 1 and 99.",
+        ),
+        (
+            with_lines(json!([{ "item_id": Uuid::new_v4(), "quantity": 1 }])),
+            "Something in your cart is no longer on this store's menu. Remove it and try again.",
+        ),
+        (
+            with_lines(json!([])),
+            "Your cart is empty. Add something from the menu first.",
+        ),
+        (
+            with_lines(
+                json!([{ "item_id": item(&app.pool, GIMBAP, "원조김밥").await, "quantity": 1 }]),
+            ),
+            "The minimum order at 서울숲 24시 김밥 is ₩8,000. Add ₩4,500 more.",
+        ),
+        (
+            with_lines(
+                json!([{ "item_id": item(&app.pool, "성수 할매떡볶이", "참치김밥").await, "quantity": 2 }]),
+            ),
+            "Something in your cart is no longer on this store's menu. Remove it and try again.",
+        ),
+    ];
+    for (order, message) in cases {
+        let refused = customer.call_json::<OrderId>("place_order", &order).await;
+        assert_eq!(refused.map_err(|e| e.to_string()), Err(message.to_owned()));
+    }
+    let mut someone_elses_address = good.clone();
+    someone_elses_address["order"]["address_id"] = json!(home_of(&app.pool, OTHER_CUSTOMER).await);
+    assert_eq!(
+        customer
+            .call_json::<OrderId>("place_order", &someone_elses_address)
+            .await,
+        Err(AppError::Invalid(
+            "Choose one of your saved delivery addresses.".into()
+        ))
+    );
+    let closed = json!({ "order": {
+        "store_id": store_id(&app.pool, "왕십리 족발보쌈").await,
+        "address_id": home_of(&app.pool, CUSTOMER).await,
+        "lines": [{ "item_id": item(&app.pool, "왕십리 족발보쌈", "앞다리 족발 중").await, "quantity": 1 }],
+    }});
+    assert_eq!(
+        customer.call_json::<OrderId>("place_order", &closed).await,
+        Err(AppError::Invalid(
+            "왕십리 족발보쌈 is not taking orders right now. Try another store.".into()
+        ))
+    );
+
+    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM ordering.orders")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events.log")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!((orders, events), (0, 0));
+
+    // Over-long reasons are refused on the server too.
+    let order = place(&app, &customer).await;
+    let essay = "긴 이유 ".repeat(60);
+    assert_eq!(
+        customer
+            .call::<OrderStatus>(
+                "cancel_order",
+                &[("order_id", &id_arg(order)), ("reason", &essay)]
+            )
+            .await,
+        Err(AppError::Refused(Refusal::ReasonTooLong))
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn orders_are_taken_while_the_store_system_is_down(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let operator = app.logged_in(OPERATOR).await;
+    operator
+        .call::<()>("pause_consumer", &[("consumer", "store")])
+        .await
+        .expect("paused");
+    let customer = app.logged_in(CUSTOMER).await;
+    let mut orders = Vec::new();
+    for _ in 0..3 {
+        let order = place(&app, &customer).await;
+        tracked(&customer, order, OrderStatus::Paid).await;
+        orders.push(order);
+    }
+    let owner = app.logged_in(OWNER).await;
+    let kitchen: Vec<app::store::KitchenOrder> =
+        owner.call("kitchen_orders", &[]).await.expect("kitchen");
+    assert!(kitchen.is_empty(), "the store system is down: {kitchen:?}");
+    let history: Vec<EventHistory> = operator
+        .call("consumption_history", &[("order_id", &id_arg(orders[0]))])
+        .await
+        .expect("history");
+    let paid = history
+        .iter()
+        .find(|e| e.event_type == "Paid")
+        .expect("Paid event");
+    assert!(paid
+        .consumers
+        .contains(&(Consumer::Store, Consumption::Paused)));
+
+    let missed: usize = operator
+        .call("resume_consumer", &[("consumer", "store")])
+        .await
+        .expect("resumed");
+    assert_eq!(missed, 3, "three Paid events waited for the store");
+    let kitchen = eventually("every order reaches the kitchen", || async {
+        let kitchen: Vec<app::store::KitchenOrder> =
+            owner.call("kitchen_orders", &[]).await.ok()?;
+        (kitchen.len() == 3).then_some(kitchen)
+    })
+    .await;
+    for order in &orders {
+        assert_eq!(kitchen.iter().filter(|k| k.order_id == *order).count(), 1);
+    }
+    assert!(kitchen.iter().all(|k| k.status == "NEW"));
+    app.shutdown().await;
+}
