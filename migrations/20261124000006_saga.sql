@@ -10,6 +10,8 @@ CREATE TABLE tracking.order_views (
     status           text NOT NULL,
     last_seq         bigint NOT NULL,
     placed_at        timestamptz NOT NULL,
+    -- When the customer could first see the order: placed_at to created_at is the read model's lag.
+    created_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
     updated_at       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX order_views_customer ON tracking.order_views (customer_id, placed_at DESC);

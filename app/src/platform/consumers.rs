@@ -42,6 +42,18 @@ impl ConsumeEvents {
     async fn apply(&self, state: &AppState) -> Result<(), ConsumeError> {
         let events = event_log::load(&state.pool, &self.event_ids).await?;
         let alone = self.event_ids.len() == 1;
+        if !alone {
+            // The fast path: the whole batch in one transaction. If any event fails, nothing of
+            // the batch is kept and the events are applied one by one below, isolating the bad one.
+            match apply_batch(state, self.consumer, &events).await {
+                Ok(()) => return Ok(()),
+                Err(error) => tracing::info!(
+                    consumer = self.consumer.name(),
+                    %error,
+                    "batch failed; applying its events one by one"
+                ),
+            }
+        }
         for event in &events {
             let span = tracing::info_span!(
                 "consume",
@@ -64,6 +76,45 @@ impl ConsumeEvents {
         }
         Ok(())
     }
+}
+
+/// Applies a batch in one transaction, skipping events this consumer has already applied.
+async fn apply_batch(
+    state: &AppState,
+    consumer: Consumer,
+    events: &[StoredEvent],
+) -> Result<(), ConsumeError> {
+    if take_drill_failure(&state.pool, consumer).await?.is_some() {
+        return Err(ConsumeError::Failed("drill: injected failure".into()));
+    }
+    let ids: Vec<Uuid> = events.iter().map(|e| e.event_id).collect();
+    let mut tx = state.pool.begin().await?;
+    let fresh: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO events.consumed (consumer, event_id) SELECT $1, unnest($2::uuid[])
+         ON CONFLICT DO NOTHING RETURNING event_id",
+    )
+    .bind(consumer.name())
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut emitted = false;
+    for event in events.iter().filter(|e| fresh.contains(&e.event_id)) {
+        let span = tracing::info_span!(
+            "consume",
+            consumer = consumer.name(),
+            order_id = %event.order_id.0,
+            event = event.event.name(),
+            seq = event.seq
+        );
+        emitted |= dispatch_to_context(&mut tx, state, consumer, event)
+            .instrument(span)
+            .await?;
+    }
+    tx.commit().await?;
+    if emitted {
+        state.wake_dispatcher();
+    }
+    Ok(())
 }
 
 /// Applies one event once: a second run finds the `(consumer, event_id)` row and does nothing.

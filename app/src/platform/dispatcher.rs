@@ -16,6 +16,8 @@ use graphile_worker::TaskHandler;
 
 /// Events per batch: large enough to share the queue's cost, small enough for one NOTIFY payload.
 pub const BATCH_SIZE: usize = 500;
+/// After a partial batch, how long to let the next one gather.
+const COALESCE: Duration = Duration::from_millis(25);
 /// How often a dispatcher looks for events committed by other processes.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -26,7 +28,13 @@ pub const LIVE_CHANNEL: &str = "baedal_events";
 pub async fn run(pool: PgPool, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     loop {
         match dispatch_once(&pool).await {
-            Ok(n) if n > 0 => continue,
+            Ok(n) if n == BATCH_SIZE => continue,
+            Ok(n) if n > 0 => {
+                // Under load, let events gather for a moment: fewer, fuller batches mean fewer
+                // jobs, and the job queue is the costlier part. A quiet system never waits here.
+                tokio::time::sleep(COALESCE).await;
+                continue;
+            }
             Ok(_) => {}
             Err(error) => {
                 tracing::error!(%error, "dispatcher failed; retrying");
@@ -82,15 +90,18 @@ pub async fn dispatch_once(pool: &PgPool) -> sqlx::Result<usize> {
             event_ids
         }));
     }
-    sqlx::query(
-        "SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
-             SELECT ROW(t.identifier, t.payload, NULL, NULL, NULL, NULL, NULL, NULL)::graphile_worker.job_spec
-             FROM unnest($1::text[], $2::json[]) AS t(identifier, payload)))",
-    )
-    .bind(&identifiers)
-    .bind(&payloads)
-    .execute(&mut *tx)
-    .await?;
+    if !identifiers.is_empty() {
+        sqlx::query(
+            "SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+                 SELECT ROW(t.identifier, t.payload, NULL, NULL, NULL, NULL, NULL, NULL)
+                        ::graphile_worker.job_spec
+                 FROM unnest($1::text[], $2::json[]) AS t(identifier, payload)))",
+        )
+        .bind(&identifiers)
+        .bind(&payloads)
+        .execute(&mut *tx)
+        .await?;
+    }
     let seqs: Vec<i64> = batch.iter().map(|(seq, _, _)| *seq).collect();
     sqlx::query("UPDATE events.log SET dispatched_at = clock_timestamp() WHERE seq = ANY($1)")
         .bind(&seqs)

@@ -1,0 +1,335 @@
+//! Measures PlaceOrder end to end on this machine and compares it with PostgreSQL's own ceiling.
+//!
+//! `cargo bench -p server --bench place_order [-- --clients 16 --seconds 15]`
+//!
+//! 1. pgbench runs the same domain SQL as PlaceOrder's transaction (order, lines, OrderPlaced)
+//!    with the same number of clients: the database's ceiling for this write.
+//! 2. The real server (HTTP, sessions, server functions, dispatcher, job workers) runs in this
+//!    process; each client logs in and places orders over HTTP as fast as it can.
+//!
+//! It prints throughput, p50/p99 latency, the time from commit to the tracking read model showing
+//! the order, and the backlog of undispatched events and queued jobs sampled during the run.
+
+use anyhow::{bail, Context, Result};
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use app::platform::state::AppState;
+use server::database::{self, PrivateCluster};
+
+struct Options {
+    clients: usize,
+    seconds: u64,
+}
+
+fn options() -> Result<Options> {
+    let mut options = Options {
+        clients: 16,
+        seconds: 15,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        // `cargo bench` passes --bench to every benchmark binary.
+        if arg == "--bench" {
+            continue;
+        }
+        let value = args
+            .next()
+            .with_context(|| format!("{arg} needs a value"))?;
+        match arg.as_str() {
+            "--clients" => options.clients = value.parse()?,
+            "--seconds" => options.seconds = value.parse()?,
+            other => bail!("unknown option {other}; use --clients N --seconds S"),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let options = options()?;
+    // cargo runs benchmarks from the package directory; keep the cluster beside the others.
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.baedal/bench"));
+    if dir.exists() {
+        if let Ok(old) = PrivateCluster::start(&dir, None) {
+            let _ = old.stop();
+        }
+        std::fs::remove_dir_all(&dir)?;
+    }
+    let cluster = PrivateCluster::start(&dir, None)?;
+    let outcome = run(&cluster, &options).await;
+    cluster.stop()?;
+    outcome
+}
+
+async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
+    let url = cluster.url(database::DATABASE_NAME);
+    let pool = database::connect_and_migrate(&url, 40).await?;
+    server::demo::load_if_empty(&pool).await?;
+    let fixture = Fixture::load(&pool).await?;
+
+    println!(
+        "Baedal PlaceOrder benchmark: {} clients, {} s each phase",
+        options.clients, options.seconds
+    );
+    let ceiling = pgbench(cluster, &fixture, options)?;
+    println!("pgbench, same domain SQL:       {ceiling:>8.0} tx/s");
+    // pgbench's rows would otherwise sit in the event log in front of the real orders.
+    sqlx::query("DELETE FROM events.log WHERE actor = 'bench'")
+        .execute(&pool)
+        .await?;
+    sqlx::query(
+        "DELETE FROM ordering.order_lines l USING ordering.orders o
+         WHERE l.order_id = o.order_id AND o.delivery_address = 'bench'",
+    )
+    .execute(&pool)
+    .await?;
+    sqlx::query("DELETE FROM ordering.orders WHERE delivery_address = 'bench'")
+        .execute(&pool)
+        .await?;
+    sqlx::query("VACUUM ANALYZE").execute(&pool).await?;
+
+    let state = AppState::new(pool.clone(), Some("baedal-demo".into()));
+    let background = server::workers::start(state.clone()).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let leptos = LeptosOptions::builder()
+        .output_name("baedal")
+        .site_addr(addr)
+        .build();
+    let router = server::routes::app(leptos, state, false);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let base = format!("http://{addr}");
+
+    let backlog = Arc::new(Mutex::new(Vec::new()));
+    let sampler = tokio::spawn(sample_backlog(pool.clone(), backlog.clone()));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(options.seconds);
+    let mut clients = Vec::new();
+    for _ in 0..options.clients {
+        let http = reqwest::Client::builder().cookie_store(true).build()?;
+        http.post(format!("{base}/api/login"))
+            .form(&[("email", "minji@baedal.test"), ("password", "baedal-demo")])
+            .send()
+            .await?
+            .error_for_status()?;
+        let body = fixture.order_json();
+        let base = base.clone();
+        clients.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let ok = http
+                    .post(format!("{base}/api/place_order"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                if ok {
+                    latencies.push(sent.elapsed());
+                } else {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for client in clients {
+        let (mine, failed) = client.await?;
+        latencies.extend(mine);
+        errors += failed;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let placed = latencies.len();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let rate = placed as f64 / elapsed;
+    println!(
+        "PlaceOrder over HTTP:            {rate:>8.0} orders/s  ({:.0}% of pgbench), {errors} errors",
+        100.0 * rate / ceiling
+    );
+    println!(
+        "PlaceOrder latency:              p50 {:>6.1} ms   p99 {:>6.1} ms",
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3
+    );
+
+    // Load is over; how long until every event is dispatched and every job has run?
+    let drain_started = Instant::now();
+    loop {
+        let (undispatched, jobs) = backlog_now(&pool).await?;
+        if undispatched == 0 && jobs == 0 {
+            break;
+        }
+        if drain_started.elapsed() > Duration::from_secs(300) {
+            println!("consumers did not catch up within 5 minutes");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let drain = drain_started.elapsed();
+    sampler.abort();
+    let samples = backlog.lock().await;
+    let max_events = samples.iter().map(|s| s.0).max().unwrap_or(0);
+    let max_jobs = samples.iter().map(|s| s.1).max().unwrap_or(0);
+    let last = samples.last().copied().unwrap_or((0, 0));
+    println!(
+        "backlog during load (max):       {max_events} undispatched events, {max_jobs} queued jobs; at the end {} and {}",
+        last.0, last.1
+    );
+    println!(
+        "drained after load stopped in:   {:.1} s",
+        drain.as_secs_f64()
+    );
+
+    let lag: (Option<f64>, Option<f64>, i64) = sqlx::query_as(
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM created_at - placed_at)),
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM created_at - placed_at)),
+                count(*)
+         FROM tracking.order_views",
+    )
+    .fetch_one(&pool)
+    .await?;
+    let paid: i64 = sqlx::query_scalar("SELECT count(*) FROM payment.payments")
+        .fetch_one(&pool)
+        .await?;
+    println!(
+        "commit → tracking read model:    p50 {:>6.1} ms   p99 {:>6.1} ms  ({} of {placed} orders visible, {paid} paid)",
+        lag.0.unwrap_or(f64::NAN) * 1e3,
+        lag.1.unwrap_or(f64::NAN) * 1e3,
+        lag.2
+    );
+    drop(samples);
+    background.stop().await;
+    pool.close().await;
+    Ok(())
+}
+
+/// The demo ids an order needs.
+struct Fixture {
+    store_id: Uuid,
+    customer_id: Uuid,
+    address_id: Uuid,
+    item_id: Uuid,
+    owner_id: Uuid,
+}
+
+impl Fixture {
+    async fn load(pool: &PgPool) -> Result<Fixture> {
+        let (store_id, owner_id): (Uuid, Uuid) = sqlx::query_as(
+            "SELECT store_id, owner_id FROM store.stores WHERE name = '서울숲 24시 김밥'",
+        )
+        .fetch_one(pool)
+        .await?;
+        let item_id = sqlx::query_scalar(
+            "SELECT item_id FROM store.menu_items WHERE store_id = $1 AND name = '돈까스김밥'",
+        )
+        .bind(store_id)
+        .fetch_one(pool)
+        .await?;
+        let (customer_id, address_id): (Uuid, Uuid) = sqlx::query_as(
+            "SELECT a.account_id, a.address_id FROM platform.customer_addresses a
+             JOIN platform.accounts p USING (account_id) WHERE p.email = 'minji@baedal.test'
+             ORDER BY a.created_at LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await?;
+        Ok(Fixture {
+            store_id,
+            customer_id,
+            address_id,
+            item_id,
+            owner_id,
+        })
+    }
+
+    fn order_json(&self) -> serde_json::Value {
+        serde_json::json!({ "order": {
+            "store_id": self.store_id,
+            "address_id": self.address_id,
+            "lines": [{ "item_id": self.item_id, "quantity": 2 }],
+        }})
+    }
+}
+
+/// PlaceOrder's transaction in plain SQL, for pgbench: the order, its lines, OrderPlaced.
+fn pgbench_script(f: &Fixture) -> String {
+    format!(
+        "\\set n random(1, 1000000000)
+BEGIN;
+INSERT INTO ordering.orders (order_id, customer_id, store_id, status, delivery_address,
+    delivery_lat, delivery_lng, items_total_krw, delivery_fee_krw, total_krw)
+VALUES (md5(:n::text || clock_timestamp()::text)::uuid, '{c}', '{s}', 'PLACED', 'bench', 37.54, 127.05, 10000, 2500, 12500)
+RETURNING order_id \\gset
+INSERT INTO ordering.order_lines (order_id, line_no, item_id, item_name, unit_price_krw, quantity, options, line_total_krw)
+SELECT ':order_id'::uuid, * FROM unnest(ARRAY[1,2]::smallint[], ARRAY['{i}','{i}']::uuid[], ARRAY['a','b']::text[],
+    ARRAY[5000,5000]::bigint[], ARRAY[1,1]::int[], ARRAY['[]','[]']::jsonb[], ARRAY[5000,5000]::bigint[]);
+INSERT INTO events.log (event_id, order_id, event_type, payload, actor)
+VALUES (gen_random_uuid(), ':order_id'::uuid, 'BenchOrderPlaced', '{{\"owner\": \"{o}\"}}', 'bench');
+COMMIT;
+",
+        c = f.customer_id,
+        s = f.store_id,
+        i = f.item_id,
+        o = f.owner_id
+    )
+}
+
+/// Runs pgbench with the same clients and duration; returns its tx/s.
+fn pgbench(cluster: &PrivateCluster, fixture: &Fixture, options: &Options) -> Result<f64> {
+    let script = std::env::temp_dir().join(format!("baedal-bench-{}.sql", std::process::id()));
+    std::fs::write(&script, pgbench_script(fixture))?;
+    let bin = std::fs::read_dir("/usr/lib/postgresql")?
+        .flatten()
+        .map(|e| e.path().join("bin/pgbench"))
+        .find(|p| p.exists())
+        .context("pgbench not found under /usr/lib/postgresql")?;
+    let url = cluster.url(database::DATABASE_NAME);
+    let output = Command::new(bin)
+        .args(["-n", "-c", &options.clients.to_string(), "-j", "2", "-T"])
+        .arg(options.seconds.to_string())
+        .arg("-f")
+        .arg(&script)
+        .arg(&url)
+        .output()?;
+    let _ = std::fs::remove_file(&script);
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!(
+            "pgbench failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    text.lines()
+        .find_map(|line| line.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .context("pgbench printed no tps line")
+}
+
+async fn backlog_now(pool: &PgPool) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT count(*) FROM events.log WHERE dispatched_at IS NULL),
+                (SELECT count(*) FROM graphile_worker._private_jobs WHERE run_at <= now())",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+async fn sample_backlog(pool: PgPool, samples: Arc<Mutex<Vec<(i64, i64)>>>) {
+    loop {
+        if let Ok(sample) = backlog_now(&pool).await {
+            samples.lock().await.push(sample);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
