@@ -38,8 +38,7 @@ pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, C
         // Cancelled before cooking: there is no delivery to cancel.
         return Ok(false);
     };
-    let placed = event_log::order_placed(&mut *tx, event.order_id)
-        .await?
+    let placed = event_log::placed_in(&history)
         .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
     sqlx::query(
         "INSERT INTO delivery.deliveries

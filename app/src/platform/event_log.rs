@@ -89,3 +89,11 @@ pub async fn order_placed(
         _ => Ok(None),
     }
 }
+
+/// The OrderPlaced snapshot within an order's history, when the history is already loaded.
+pub fn placed_in(history: &[StoredEvent]) -> Option<&OrderPlaced> {
+    history.iter().find_map(|stored| match &stored.event {
+        Event::OrderPlaced(placed) => Some(placed.as_ref()),
+        _ => None,
+    })
+}

@@ -38,8 +38,7 @@ pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, C
     let Some(status) = kitchen_status(&history) else {
         return Ok(false);
     };
-    let placed = event_log::order_placed(&mut *tx, event.order_id)
-        .await?
+    let placed = event_log::placed_in(&history)
         .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
     let accept_by = history.iter().find_map(|e| match &e.event {
         Event::Order(OrderEvent::Paid { accept_by }) => Some(*accept_by),
