@@ -20,18 +20,23 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use app::platform::state::AppState;
+use app::platform::events::Consumer;
+use app::platform::{consumers, state::AppState};
 use server::database::{self, PrivateCluster};
 
 struct Options {
     clients: usize,
     seconds: u64,
+    /// `--consumers paused`: hold every consumer during the load, to see PlaceOrder alone;
+    /// they are resumed afterwards and the drain time shows what they then owe.
+    consumers_paused: bool,
 }
 
 fn options() -> Result<Options> {
     let mut options = Options {
         clients: 16,
         seconds: 15,
+        consumers_paused: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -45,7 +50,10 @@ fn options() -> Result<Options> {
         match arg.as_str() {
             "--clients" => options.clients = value.parse()?,
             "--seconds" => options.seconds = value.parse()?,
-            other => bail!("unknown option {other}; use --clients N --seconds S"),
+            "--consumers" => options.consumers_paused = value == "paused",
+            other => {
+                bail!("unknown option {other}; use --clients N --seconds S --consumers running|paused")
+            }
         }
     }
     Ok(options)
@@ -107,6 +115,12 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     tokio::spawn(async move { axum::serve(listener, router).await });
     let base = format!("http://{addr}");
 
+    if options.consumers_paused {
+        for consumer in Consumer::ALL {
+            consumers::pause(&pool, consumer).await?;
+        }
+        println!("(consumers paused during the load)");
+    }
     let backlog = Arc::new(Mutex::new(Vec::new()));
     let sampler = tokio::spawn(sample_backlog(pool.clone(), backlog.clone()));
     let started = Instant::now();
@@ -165,6 +179,11 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
 
     // Load is over; how long until every event is dispatched and every job has run?
     let drain_started = Instant::now();
+    if options.consumers_paused {
+        for consumer in Consumer::ALL {
+            consumers::resume(&pool, consumer).await?;
+        }
+    }
     loop {
         let (undispatched, jobs) = backlog_now(&pool).await?;
         if undispatched == 0 && jobs == 0 {
