@@ -151,11 +151,12 @@ pub async fn insert(
     let names: Vec<&str> = placed.lines.iter().map(|l| l.name.as_str()).collect();
     let unit_prices: Vec<i64> = placed.lines.iter().map(|l| l.unit_price.0).collect();
     let quantities: Vec<i32> = placed.lines.iter().map(|l| i32::from(l.quantity)).collect();
-    let options: Vec<serde_json::Value> = placed
+    let options = placed
         .lines
         .iter()
-        .map(|l| serde_json::to_value(&l.options).unwrap_or_default())
-        .collect();
+        .map(|l| serde_json::to_value(&l.options))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let totals: Vec<i64> = placed.lines.iter().map(|l| l.line_total.0).collect();
     sqlx::query(
         "INSERT INTO ordering.order_lines

@@ -55,18 +55,14 @@ impl ConsumeEvents {
             }
         }
         for event in &events {
-            let span = tracing::info_span!(
-                "consume",
-                consumer = self.consumer.name(),
-                order_id = %event.order_id.0,
-                event = event.event.name(),
-                seq = event.seq
-            );
-            let outcome = apply_once(state, self.consumer, event)
-                .instrument(span.clone())
-                .await;
-            if let Err(error) = outcome {
-                span.in_scope(|| tracing::warn!(%error, "consumer failed; it will be retried"));
+            if let Err(error) = apply_once(state, self.consumer, event).await {
+                tracing::warn!(
+                    consumer = self.consumer.name(),
+                    order_id = %event.order_id.0,
+                    event_id = %event.event_id,
+                    %error,
+                    "consumer failed; it will be retried"
+                );
                 if alone {
                     return Err(error);
                 }
@@ -78,13 +74,14 @@ impl ConsumeEvents {
     }
 }
 
-/// Applies a batch in one transaction, skipping events this consumer has already applied.
+/// Applies events in one transaction, skipping those this consumer has already applied: each
+/// `(consumer, event_id)` row is written with the effect, so a rerun changes nothing.
 async fn apply_batch(
     state: &AppState,
     consumer: Consumer,
     events: &[StoredEvent],
 ) -> Result<(), ConsumeError> {
-    if take_drill_failure(&state.pool, consumer).await?.is_some() {
+    if take_drill_failure(&state.pool, consumer).await? {
         return Err(ConsumeError::Failed("drill: injected failure".into()));
     }
     let ids: Vec<Uuid> = events.iter().map(|e| e.event_id).collect();
@@ -123,30 +120,7 @@ pub async fn apply_once(
     consumer: Consumer,
     event: &StoredEvent,
 ) -> Result<(), ConsumeError> {
-    if let Some(left) = take_drill_failure(&state.pool, consumer).await? {
-        return Err(ConsumeError::Failed(format!(
-            "drill: injected failure ({left} more to come)"
-        )));
-    }
-    let mut tx = state.pool.begin().await?;
-    let first_time = sqlx::query(
-        "INSERT INTO events.consumed (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(consumer.name())
-    .bind(event.event_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !first_time {
-        return Ok(());
-    }
-    let emitted = dispatch_to_context(&mut tx, state, consumer, event).await?;
-    tx.commit().await?;
-    if emitted {
-        state.wake_dispatcher();
-    }
-    Ok(())
+    apply_batch(state, consumer, std::slice::from_ref(event)).await
 }
 
 /// Runs the context's consumer; returns whether it appended events.
@@ -166,14 +140,16 @@ async fn dispatch_to_context(
     }
 }
 
-async fn take_drill_failure(pool: &PgPool, consumer: Consumer) -> sqlx::Result<Option<i32>> {
-    sqlx::query_scalar(
+/// Whether a fault drill makes this attempt fail (and counts it).
+async fn take_drill_failure(pool: &PgPool, consumer: Consumer) -> sqlx::Result<bool> {
+    let left: Option<i32> = sqlx::query_scalar(
         "UPDATE events.fault_drills SET failures_left = failures_left - 1
          WHERE consumer = $1 AND failures_left > 0 RETURNING failures_left",
     )
     .bind(consumer.name())
     .fetch_optional(pool)
-    .await
+    .await?;
+    Ok(left.is_some())
 }
 
 /// Makes `consumer` fail its next `failures` events (an operator drill; 0 ends it).
