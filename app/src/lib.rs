@@ -50,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     platform::session::provide_session_context();
+    platform::live::provide_live_link();
+    ordering::saved_cart::provide_cart();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/baedal.css" />
@@ -58,6 +60,11 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=ordering::pages::CustomerHome />
+                    <Route path=path!("/stores/:id") view=ordering::pages::StorePage />
+                    <Route path=path!("/cart") view=ordering::pages::CartPage />
+                    <Route path=path!("/orders") view=tracking::pages::MyOrdersPage />
+                    <Route path=path!("/orders/:id") view=tracking::pages::TrackOrderPage />
+                    <Route path=path!("/inbox") view=notification::pages::InboxPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/store") view=store::pages::OwnerHome />
                     <Route path=path!("/rider") view=delivery::pages::RiderHome />

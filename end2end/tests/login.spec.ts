@@ -36,7 +36,7 @@ test('customer switches address and the store list follows', async ({ page }) =>
 test('store owner logs in and sees their stores', async ({ page }) => {
   await logIn(page, DEMO.owner);
   await expect(page).toHaveURL(/\/store$/);
-  await expect(page.getByRole('heading', { name: 'My stores' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Kitchen' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '성수 할매떡볶이' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '서울숲 24시 김밥' })).toBeVisible();
   // Another owner's store is not shown.

@@ -1,5 +1,5 @@
-//! Background work of a server process: the event dispatcher and the job workers that run the
-//! consumers and timers. Any number of processes may run them against one database.
+//! Background work of a server process: the event dispatcher, the job workers that run the
+//! consumers and timers, and the listener that feeds live screens. Any number of processes may run them against one database.
 
 use anyhow::{Context, Result};
 use tokio::sync::watch;
@@ -46,9 +46,15 @@ pub async fn start(state: AppState) -> Result<Background> {
         state.dispatcher_wake.clone(),
         stopped,
     ));
+    let listener_task = tokio::spawn(
+        state
+            .live
+            .clone()
+            .listen(state.pool.clone(), stop.subscribe()),
+    );
     Ok(Background {
         stop,
-        tasks: vec![worker_task, dispatcher_task],
+        tasks: vec![worker_task, dispatcher_task, listener_task],
     })
 }
 

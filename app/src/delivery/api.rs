@@ -139,3 +139,29 @@ pub async fn confirm_delivery(
 ) -> Result<crate::ordering::OrderStatus, AppError> {
     rider_command(order_id, crate::ordering::machine::Command::ConfirmDelivery).await
 }
+
+/// The calling rider's deliveries: those still to finish, then the finished ones.
+#[server(endpoint = "my_deliveries")]
+pub async fn my_deliveries() -> Result<Vec<super::RiderDelivery>, AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let rider = auth::require(Role::Rider).await?;
+    let state = AppState::get()?;
+    Ok(super::db::deliveries_of_rider(&state.pool, rider.account_id, 30).await?)
+}
+
+/// Where the rider is now, from the phone's location or typed in.
+#[server(endpoint = "set_position")]
+pub async fn set_position(lat: f64, lng: f64) -> Result<(), AppError> {
+    use crate::platform::{auth, geo::Position, state::AppState, Role};
+    let rider = auth::require(Role::Rider).await?;
+    let at = Position::new(lat, lng).ok_or_else(|| {
+        AppError::Invalid(
+            "That position is not on the map. Check the latitude and longitude.".into(),
+        )
+    })?;
+    let state = AppState::get()?;
+    if !super::db::set_position(&state.pool, rider.account_id, at).await? {
+        return Err(no_rider_profile());
+    }
+    Ok(())
+}

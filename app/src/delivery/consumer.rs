@@ -23,6 +23,7 @@ pub fn delivery_status(events: &[StoredEvent]) -> Option<(&'static str, Option<A
             }
             (Some((_, rider)), OrderEvent::Picked) => Some(("PICKED_UP", rider)),
             (Some((_, rider)), OrderEvent::Delivered) => Some(("DELIVERED", rider)),
+            (Some((_, rider)), OrderEvent::OrderCompleted) => Some(("COMPLETED", rider)),
             (Some((_, rider)), OrderEvent::DeliveryFailed { .. }) => Some(("FAILED", rider)),
             (Some((_, rider)), OrderEvent::OrderCancelled { .. }) => Some(("CANCELLED", rider)),
             (current, _) => current,
@@ -42,8 +43,9 @@ pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, C
         .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
     sqlx::query(
         "INSERT INTO delivery.deliveries
-             (order_id, store_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, rider_id)
-         VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)
+             (order_id, store_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng,
+              rider_id, store_address, dropoff_address)
+         VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11)
          ON CONFLICT (order_id) DO UPDATE
              SET status = EXCLUDED.status, rider_id = EXCLUDED.rider_id, updated_at = clock_timestamp()",
     )
@@ -56,9 +58,11 @@ pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, C
     .bind(placed.dropoff.lng)
     .bind(rider.map(|r| r.0))
     .bind(&placed.store_name)
+    .bind(&placed.store_address)
+    .bind(&placed.delivery_address)
     .execute(&mut *tx)
     .await?;
-    if matches!(status, "DELIVERED" | "FAILED" | "CANCELLED") {
+    if matches!(status, "DELIVERED" | "COMPLETED" | "FAILED" | "CANCELLED") {
         // The rider is free for the next delivery.
         sqlx::query("UPDATE delivery.riders SET active_order_id = NULL WHERE active_order_id = $1")
             .bind(event.order_id.0)

@@ -180,3 +180,86 @@ pub async fn open_deliveries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Delive
     .fetch_all(db)
     .await
 }
+
+/// The rider's deliveries, most recently changed first.
+pub async fn deliveries_of_rider(
+    db: impl PgExecutor<'_>,
+    rider: AccountId,
+    limit: i64,
+) -> sqlx::Result<Vec<super::RiderDelivery>> {
+    type Row = (
+        uuid::Uuid,
+        String,
+        String,
+        String,
+        String,
+        f64,
+        f64,
+        f64,
+        f64,
+        chrono::DateTime<chrono::Utc>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT order_id, store_name, store_address, dropoff_address, status,
+                pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, updated_at
+         FROM delivery.deliveries WHERE rider_id = $1 ORDER BY updated_at DESC LIMIT $2",
+    )
+    .bind(rider.0)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(
+            |(
+                order_id,
+                store_name,
+                store_address,
+                dropoff_address,
+                status,
+                plat,
+                plng,
+                dlat,
+                dlng,
+                updated_at,
+            )| {
+                let status = super::DeliveryStatus::parse(&status).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("unknown delivery status {status}").into())
+                })?;
+                let pickup = Position {
+                    lat: plat,
+                    lng: plng,
+                };
+                let dropoff = Position {
+                    lat: dlat,
+                    lng: dlng,
+                };
+                Ok(super::RiderDelivery {
+                    order_id: crate::ordering::OrderId(order_id),
+                    store_name,
+                    store_address,
+                    dropoff_address,
+                    status,
+                    ride_m: pickup.distance_m(dropoff),
+                    updated_at,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Records where the rider is; returns false for an account with no rider record.
+pub async fn set_position(
+    db: impl PgExecutor<'_>,
+    rider: AccountId,
+    at: Position,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE delivery.riders SET lat = $2, lng = $3, updated_at = now() WHERE rider_id = $1",
+    )
+    .bind(rider.0)
+    .bind(at.lat)
+    .bind(at.lng)
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}

@@ -34,3 +34,66 @@ pub struct OpenDelivery {
     /// From the store to the customer.
     pub ride_m: f64,
 }
+
+/// Where a claimed delivery is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeliveryStatus {
+    Open,
+    Assigned,
+    PickedUp,
+    Delivered,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+impl DeliveryStatus {
+    const ALL: [DeliveryStatus; 7] = [
+        DeliveryStatus::Open,
+        DeliveryStatus::Assigned,
+        DeliveryStatus::PickedUp,
+        DeliveryStatus::Delivered,
+        DeliveryStatus::Completed,
+        DeliveryStatus::Failed,
+        DeliveryStatus::Cancelled,
+    ];
+
+    /// The name stored in `delivery.deliveries`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Open => "OPEN",
+            DeliveryStatus::Assigned => "ASSIGNED",
+            DeliveryStatus::PickedUp => "PICKED_UP",
+            DeliveryStatus::Delivered => "DELIVERED",
+            DeliveryStatus::Completed => "COMPLETED",
+            DeliveryStatus::Failed => "FAILED",
+            DeliveryStatus::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+
+    /// Whether the rider still has something to do.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            DeliveryStatus::Assigned | DeliveryStatus::PickedUp | DeliveryStatus::Delivered
+        )
+    }
+}
+
+/// A delivery a rider claimed, as the rider's screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiderDelivery {
+    pub order_id: crate::ordering::OrderId,
+    pub store_name: String,
+    pub store_address: String,
+    pub dropoff_address: String,
+    pub status: DeliveryStatus,
+    pub ride_m: f64,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

@@ -69,3 +69,20 @@ pub async fn mark_all_read(db: impl PgExecutor<'_>, recipient: AccountId) -> sql
     .await?;
     Ok(())
 }
+
+/// Who received a notification for each of these events.
+pub async fn recipients_of(
+    db: impl PgExecutor<'_>,
+    event_ids: &[Uuid],
+) -> sqlx::Result<Vec<(Uuid, AccountId)>> {
+    let rows: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT event_id, recipient_id FROM notification.inbox WHERE event_id = ANY($1)",
+    )
+    .bind(event_ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(event_id, recipient)| (event_id, AccountId(recipient)))
+        .collect())
+}

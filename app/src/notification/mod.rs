@@ -1,6 +1,7 @@
 //! Notifications: the in-app inbox of every party an order change concerns.
 
 pub mod api;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod consumer;

@@ -215,6 +215,25 @@ pub enum OrderEvent {
 
 impl OrderEvent {
     /// The event's name in the event log and on the operator page.
+    /// The status an order is in right after this event.
+    pub fn resulting_status(&self) -> OrderStatus {
+        match self {
+            OrderEvent::Paid { .. } => OrderStatus::Paid,
+            OrderEvent::PaymentDeferred { .. } => OrderStatus::PaymentDeferred,
+            OrderEvent::OrderAccepted { .. } => OrderStatus::Accepted,
+            OrderEvent::OrderRejected { .. } => OrderStatus::Rejected,
+            OrderEvent::OrderExpired => OrderStatus::Expired,
+            OrderEvent::CookStarted => OrderStatus::Cooking,
+            OrderEvent::CookFinished | OrderEvent::DeliveryRetried => OrderStatus::Cooked,
+            OrderEvent::RiderAssigned { .. } => OrderStatus::RiderAssigned,
+            OrderEvent::Picked => OrderStatus::PickedUp,
+            OrderEvent::Delivered => OrderStatus::Delivered,
+            OrderEvent::DeliveryFailed { .. } => OrderStatus::DeliveryFailed,
+            OrderEvent::OrderCompleted => OrderStatus::Completed,
+            OrderEvent::OrderCancelled { .. } => OrderStatus::Cancelled,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             OrderEvent::Paid { .. } => "Paid",
@@ -460,36 +479,14 @@ fn check_actor(order: &Order, actor: &Actor, command: &Command) -> Result<(), Re
 impl Order {
     /// The order after `event`: the only way an order's state changes.
     pub fn apply(&mut self, event: &OrderEvent) {
+        self.status = event.resulting_status();
         match event {
-            OrderEvent::Paid { accept_by } => {
-                self.status = OrderStatus::Paid;
-                self.accept_by = Some(*accept_by);
-            }
-            OrderEvent::PaymentDeferred { pay_by } => {
-                self.status = OrderStatus::PaymentDeferred;
-                self.pay_by = Some(*pay_by);
-            }
-            OrderEvent::OrderAccepted { ready_by, .. } => {
-                self.status = OrderStatus::Accepted;
-                self.ready_by = Some(*ready_by);
-            }
-            OrderEvent::OrderRejected { .. } => self.status = OrderStatus::Rejected,
-            OrderEvent::OrderExpired => self.status = OrderStatus::Expired,
-            OrderEvent::CookStarted => self.status = OrderStatus::Cooking,
-            OrderEvent::CookFinished => self.status = OrderStatus::Cooked,
-            OrderEvent::DeliveryRetried => {
-                self.status = OrderStatus::Cooked;
-                self.rider_id = None;
-            }
-            OrderEvent::RiderAssigned { rider_id } => {
-                self.status = OrderStatus::RiderAssigned;
-                self.rider_id = Some(*rider_id);
-            }
-            OrderEvent::Picked => self.status = OrderStatus::PickedUp,
-            OrderEvent::Delivered => self.status = OrderStatus::Delivered,
-            OrderEvent::DeliveryFailed { .. } => self.status = OrderStatus::DeliveryFailed,
-            OrderEvent::OrderCompleted => self.status = OrderStatus::Completed,
-            OrderEvent::OrderCancelled { .. } => self.status = OrderStatus::Cancelled,
+            OrderEvent::Paid { accept_by } => self.accept_by = Some(*accept_by),
+            OrderEvent::PaymentDeferred { pay_by } => self.pay_by = Some(*pay_by),
+            OrderEvent::OrderAccepted { ready_by, .. } => self.ready_by = Some(*ready_by),
+            OrderEvent::DeliveryRetried => self.rider_id = None,
+            OrderEvent::RiderAssigned { rider_id } => self.rider_id = Some(*rider_id),
+            _ => {}
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod cart;
 pub mod machine;
 pub mod pages;
+pub mod saved_cart;
 
 #[cfg(feature = "ssr")]
 pub mod commands;

@@ -72,6 +72,7 @@ pub async fn place(
         store_id: StoreId(store.store_id),
         store_name: store.name,
         store_owner_id: crate::platform::AccountId(store.owner_id),
+        store_address: store.address,
         pickup,
         delivery_address: address.line,
         dropoff: address.position,

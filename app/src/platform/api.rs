@@ -58,3 +58,39 @@ pub async fn my_addresses() -> Result<Vec<SavedAddress>, AppError> {
     let state = super::state::AppState::get()?;
     Ok(super::db::addresses_of(&state.pool, user.account_id).await?)
 }
+
+/// Saves a new delivery address for the calling customer, picked on the map or typed in.
+#[server(endpoint = "add_address")]
+pub async fn add_address(
+    label: String,
+    line: String,
+    lat: f64,
+    lng: f64,
+) -> Result<SavedAddress, AppError> {
+    use super::{auth, geo::Position, state::AppState, Role};
+    let customer = auth::require(Role::Customer).await?;
+    let label = label.trim();
+    let line = line.trim();
+    if label.is_empty() || label.chars().count() > 40 {
+        return Err(AppError::Invalid(
+            "Give the address a short name, up to 40 characters (for example Home).".into(),
+        ));
+    }
+    if line.is_empty() || line.chars().count() > 200 {
+        return Err(AppError::Invalid(
+            "Type the address riders should come to, up to 200 characters.".into(),
+        ));
+    }
+    let position = Position::new(lat, lng).ok_or_else(|| {
+        AppError::Invalid("That point is not on the map. Check the latitude and longitude.".into())
+    })?;
+    let state = AppState::get()?;
+    let address_id =
+        super::db::insert_address(&state.pool, customer.account_id, label, line, position).await?;
+    Ok(SavedAddress {
+        address_id,
+        label: label.to_owned(),
+        line: line.to_owned(),
+        position,
+    })
+}

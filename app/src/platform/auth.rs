@@ -74,6 +74,15 @@ pub async fn log_out() -> Result<(), AppError> {
 /// The logged-in account, read fresh from the database so a removed account stops working at once.
 pub async fn current() -> Result<Option<CurrentUser>, AppError> {
     let session = session().await?;
+    let state = AppState::get()?;
+    user_of_session(&session, &state.pool).await
+}
+
+/// The account a session belongs to, outside server functions (the websocket handshake).
+pub async fn user_of_session(
+    session: &Session,
+    pool: &sqlx::PgPool,
+) -> Result<Option<CurrentUser>, AppError> {
     let Some(account_id) = session
         .get::<AccountId>(ACCOUNT_KEY)
         .await
@@ -81,8 +90,7 @@ pub async fn current() -> Result<Option<CurrentUser>, AppError> {
     else {
         return Ok(None);
     };
-    let state = AppState::get()?;
-    Ok(db::account_by_id(&state.pool, account_id).await?)
+    Ok(db::account_by_id(pool, account_id).await?)
 }
 
 /// The caller, who must be logged in with `role`.

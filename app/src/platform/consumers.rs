@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::event_log;
 use super::events::{Consumer, StoredEvent};
+use super::live;
 use super::state::AppState;
 
 /// Why a consumer could not apply an event; the queue retries it.
@@ -95,7 +96,9 @@ async fn apply_batch(
     .fetch_all(&mut *tx)
     .await?;
     let mut emitted = false;
+    let mut applied_seqs = (i64::MAX, i64::MIN);
     for event in events.iter().filter(|e| fresh.contains(&e.event_id)) {
+        applied_seqs = (applied_seqs.0.min(event.seq), applied_seqs.1.max(event.seq));
         let span = tracing::info_span!(
             "consume",
             consumer = consumer.name(),
@@ -106,6 +109,9 @@ async fn apply_batch(
         emitted |= dispatch_to_context(&mut tx, state, consumer, event)
             .instrument(span)
             .await?;
+    }
+    if applied_seqs.0 <= applied_seqs.1 && live::hub::feeds_screens(consumer) {
+        live::hub::announce(&mut tx, consumer, applied_seqs.0, applied_seqs.1).await?;
     }
     tx.commit().await?;
     if emitted {

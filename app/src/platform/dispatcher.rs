@@ -1,6 +1,7 @@
 //! Moves committed events to their consumers. Commands only append to the log; this task claims
 //! undispatched events in batches and, in one transaction, queues one job per interested consumer
-//! per batch, marks the events dispatched and sends one NOTIFY for live screens. Any number of
+//! per batch and marks the events dispatched. Live screens hear from the consumers that keep their
+//! read models (see `live::hub`), once those have applied the events. Any number of
 //! dispatchers may run: `SKIP LOCKED` gives each its own events.
 
 use serde_json::json;
@@ -20,9 +21,6 @@ pub const BATCH_SIZE: usize = 500;
 const COALESCE: Duration = Duration::from_millis(25);
 /// How often a dispatcher looks for events committed by other processes.
 const POLL: Duration = Duration::from_millis(50);
-
-/// The channel live screens listen on; the payload names the range of dispatched log positions.
-pub const LIVE_CHANNEL: &str = "baedal_events";
 
 /// Runs until `stop` turns true: dispatches whenever woken, or every [`POLL`].
 pub async fn run(pool: PgPool, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
@@ -105,12 +103,6 @@ pub async fn dispatch_once(pool: &PgPool) -> sqlx::Result<usize> {
     let seqs: Vec<i64> = batch.iter().map(|(seq, _, _)| *seq).collect();
     sqlx::query("UPDATE events.log SET dispatched_at = clock_timestamp() WHERE seq = ANY($1)")
         .bind(&seqs)
-        .execute(&mut *tx)
-        .await?;
-    let range = json!({ "from": seqs.first(), "to": seqs.last() }).to_string();
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(LIVE_CHANNEL)
-        .bind(range)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

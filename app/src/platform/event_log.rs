@@ -5,7 +5,9 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::events::{Event, OrderPlaced, StoredEvent};
+use super::AccountId;
 use crate::ordering::OrderId;
+use crate::store::StoreId;
 
 /// Appends `event` about `order_id` to the log, inside the caller's transaction.
 pub async fn append(
@@ -96,4 +98,49 @@ pub fn placed_in(history: &[StoredEvent]) -> Option<&OrderPlaced> {
         Event::OrderPlaced(placed) => Some(placed.as_ref()),
         _ => None,
     })
+}
+
+/// An event with the parties its order concerns, as live updates need it.
+#[derive(Debug, Clone)]
+pub struct LoggedChange {
+    pub event_id: Uuid,
+    pub order_id: OrderId,
+    pub event: Event,
+    pub customer_id: AccountId,
+    pub store_id: StoreId,
+}
+
+/// The events named `event_types` between two log positions, with their order's customer and store.
+pub async fn changes_between(
+    db: impl PgExecutor<'_>,
+    from: i64,
+    to: i64,
+    event_types: &[&str],
+) -> sqlx::Result<Vec<LoggedChange>> {
+    let rows: Vec<(Uuid, Uuid, serde_json::Value, Uuid, Uuid)> = sqlx::query_as(
+        "SELECT l.event_id, l.order_id, l.payload,
+                (p.payload->'OrderPlaced'->>'customer_id')::uuid,
+                (p.payload->'OrderPlaced'->>'store_id')::uuid
+         FROM events.log l
+         JOIN events.log p ON p.order_id = l.order_id AND p.event_type = 'OrderPlaced'
+         WHERE l.seq BETWEEN $1 AND $2 AND l.event_type = ANY($3)
+         ORDER BY l.seq",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(event_types)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(event_id, order_id, payload, customer_id, store_id)| {
+            Ok(LoggedChange {
+                event_id,
+                order_id: OrderId(order_id),
+                event: serde_json::from_value(payload)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                customer_id: AccountId(customer_id),
+                store_id: StoreId(store_id),
+            })
+        })
+        .collect()
 }

@@ -41,6 +41,9 @@ pub struct OrderPlaced {
     pub store_id: StoreId,
     pub store_name: String,
     pub store_owner_id: AccountId,
+    /// Where the rider picks the food up. Orders placed before it was recorded have none.
+    #[serde(default)]
+    pub store_address: String,
     pub pickup: Position,
     pub delivery_address: String,
     pub dropoff: Position,
@@ -59,6 +62,17 @@ pub struct OrderLine {
     pub unit_price: Won,
     pub options: Vec<ChosenOption>,
     pub line_total: Won,
+}
+
+impl OrderLine {
+    /// The chosen options as a person reads them: "떡, 만두".
+    pub fn options_summary(&self) -> String {
+        self.options
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// An option the customer chose for a line, with what it added to the price.
@@ -168,6 +182,7 @@ impl Consumer {
                 "Picked",
                 "Delivered",
                 "DeliveryFailed",
+                "OrderCompleted",
                 "OrderCancelled",
             ],
             Consumer::Tracking => &EVENT_NAMES,

@@ -1,9 +1,11 @@
 //! What every context uses: accounts and sessions, errors, money and distance, shared UI.
 
 pub mod api;
+pub mod clock;
 pub mod error;
 pub mod events;
 pub mod geo;
+pub mod live;
 pub mod money;
 pub mod pages;
 pub mod session;

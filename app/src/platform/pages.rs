@@ -4,8 +4,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::list_demo_logins;
+use super::live::LiveIndicator;
 use super::session::use_session;
-use super::AppError;
+use super::{AppError, CurrentUser, Role};
+use crate::notification::pages::InboxLink;
+use crate::ordering::saved_cart::use_cart;
 
 /// Header with the signed-in user and the page below it.
 #[component]
@@ -29,6 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         match session.user.await {
                             Ok(Some(user)) => {
                                 view! {
+                                    <RoleLinks user=user.clone() />
                                     <A href=user.role.home_path() attr:class="who">
                                         {user.display_name.clone()}
                                         <span class="role-tag">{user.role.label()}</span>
@@ -46,6 +50,31 @@ pub fn Layout(children: Children) -> impl IntoView {
             </nav>
         </header>
         <main class="page">{children()}</main>
+    }
+}
+
+/// The header links of one role, the inbox with its unread count, and the live indicator.
+#[component]
+fn RoleLinks(user: CurrentUser) -> impl IntoView {
+    let cart = use_cart();
+    let links = match user.role {
+        Role::Customer => view! {
+            <A href="/orders">"My orders"</A>
+            <A href="/cart" attr:class="cart-link">
+                "Cart"
+                {move || {
+                    let count = cart.with(|c| c.count());
+                    (count > 0).then(|| view! { <span class="count" data-testid="cart-count">{count}</span> })
+                }}
+            </A>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <LiveIndicator />
+        {links}
+        <InboxLink user />
     }
 }
 
@@ -125,6 +154,37 @@ pub fn LoginPage() -> impl IntoView {
                     })
             })}
         </Suspense>
+    }
+}
+
+/// What an action is doing: progress while it runs, then `done` or the server's sentence.
+pub fn action_feedback<T>(
+    pending: Memo<bool>,
+    result: MappedSignal<Option<Result<T, AppError>>>,
+    done: &'static str,
+) -> impl IntoView
+where
+    T: Send + Sync + 'static,
+{
+    move || {
+        if pending.get() {
+            return view! {
+                <p class="progress" role="status">
+                    "Working…"
+                </p>
+            }
+            .into_any();
+        }
+        result.with(|result| match result {
+            Some(Ok(_)) => view! {
+                <p class="success" role="status">
+                    {done}
+                </p>
+            }
+            .into_any(),
+            Some(Err(error)) => view! { <ErrorNote error=error.clone() /> }.into_any(),
+            None => ().into_any(),
+        })
     }
 }
 

@@ -62,3 +62,12 @@ fn Refusal(error: AppError) -> impl IntoView {
         </section>
     }
 }
+
+/// The logged-in user, once the session has loaded (inside [`RequireRole`] it always has).
+pub fn signed_in_user() -> Option<CurrentUser> {
+    use_session()
+        .user
+        .get_untracked()
+        .and_then(Result::ok)
+        .flatten()
+}

@@ -18,6 +18,8 @@ pub struct AppState {
     pub acceptance_window: chrono::Duration,
     /// Wakes this process's dispatcher the moment a command commits events.
     pub dispatcher_wake: Arc<Notify>,
+    /// Fans changes out to this process's websockets.
+    pub live: super::live::hub::LiveHub,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             demo_password,
             acceptance_window: chrono::Duration::minutes(5),
             dispatcher_wake: Arc::new(Notify::new()),
+            live: super::live::hub::LiveHub::new(),
         }
     }
 

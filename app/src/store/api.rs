@@ -189,3 +189,29 @@ pub async fn kitchen_orders() -> Result<Vec<super::KitchenOrder>, AppError> {
     let state = AppState::get()?;
     Ok(super::db::kitchen_orders(&state.pool, owner.account_id).await?)
 }
+
+/// A store's facts and menu, for the customer's store page.
+#[server(endpoint = "store_menu")]
+pub async fn store_menu(store_id: StoreId) -> Result<super::StoreMenu, AppError> {
+    use super::{db, hours};
+    use crate::platform::{money::Won, state::AppState};
+    let state = AppState::get()?;
+    let store = db::store_by_id(&state.pool, store_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That store does not exist.".into()))?;
+    let week = db::hours_of_store(&state.pool, store_id).await?;
+    let items = db::menu_of_store(&state.pool, store_id).await?;
+    let now = chrono::Utc::now();
+    Ok(super::StoreMenu {
+        store_id,
+        name: store.name,
+        category: store.category,
+        address: store.address,
+        delivery_fee: Won(store.delivery_fee_krw),
+        minimum_order: Won(store.minimum_order_krw),
+        prep_minutes: store.prep_minutes as u16,
+        open_now: store.accepting_orders && hours::is_open_at(&week, now),
+        hours_today: hours::label_for_today(&week, now),
+        items,
+    })
+}

@@ -403,3 +403,13 @@ pub async fn kitchen_orders(
         )
         .collect())
 }
+
+/// The whole menu of `store`, in the order the owner arranged it.
+pub async fn menu_of_store(db: &sqlx::PgPool, store: StoreId) -> sqlx::Result<Vec<MenuItem>> {
+    let items: Vec<Uuid> =
+        sqlx::query_scalar("SELECT item_id FROM store.menu_items WHERE store_id = $1")
+            .bind(store.0)
+            .fetch_all(db)
+            .await?;
+    menu_items(db, store, &items).await
+}

@@ -93,3 +93,18 @@ pub struct KitchenOrder {
     pub accept_by: Option<chrono::DateTime<chrono::Utc>>,
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// A store's page as customers see it: the facts and the whole menu.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreMenu {
+    pub store_id: StoreId,
+    pub name: String,
+    pub category: String,
+    pub address: String,
+    pub delivery_fee: Won,
+    pub minimum_order: Won,
+    pub prep_minutes: u16,
+    pub open_now: bool,
+    pub hours_today: String,
+    pub items: Vec<MenuItem>,
+}

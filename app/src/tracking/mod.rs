@@ -1,6 +1,7 @@
 //! Tracking: the customer's order-status read model (CQRS), built only from events.
 
 pub mod api;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod consumer;

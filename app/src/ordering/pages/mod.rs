@@ -1,9 +1,21 @@
-//! The customer's screens.
+//! The customer's screens: stores near an address, a store's menu, the cart and checkout.
+
+mod checkout;
+mod menu;
+
+pub use checkout::CartPage;
+pub use menu::StorePage;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
+use super::saved_cart::use_cart;
 use crate::platform::{
-    api::my_addresses, geo::format_distance, geo::Position, pages::ErrorNote, SavedAddress,
+    api::{my_addresses, AddAddress},
+    geo::format_distance,
+    geo::Position,
+    pages::{action_feedback, ErrorNote},
+    SavedAddress,
 };
 use crate::store::{api::nearby_stores, StoreCard};
 
@@ -16,13 +28,21 @@ const NEIGHBOURHOOD: Position = Position {
 /// The customer home: choose an address, see the stores that deliver there.
 #[component]
 pub fn CustomerHome() -> impl IntoView {
-    let addresses = Resource::new(|| (), |_| my_addresses());
+    let add_address = ServerAction::<AddAddress>::new();
+    let addresses = Resource::new(move || add_address.version().get(), |_| my_addresses());
+    let cart = use_cart();
+    // The cart remembers the chosen address; a new address becomes the chosen one.
+    Effect::new(move |_| {
+        if let Some(Ok(added)) = add_address.value().get() {
+            cart.update(|c| c.address_id = Some(added.address_id));
+        }
+    });
     view! {
         <h1>"Order food"</h1>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match addresses.await {
-                    Ok(saved) => view! { <StoresNear saved /> }.into_any(),
+                    Ok(saved) => view! { <StoresNear saved add_address /> }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
@@ -31,12 +51,21 @@ pub fn CustomerHome() -> impl IntoView {
 }
 
 #[component]
-fn StoresNear(saved: Vec<SavedAddress>) -> impl IntoView {
-    let chosen = RwSignal::new(0usize);
+fn StoresNear(saved: Vec<SavedAddress>, add_address: ServerAction<AddAddress>) -> impl IntoView {
+    let cart = use_cart();
+    let logged_in = !saved.is_empty();
     let saved = StoredValue::new(saved);
+    let chosen = move || {
+        let wanted = cart.with(|c| c.address_id);
+        saved.with_value(|list| {
+            list.iter()
+                .position(|a| Some(a.address_id) == wanted)
+                .unwrap_or(0)
+        })
+    };
     let position = move || {
         saved.with_value(|list| {
-            list.get(chosen.get())
+            list.get(chosen())
                 .map(|address| address.position)
                 .unwrap_or(NEIGHBOURHOOD)
         })
@@ -59,8 +88,9 @@ fn StoresNear(saved: Vec<SavedAddress>) -> impl IntoView {
                     <label class="address-picker">
                         "Deliver to"
                         <select on:change=move |ev| {
-                            if let Ok(index) = event_target_value(&ev).parse() {
-                                chosen.set(index);
+                            if let Ok(index) = event_target_value(&ev).parse::<usize>() {
+                                let id = saved.with_value(|l| l.get(index).map(|a| a.address_id));
+                                cart.update(|c| c.address_id = id);
                             }
                         }>
                             {list
@@ -68,7 +98,10 @@ fn StoresNear(saved: Vec<SavedAddress>) -> impl IntoView {
                                 .enumerate()
                                 .map(|(index, address)| {
                                     view! {
-                                        <option value=index.to_string()>
+                                        <option
+                                            value=index.to_string()
+                                            selected=move || chosen() == index
+                                        >
                                             {format!("{} · {}", address.label, address.line)}
                                         </option>
                                     }
@@ -84,6 +117,7 @@ fn StoresNear(saved: Vec<SavedAddress>) -> impl IntoView {
 
     view! {
         {picker}
+        {logged_in.then(|| view! { <NewAddress add_address /> })}
         <Transition fallback=|| view! { <p class="muted">"Finding stores…"</p> }>
             {move || Suspend::new(async move {
                 match stores.await {
@@ -123,7 +157,9 @@ fn StoreCardView(card: StoreCard) -> impl IntoView {
     view! {
         <li class="card store-card" class:closed=!card.open_now>
             <div class="row spread">
-                <h3>{card.name}</h3>
+                <h3>
+                    <A href=format!("/stores/{}", card.store_id.0)>{card.name}</A>
+                </h3>
                 <span class="muted">{format_distance(card.distance_m)}</span>
             </div>
             <p class="muted">{card.category} " · " {card.hours_today}</p>
@@ -136,5 +172,43 @@ fn StoreCardView(card: StoreCard) -> impl IntoView {
                 )}
             </p>
         </li>
+    }
+}
+
+/// A new delivery address: a name, the line riders read, and the point on the map.
+#[component]
+fn NewAddress(add_address: ServerAction<AddAddress>) -> impl IntoView {
+    view! {
+        <details class="card new-address">
+            <summary>"Deliver somewhere else"</summary>
+            <ActionForm action=add_address attr:class="stack">
+                <label>
+                    "Name" <input name="label" required maxlength="40" placeholder="Office" />
+                </label>
+                <label>
+                    "Address"
+                    <input
+                        name="line"
+                        required
+                        maxlength="200"
+                        placeholder="서울 성동구 성수이로 113, 5층"
+                    />
+                </label>
+                <div class="row">
+                    <label>
+                        "Latitude"
+                        <input name="lat" type="number" step="any" value="37.5446" required />
+                    </label>
+                    <label>
+                        "Longitude"
+                        <input name="lng" type="number" step="any" value="127.0557" required />
+                    </label>
+                </div>
+                <button type="submit" class="primary" disabled=add_address.pending()>
+                    "Save address"
+                </button>
+            </ActionForm>
+            {action_feedback(add_address.pending(), add_address.value(), "Address saved.")}
+        </details>
     }
 }

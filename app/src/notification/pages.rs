@@ -1,0 +1,107 @@
+//! The inbox: every message about the caller's orders, and the unread count in the header.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::api::{my_notifications, MarkNotificationsRead};
+use super::order_number;
+use crate::platform::clock::time_of_day;
+use crate::platform::live::{follow, Topic};
+use crate::platform::pages::ErrorNote;
+use crate::platform::session::signed_in_user;
+use crate::platform::{AppError, CurrentUser};
+
+/// The header's link to the inbox, with the unread count kept live.
+#[component]
+pub fn InboxLink(user: CurrentUser) -> impl IntoView {
+    let changes = follow(Topic::Account(user.account_id));
+    let inbox = Resource::new(move || changes.get(), |_| my_notifications());
+    let unread = move || {
+        inbox
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.iter().filter(|n| !n.read).count())
+            .unwrap_or(0)
+    };
+    view! {
+        <A href="/inbox" attr:class="inbox-link">
+            "Inbox"
+            <Transition fallback=|| ()>
+                {move || {
+                    let count = unread();
+                    (count > 0)
+                        .then(|| {
+                            view! {
+                                <span
+                                    class="count"
+                                    data-testid="unread-count"
+                                    aria-label=format!("{count} unread")
+                                >
+                                    {count}
+                                </span>
+                            }
+                        })
+                }}
+            </Transition>
+        </A>
+    }
+}
+
+/// `/inbox`: newest first; opening it marks everything read.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let mark_read = ServerAction::<MarkNotificationsRead>::new();
+    let changes = signed_in_user().map(|me| follow(Topic::Account(me.account_id)));
+    let inbox = Resource::new(move || changes.map(|c| c.get()), |_| my_notifications());
+    Effect::new(move |_| {
+        if inbox
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|l| l.iter().any(|n| !n.read))
+        {
+            mark_read.dispatch(MarkNotificationsRead {});
+        }
+    });
+    view! {
+        <h1>"Inbox"</h1>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match inbox.await {
+                    Ok(list) if list.is_empty() => {
+                        view! { <p>"Nothing yet. Messages about your orders appear here."</p> }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        view! {
+                            <ul class="inbox" aria-label="Notifications">
+                                {list
+                                    .into_iter()
+                                    .map(|n| {
+                                        view! {
+                                            <li class="card" class:unread=!n.read>
+                                                <p>{n.message}</p>
+                                                <p class="muted">
+                                                    {format!(
+                                                        "#{} · {}",
+                                                        order_number(n.order_id),
+                                                        time_of_day(n.created_at),
+                                                    )}
+                                                </p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                    Err(AppError::NotLoggedIn) => {
+                        view! { <p>"Log in to see your messages. " <A href="/login">"Log in"</A></p> }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,243 @@
+//! The cart and checkout: lines with quantities, the totals the server will charge, the address.
+
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_navigate};
+
+use crate::ordering::api::PlaceOrder;
+use crate::ordering::cart::{items_total, price_cart};
+use crate::ordering::saved_cart::use_cart;
+use crate::ordering::PlaceOrderRequest;
+use crate::platform::{api::my_addresses, pages::ErrorNote, session::RequireRole, Role};
+use crate::store::{api::store_menu, StoreMenu};
+
+/// `/cart`.
+#[component]
+pub fn CartPage() -> impl IntoView {
+    view! {
+        <h1>"Your cart"</h1>
+        <RequireRole role=Role::Customer>
+            <Checkout />
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Checkout() -> impl IntoView {
+    let cart = use_cart();
+    let store_id = Memo::new(move |_| cart.with(|c| c.store.as_ref().map(|(id, _)| *id)));
+    let menu = Resource::new(
+        move || store_id.get(),
+        |id| async move {
+            match id {
+                Some(id) => store_menu(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading your cart…"</p> }>
+            {move || Suspend::new(async move {
+                match menu.await {
+                    Ok(Some(menu)) => view! { <CartLines menu /> }.into_any(),
+                    Ok(None) => {
+                        view! {
+                            <section class="card">
+                                <p>"Your cart is empty."</p>
+                                <A href="/" attr:class="button primary">
+                                    "Find a store"
+                                </A>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CartLines(menu: StoreMenu) -> impl IntoView {
+    let cart = use_cart();
+    let menu = StoredValue::new(menu);
+    let priced = Memo::new(move |_| {
+        let lines = cart.with(|c| c.lines.clone());
+        menu.with_value(|m| price_cart(&m.items, &lines))
+    });
+    let lines_view = move || {
+        match priced.get() {
+        Ok(lines) => lines
+            .into_iter()
+            .enumerate()
+            .map(|(index, line)| {
+                let quantity = line.quantity as i32;
+                let options = line.options_summary();
+                view! {
+                    <li class="cart-line">
+                        <div>
+                            <strong>{line.name.clone()}</strong>
+                            {(!options.is_empty()).then(|| view! { <p class="muted">{options}</p> })}
+                        </div>
+                        <div class="row">
+                            <button
+                                type="button"
+                                aria-label=format!("One less {}", line.name)
+                                on:click=move |_| cart.update(|c| c.set_quantity(index, quantity - 1))
+                            >
+                                "−"
+                            </button>
+                            <span class="quantity" aria-label="Quantity">
+                                {quantity}
+                            </span>
+                            <button
+                                type="button"
+                                aria-label=format!("One more {}", line.name)
+                                on:click=move |_| cart.update(|c| c.set_quantity(index, quantity + 1))
+                            >
+                                "+"
+                            </button>
+                            <span class="price">{line.line_total.to_string()}</span>
+                        </div>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        Err(problem) => view! {
+            <li class="error" role="alert">
+                {problem.to_string()}
+                " "
+                <button type="button" class="link" on:click=move |_| cart.update(|c| c.clear())>
+                    "Empty the cart"
+                </button>
+            </li>
+        }
+        .into_any(),
+    }
+    };
+    let totals = move || {
+        let lines = priced.get().ok()?;
+        let items = items_total(&lines);
+        let (fee, minimum) = menu.with_value(|m| (m.delivery_fee, m.minimum_order));
+        let short = (items < minimum).then(|| {
+            view! {
+                <p class="notice" role="status">
+                    {format!("The minimum order here is {minimum}. Add a little more.")}
+                </p>
+            }
+        });
+        Some(view! {
+            <dl class="facts totals">
+                <dt>"Food"</dt>
+                <dd>{items.to_string()}</dd>
+                <dt>"Delivery"</dt>
+                <dd>{fee.to_string()}</dd>
+                <dt>"Total"</dt>
+                <dd data-testid="cart-total">
+                    <strong>{(items + fee).to_string()}</strong>
+                </dd>
+            </dl>
+            {short}
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>{menu.with_value(|m| m.name.clone())}</h2>
+            <ul class="cart-lines">{lines_view}</ul>
+            {totals}
+        </section>
+        <PlaceOrderForm menu />
+    }
+}
+
+#[component]
+fn PlaceOrderForm(menu: StoredValue<StoreMenu>) -> impl IntoView {
+    let cart = use_cart();
+    let addresses = Resource::new(|| (), |_| my_addresses());
+    let place = ServerAction::<PlaceOrder>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(order_id)) = place.value().get() {
+            cart.update(|c| c.clear());
+            navigate(&format!("/orders/{}", order_id.0), Default::default());
+        }
+    });
+    let submit = move |_| {
+        let Some(address_id) = cart.with_untracked(|c| c.address_id) else {
+            return;
+        };
+        let lines = cart.with_untracked(|c| c.lines.clone());
+        place.dispatch(PlaceOrder {
+            order: PlaceOrderRequest {
+                store_id: menu.with_value(|m| m.store_id),
+                address_id,
+                lines,
+            },
+        });
+    };
+    view! {
+        <section class="card stack">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match addresses.await {
+                        Ok(list) if list.is_empty() => {
+                            view! {
+                                <p class="notice">
+                                    "Add a delivery address on the " <A href="/">"store list"</A>
+                                    " first."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            if cart.with_untracked(|c| c.address_id.is_none()) {
+                                let first = list[0].address_id;
+                                cart.update(|c| c.address_id = Some(first));
+                            }
+                            view! {
+                                <label>
+                                    "Deliver to"
+                                    <select on:change=move |ev| {
+                                        let id = uuid::Uuid::parse_str(&event_target_value(&ev)).ok();
+                                        cart.update(|c| c.address_id = id);
+                                    }>
+                                        {list
+                                            .into_iter()
+                                            .map(|a| {
+                                                let id = a.address_id;
+                                                view! {
+                                                    <option
+                                                        value=id.to_string()
+                                                        selected=move || cart.with(|c| c.address_id == Some(id))
+                                                    >
+                                                        {format!("{} · {}", a.label, a.line)}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <button
+                type="button"
+                class="primary big"
+                on:click=submit
+                disabled=move || {
+                    place.pending().get() || cart.with(|c| c.lines.is_empty() || c.address_id.is_none())
+                }
+            >
+                {move || if place.pending().get() { "Placing your order…" } else { "Place order" }}
+            </button>
+            {move || {
+                place.value().get().and_then(Result::err).map(|error| view! { <ErrorNote error /> })
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,209 @@
+//! The browser end of the live link: one websocket per tab, reconnecting with backoff.
+
+use futures::channel::{mpsc, oneshot};
+use futures::{SinkExt, StreamExt};
+use gloo_net::websocket::{futures::WebSocket, Message};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::{ClientMessage, LinkState, ServerMessage, Topic};
+
+/// The first wait before reconnecting; it doubles on each failure up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(15);
+
+/// Who follows what, and the way to the running socket.
+pub struct Link {
+    shared: Rc<RefCell<Shared>>,
+}
+
+struct Shared {
+    set_state: WriteSignal<LinkState>,
+    followers: HashMap<Topic, Vec<(u64, RwSignal<u64>)>>,
+    next_token: u64,
+    /// Messages for the open socket; `None` while disconnected (following resumes on connect).
+    outbox: Option<mpsc::UnboundedSender<ClientMessage>>,
+    started: bool,
+}
+
+impl Shared {
+    fn bump(&self, topic: &Topic) {
+        for (_, changes) in self.followers.get(topic).into_iter().flatten() {
+            changes.update(|n| *n += 1);
+        }
+    }
+
+    fn bump_all(&self) {
+        for changes in self.followers.values().flatten().map(|(_, c)| c) {
+            changes.update(|n| *n += 1);
+        }
+    }
+
+    fn send(&self, message: ClientMessage) {
+        if let Some(outbox) = &self.outbox {
+            let _ = outbox.unbounded_send(message);
+        }
+    }
+}
+
+impl Link {
+    pub fn new(set_state: WriteSignal<LinkState>) -> Link {
+        Link {
+            shared: Rc::new(RefCell::new(Shared {
+                set_state,
+                followers: HashMap::new(),
+                next_token: 0,
+                outbox: None,
+                started: false,
+            })),
+        }
+    }
+
+    /// Registers a follower of `topic`; the socket opens on the first one.
+    pub fn follow(&self, topic: Topic, changes: RwSignal<u64>) -> u64 {
+        let mut shared = self.shared.borrow_mut();
+        let token = shared.next_token;
+        shared.next_token += 1;
+        let followers = shared.followers.entry(topic).or_default();
+        followers.push((token, changes));
+        if followers.len() == 1 {
+            shared.send(ClientMessage::Follow(topic));
+        }
+        if !shared.started {
+            shared.started = true;
+            spawn_local(run(Rc::clone(&self.shared)));
+        }
+        token
+    }
+
+    /// Forgets one follower; the server stops sending the topic when none is left.
+    pub fn unfollow(&self, topic: Topic, token: u64) {
+        let mut shared = self.shared.borrow_mut();
+        let Some(followers) = shared.followers.get_mut(&topic) else {
+            return;
+        };
+        followers.retain(|(t, _)| *t != token);
+        if followers.is_empty() {
+            shared.followers.remove(&topic);
+            shared.send(ClientMessage::Unfollow(topic));
+        }
+    }
+}
+
+enum Input {
+    FromServer(Option<Result<Message, gloo_net::websocket::WebSocketError>>),
+    ToServer(ClientMessage),
+}
+
+/// Keeps a socket open for as long as the tab lives.
+async fn run(shared: Rc<RefCell<Shared>>) {
+    let mut backoff = FIRST_BACKOFF;
+    let mut first = true;
+    loop {
+        let state = if first {
+            LinkState::Connecting
+        } else {
+            LinkState::Reconnecting
+        };
+        shared.borrow().set_state.set(state);
+        if let Some(was_live) = connect_once(&shared).await {
+            if was_live {
+                backoff = FIRST_BACKOFF;
+            }
+        }
+        first = false;
+        shared.borrow_mut().outbox = None;
+        shared.borrow().set_state.set(LinkState::Reconnecting);
+        sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// One connection, until it drops. Returns whether it ever became live.
+async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
+    let socket = WebSocket::open(&socket_url()?).ok()?;
+    let (mut sink, stream) = socket.split();
+    let (outbox, inbox) = mpsc::unbounded();
+    let topics: Vec<Topic> = {
+        let mut shared = shared.borrow_mut();
+        shared.outbox = Some(outbox);
+        shared.followers.keys().copied().collect()
+    };
+    for topic in topics {
+        let text = serde_json::to_string(&ClientMessage::Follow(topic)).ok()?;
+        if sink.send(Message::Text(text)).await.is_err() {
+            return Some(false);
+        }
+    }
+    let mut was_live = false;
+    // The stream's end is an input too: it means the socket closed.
+    let from_server = stream
+        .map(Some)
+        .chain(futures::stream::once(futures::future::ready(None)));
+    let mut inputs = futures::stream::select(
+        from_server.map(Input::FromServer),
+        inbox.map(Input::ToServer),
+    );
+    while let Some(input) = inputs.next().await {
+        match input {
+            Input::ToServer(message) => {
+                let Ok(text) = serde_json::to_string(&message) else {
+                    continue;
+                };
+                if sink.send(Message::Text(text)).await.is_err() {
+                    break;
+                }
+            }
+            Input::FromServer(Some(Ok(Message::Text(text)))) => {
+                let Ok(message) = serde_json::from_str::<ServerMessage>(&text) else {
+                    continue;
+                };
+                let shared = shared.borrow();
+                match message {
+                    ServerMessage::Changed(change) => shared.bump(&change.topic),
+                    // Whatever happened while we were not following is read afresh now.
+                    ServerMessage::Following(topic) => {
+                        if !was_live {
+                            was_live = true;
+                            shared.set_state.set(LinkState::Live);
+                        }
+                        shared.bump(&topic);
+                    }
+                    ServerMessage::Refused { topic, reason } => {
+                        leptos::logging::warn!("live updates refused for {topic:?}: {reason}");
+                    }
+                    ServerMessage::Resync => shared.bump_all(),
+                }
+            }
+            Input::FromServer(Some(Ok(Message::Bytes(_)))) => {}
+            Input::FromServer(Some(Err(_)) | None) => break,
+        }
+    }
+    Some(was_live)
+}
+
+/// `ws://` or `wss://` to this page's host.
+fn socket_url() -> Option<String> {
+    let location = window().location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!("{scheme}://{}/ws", location.host().ok()?))
+}
+
+async fn sleep(duration: Duration) {
+    let (done, wait) = oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        duration,
+    );
+    let _ = wait.await;
+}

@@ -1,0 +1,256 @@
+//! The server end of live updates. A consumer that keeps a screen's read model announces, with one
+//! NOTIFY per batch, which log positions it has applied; each process listens once and fans the
+//! changes out to the sockets following them, after checking each follow against the account.
+//!
+//! The announcement comes from the consumers rather than the dispatcher because a screen re-reads
+//! its read model when told: told at dispatch time, it would read the model before the change.
+
+use axum::extract::ws::{Message, WebSocket};
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::PgListener;
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+
+use super::{ClientMessage, LiveChange, ServerMessage, Topic};
+use crate::platform::events::{Consumer, Event};
+use crate::platform::{event_log, AppError, CurrentUser, Role};
+
+/// The channel read-model consumers announce on.
+pub const CHANNEL: &str = "baedal_live";
+
+/// Changes waiting for slow sockets before they are told to re-read instead.
+const BACKLOG: usize = 4096;
+
+/// What a consumer announces: its read model now reflects the events between `from` and `to`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct ViewChanged {
+    pub consumer: Consumer,
+    pub from: i64,
+    pub to: i64,
+}
+
+/// Whether screens read what this consumer writes.
+pub fn feeds_screens(consumer: Consumer) -> bool {
+    matches!(
+        consumer,
+        Consumer::Tracking | Consumer::Store | Consumer::Delivery | Consumer::Notification
+    )
+}
+
+/// Announces, inside the consumer's transaction, that it applied events up to these positions.
+/// Sent at commit, so listeners never hear of a change they cannot read yet.
+pub async fn announce(
+    tx: &mut PgConnection,
+    consumer: Consumer,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<()> {
+    let note = serde_json::to_string(&ViewChanged { consumer, from, to })
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(note)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// This process's fan-out of changes to its sockets.
+#[derive(Clone, Debug)]
+pub struct LiveHub {
+    changes: broadcast::Sender<Arc<Vec<LiveChange>>>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub::new()
+    }
+}
+
+impl LiveHub {
+    pub fn new() -> LiveHub {
+        LiveHub {
+            changes: broadcast::channel(BACKLOG).0,
+        }
+    }
+
+    /// Listens on PostgreSQL until `stop` turns true, reconnecting if the connection drops.
+    pub async fn listen(self, pool: PgPool, mut stop: watch::Receiver<bool>) {
+        loop {
+            let listened = tokio::select! {
+                result = self.listen_once(&pool) => result,
+                _ = stop.changed() => return,
+            };
+            if let Err(error) = listened {
+                tracing::warn!(%error, "live listener lost its connection; reconnecting");
+            }
+            // Sockets may have missed changes while the listener was away.
+            let _ = self.changes.send(Arc::new(Vec::new()));
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    async fn listen_once(&self, pool: &PgPool) -> sqlx::Result<()> {
+        let mut listener = PgListener::connect_with(pool).await?;
+        listener.listen(CHANNEL).await?;
+        loop {
+            let notification = listener.recv().await?;
+            let Ok(note) = serde_json::from_str::<ViewChanged>(notification.payload()) else {
+                tracing::warn!(payload = notification.payload(), "unreadable live note");
+                continue;
+            };
+            let changes = changes_in(pool, note).await?;
+            if !changes.is_empty() && self.changes.receiver_count() > 0 {
+                let _ = self.changes.send(Arc::new(changes));
+            }
+        }
+    }
+
+    /// Serves one socket of `user` until it closes.
+    pub async fn serve(self, mut socket: WebSocket, user: CurrentUser, pool: PgPool) {
+        let mut changes = self.changes.subscribe();
+        let mut followed: HashSet<Topic> = HashSet::new();
+        loop {
+            let reply = tokio::select! {
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        match serde_json::from_str::<ClientMessage>(text.as_str()) {
+                            Ok(message) => handle(&pool, &user, &mut followed, message)
+                                .await
+                                .into_iter()
+                                .collect(),
+                            Err(_) => Vec::new(),
+                        }
+                    }
+                    Some(Ok(_)) => Vec::new(),
+                    Some(Err(_)) | None => return,
+                },
+                batch = changes.recv() => match batch {
+                    // An empty batch means the listener reconnected: changes may be lost.
+                    Ok(batch) if batch.is_empty() => vec![ServerMessage::Resync],
+                    Ok(batch) => batch
+                        .iter()
+                        .filter(|change| followed.contains(&change.topic))
+                        .map(|change| ServerMessage::Changed(change.clone()))
+                        .collect(),
+                    Err(broadcast::error::RecvError::Lagged(_)) => vec![ServerMessage::Resync],
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+            };
+            for message in reply {
+                let Ok(text) = serde_json::to_string(&message) else {
+                    continue;
+                };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn handle(
+    pool: &PgPool,
+    user: &CurrentUser,
+    followed: &mut HashSet<Topic>,
+    message: ClientMessage,
+) -> Option<ServerMessage> {
+    match message {
+        ClientMessage::Follow(topic) => Some(match may_follow(pool, user, topic).await {
+            Ok(()) => {
+                followed.insert(topic);
+                ServerMessage::Following(topic)
+            }
+            Err(error) => ServerMessage::Refused {
+                topic,
+                reason: error.to_string(),
+            },
+        }),
+        ClientMessage::Unfollow(topic) => {
+            followed.remove(&topic);
+            None
+        }
+    }
+}
+
+/// Whether `user` may see changes to `topic`: the same rules as the pages' queries.
+pub async fn may_follow(pool: &PgPool, user: &CurrentUser, topic: Topic) -> Result<(), AppError> {
+    let not_yours = || AppError::NotFound("That is not something you can follow.".into());
+    match topic {
+        Topic::Account(account) if account == user.account_id => Ok(()),
+        Topic::Account(_) => Err(not_yours()),
+        Topic::Order(order_id) => {
+            let order = crate::ordering::db::load(pool, order_id).await?;
+            match (user.role, order) {
+                (Role::Operator, Some(_)) => Ok(()),
+                (Role::Customer, Some((order, _))) if order.customer_id == user.account_id => {
+                    Ok(())
+                }
+                _ => Err(not_yours()),
+            }
+        }
+        Topic::Store(store_id) => {
+            let store = crate::store::db::store_by_id(pool, store_id).await?;
+            match store {
+                Some(store) if user.role == Role::Owner && store.owner_id == user.account_id.0 => {
+                    Ok(())
+                }
+                _ => Err(not_yours()),
+            }
+        }
+        Topic::Deliveries if user.role == Role::Rider => Ok(()),
+        Topic::Deliveries => Err(AppError::WrongRole(Role::Rider)),
+    }
+}
+
+/// The changes a note announces, one per topic that shows them.
+async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<LiveChange>> {
+    let logged =
+        event_log::changes_between(pool, note.from, note.to, note.consumer.wanted()).await?;
+    let change = |topic, entry: &event_log::LoggedChange| LiveChange {
+        topic,
+        order_id: entry.order_id,
+        event: entry.event.name().to_owned(),
+        status: match &entry.event {
+            Event::OrderPlaced(_) => Some(crate::ordering::OrderStatus::Placed),
+            Event::Order(event) => Some(event.resulting_status()),
+            Event::DeliveryRequested { .. } | Event::PaymentCancelled { .. } => None,
+        },
+    };
+    let mut changes = Vec::new();
+    match note.consumer {
+        Consumer::Tracking => {
+            for entry in &logged {
+                changes.push(change(Topic::Order(entry.order_id), entry));
+                changes.push(change(Topic::Account(entry.customer_id), entry));
+            }
+        }
+        Consumer::Store => {
+            for entry in &logged {
+                changes.push(change(Topic::Store(entry.store_id), entry));
+            }
+        }
+        Consumer::Delivery => {
+            for entry in &logged {
+                changes.push(change(Topic::Deliveries, entry));
+            }
+        }
+        Consumer::Notification => {
+            let ids: Vec<uuid::Uuid> = logged.iter().map(|entry| entry.event_id).collect();
+            let recipients = crate::notification::db::recipients_of(pool, &ids).await?;
+            for (event_id, recipient) in recipients {
+                if let Some(entry) = logged.iter().find(|entry| entry.event_id == event_id) {
+                    changes.push(change(Topic::Account(recipient), entry));
+                }
+            }
+        }
+        Consumer::Payment | Consumer::Deadlines => {}
+    }
+    Ok(changes)
+}

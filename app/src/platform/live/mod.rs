@@ -1,0 +1,133 @@
+//! Live updates: which changes a screen may follow, and what the `/ws` socket says about them.
+//!
+//! A screen follows topics; when the read model behind a topic changes, the server sends the ids
+//! and the new status (never personal data) and the screen re-reads what it shows. After a
+//! reconnect every followed topic counts as changed, so nothing missed stays missed.
+
+#[cfg(feature = "hydrate")]
+mod client;
+#[cfg(feature = "ssr")]
+pub mod hub;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AccountId;
+use crate::ordering::{OrderId, OrderStatus};
+use crate::store::StoreId;
+
+/// Something a screen can follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Topic {
+    /// One order, as its customer's tracking screen shows it.
+    Order(OrderId),
+    /// What concerns one account: its orders' statuses and its inbox.
+    Account(AccountId),
+    /// The kitchen of one store: its orders arriving and moving.
+    Store(StoreId),
+    /// Deliveries opening, being claimed and moving: what riders see.
+    Deliveries,
+}
+
+/// What the browser sends on the socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ClientMessage {
+    Follow(Topic),
+    Unfollow(Topic),
+}
+
+/// What the server sends on the socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ServerMessage {
+    /// Something the topic shows has changed.
+    Changed(LiveChange),
+    /// The server checked the topic; changes will follow.
+    Following(Topic),
+    /// The account may not follow this topic; the sentence says why.
+    Refused { topic: Topic, reason: String },
+    /// This socket fell behind and changes were dropped: re-read everything.
+    Resync,
+}
+
+/// One change, as a screen learns of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveChange {
+    pub topic: Topic,
+    pub order_id: OrderId,
+    /// The event's name, e.g. "OrderAccepted".
+    pub event: String,
+    /// The order's status right after the event, for events that change it.
+    pub status: Option<OrderStatus>,
+}
+
+/// The state of this tab's connection, for the indicator in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    /// Nothing is followed, so no socket is open.
+    Idle,
+    Connecting,
+    Live,
+    /// The socket dropped; it comes back by itself.
+    Reconnecting,
+}
+
+/// The tab's live link: one socket shared by every screen on the page.
+#[derive(Clone, Copy)]
+pub struct LiveLink {
+    pub state: ReadSignal<LinkState>,
+    #[cfg(feature = "hydrate")]
+    inner: StoredValue<client::Link, LocalStorage>,
+}
+
+/// Creates the live link once, at the top of the app. The socket opens when a screen first
+/// follows a topic.
+pub fn provide_live_link() {
+    let (state, _set_state) = signal(LinkState::Idle);
+    #[cfg(feature = "hydrate")]
+    let link = LiveLink {
+        state,
+        inner: StoredValue::new_local(client::Link::new(_set_state)),
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let link = LiveLink { state };
+    provide_context(link);
+}
+
+/// The live link; panics only if the app shell forgot to provide it.
+pub fn use_live_link() -> LiveLink {
+    expect_context::<LiveLink>()
+}
+
+/// Follows `topic` while the calling component lives. The returned number grows on every change
+/// to the topic and after every reconnect: put it among a resource's inputs to re-read on change.
+pub fn follow(topic: Topic) -> Signal<u64> {
+    let changes = RwSignal::new(0u64);
+    #[cfg(feature = "hydrate")]
+    {
+        let link = use_live_link();
+        let token = link.inner.with_value(|l| l.follow(topic, changes));
+        on_cleanup(move || link.inner.with_value(|l| l.unfollow(topic, token)));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = topic;
+    changes.into()
+}
+
+/// A small "live / reconnecting" badge for the header.
+#[component]
+pub fn LiveIndicator() -> impl IntoView {
+    let link = use_live_link();
+    move || {
+        let (label, class) = match link.state.get() {
+            LinkState::Idle => return None,
+            LinkState::Connecting => ("Connecting…", "live-dot connecting"),
+            LinkState::Live => ("Live", "live-dot live"),
+            LinkState::Reconnecting => ("Reconnecting…", "live-dot reconnecting"),
+        };
+        Some(view! {
+            <span class=class role="status" data-testid="live-state">
+                {label}
+            </span>
+        })
+    }
+}

@@ -1,0 +1,223 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import { logIn, open } from './helpers';
+
+// Riders and the kitchen are shared between these tests, so they run one after another.
+test.describe.configure({ mode: 'serial' });
+
+const STORE = '서울숲 24시 김밥';
+const OWNER = 'owner.halmae@baedal.test';
+const RIDER = 'rider.jiwoo@baedal.test';
+const OTHER_RIDER = 'rider.hyunwoo@baedal.test';
+
+/** A logged-in page of its own browser context: its own cookies, like another person's phone. */
+async function person(browser: Browser, email: string, landing: string | RegExp): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await logIn(page, email);
+  await expect(page).toHaveURL(landing);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  return page;
+}
+
+/** Orders one 제육덮밥 as `customer` and returns the order number shown on the tracking page. */
+async function placeOrder(customer: Page): Promise<string> {
+  await customer.getByRole('link', { name: STORE }).click();
+  await customer.getByRole('button', { name: 'Add 제육덮밥 to cart' }).click();
+  await expect(customer.getByText('Added to your cart.')).toBeVisible();
+  await customer.getByRole('link', { name: /View cart/ }).click();
+  await expect(customer.getByTestId('cart-total')).toHaveText('₩11,000');
+  await customer.getByRole('button', { name: 'Place order' }).click();
+  await expect(customer).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  const heading = await customer.getByText(/^Order #[0-9A-F]{8}/).textContent();
+  const number = heading?.match(/#([0-9A-F]{8})/)?.[1];
+  expect(number).toBeTruthy();
+  return number!;
+}
+
+/** How long `change` takes to show after `click`, in milliseconds. */
+async function timed(click: () => Promise<void>, change: () => Promise<void>): Promise<number> {
+  const started = Date.now();
+  await click();
+  await change();
+  return Date.now() - started;
+}
+
+const latencies: { step: string; ms: number }[] = [];
+
+test.afterAll(() => {
+  if (latencies.length === 0) return;
+  const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  fs.mkdirSync('artifacts', { recursive: true });
+  fs.writeFileSync(
+    'artifacts/live-latency.json',
+    JSON.stringify({ median_ms: median, steps: latencies }, null, 2),
+  );
+  console.log(`click-to-other-screen latency: median ${median} ms over ${sorted.length} steps`);
+});
+
+test('the whole saga plays live across customer, owner and rider screens', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const customer = await person(browser, 'minji@baedal.test', /\/$/);
+  const owner = await person(browser, OWNER, /\/store$/);
+  const rider = await person(browser, RIDER, /\/rider$/);
+  await owner.getByRole('button', { name: 'Turn on order sound' }).click();
+  await expect(owner.getByText('Sound is on: new orders ring.')).toBeVisible();
+
+  const number = await placeOrder(customer);
+  const status = customer.getByTestId('order-status');
+  await expect(status).toHaveText('Paid');
+  await expect(customer.getByTestId('cart-count')).toHaveCount(0);
+
+  // The order rings in the owner's "New" column without a reload.
+  const card = owner.locator(`.kitchen-card[data-order="${number}"]`);
+  const newColumn = owner.locator('[data-column="New"]');
+  await expect(newColumn.locator(`[data-order="${number}"]`)).toBeVisible();
+  await expect(owner.getByText('New order! Ringing until you accept or reject it.')).toBeVisible();
+  await expect(card.getByRole('timer')).toContainText(/Accept within \d:\d\d/);
+  await owner.screenshot({ path: 'artifacts/owner-board.png', fullPage: true });
+
+  latencies.push({
+    step: 'accept → customer',
+    ms: await timed(
+      () => card.getByRole('button', { name: 'Accept' }).click(),
+      () => expect(status).toHaveText('Accepted'),
+    ),
+  });
+  await expect(customer.getByText(/ready by \d\d:\d\d/)).toBeVisible();
+  await expect(customer.getByRole('button', { name: 'Cancel order' })).toBeVisible();
+
+  latencies.push({
+    step: 'start cooking → customer',
+    ms: await timed(
+      () => card.getByRole('button', { name: 'Start cooking' }).click(),
+      () => expect(status).toHaveText('Cooking'),
+    ),
+  });
+  // Once cooking has started, the customer can no longer cancel.
+  await expect(customer.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+
+  const offer = rider.locator(`.delivery[data-order="${number}"]`);
+  latencies.push({
+    step: 'food ready → rider list',
+    ms: await timed(
+      () => card.getByRole('button', { name: 'Food is ready' }).click(),
+      () => expect(offer).toBeVisible(),
+    ),
+  });
+  await expect(status).toHaveText('Cooked');
+  await rider.screenshot({ path: 'artifacts/rider-open-deliveries.png', fullPage: true });
+
+  latencies.push({
+    step: 'claim → customer',
+    ms: await timed(
+      () => offer.getByRole('button', { name: 'Claim' }).click(),
+      () => expect(status).toHaveText('Rider assigned'),
+    ),
+  });
+  await expect(owner.locator(`[data-column="Ready"] [data-order="${number}"]`)).toContainText(
+    'A rider is on the way',
+  );
+  const mine = rider.getByRole('list', { name: 'My active deliveries' });
+  await expect(mine).toContainText('서울 성동구 왕십리로 50');
+  await expect(mine).toContainText('서울 성동구 성수이로 113');
+
+  latencies.push({
+    step: 'picked up → customer',
+    ms: await timed(
+      () => mine.getByRole('button', { name: 'Picked up' }).click(),
+      () => expect(status).toHaveText('Picked up'),
+    ),
+  });
+  await expect(owner.locator(`[data-column="Out"] [data-order="${number}"]`)).toBeVisible();
+  latencies.push({
+    step: 'delivered → customer',
+    ms: await timed(
+      () => mine.getByRole('button', { name: 'Delivered' }).click(),
+      () => expect(status).toHaveText('Delivered'),
+    ),
+  });
+  latencies.push({
+    step: 'confirm delivery → customer',
+    ms: await timed(
+      () => mine.getByRole('button', { name: 'Confirm delivery' }).click(),
+      () => expect(status).toHaveText('Completed'),
+    ),
+  });
+  await expect(customer.locator('.step.done')).toHaveCount(9);
+  await expect(customer.getByTestId('unread-count')).toBeVisible();
+  await expect(rider.getByText('No delivery in hand.')).toBeVisible();
+  await customer.screenshot({ path: 'artifacts/customer-tracking.png', fullPage: true });
+  await rider.screenshot({ path: 'artifacts/rider-home-after.png', fullPage: true });
+});
+
+test('the customer cancels before cooking and is refunded; the owner sees it go', async ({
+  browser,
+}) => {
+  const customer = await person(browser, 'seoyeon@baedal.test', /\/$/);
+  const owner = await person(browser, OWNER, /\/store$/);
+  const number = await placeOrder(customer);
+  await expect(customer.getByTestId('order-status')).toHaveText('Paid');
+  await expect(owner.locator(`[data-column="New"] [data-order="${number}"]`)).toBeVisible();
+
+  await customer.getByRole('button', { name: 'Cancel order' }).click();
+  await customer.getByLabel('Why are you cancelling?').fill('Ordered from the wrong store');
+  await customer.getByRole('button', { name: 'Cancel the order' }).click();
+  await expect(customer.getByTestId('order-status')).toHaveText('Cancelled');
+  await expect(customer.getByText('Reason: Ordered from the wrong store')).toBeVisible();
+  await expect(customer.getByText('₩11,000 has been refunded.')).toBeVisible();
+  await expect(owner.locator(`.kitchen-card[data-order="${number}"]`)).toHaveCount(0);
+});
+
+test('the owner rejects with a reason and the customer sees it live', async ({ browser }) => {
+  const customer = await person(browser, 'junho@baedal.test', /\/$/);
+  const owner = await person(browser, OWNER, /\/store$/);
+  const number = await placeOrder(customer);
+  const card = owner.locator(`[data-column="New"] [data-order="${number}"]`);
+  await expect(card).toBeVisible();
+  await card.getByText('Reject', { exact: true }).click();
+  await card.getByLabel('Reason for the customer').fill('Out of pork today');
+  await card.getByRole('button', { name: 'Reject order' }).click();
+  await expect(customer.getByTestId('order-status')).toHaveText('Rejected');
+  await expect(customer.getByText('Reason: Out of pork today')).toBeVisible();
+  await expect(customer.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+  await expect(card).toHaveCount(0);
+});
+
+test('two riders race for one delivery: one wins, the other sees it vanish', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const customer = await person(browser, 'minji@baedal.test', /\/$/);
+  const owner = await person(browser, OWNER, /\/store$/);
+  const first = await person(browser, RIDER, /\/rider$/);
+  const second = await person(browser, OTHER_RIDER, /\/rider$/);
+  if ((await second.getByTestId('duty-state').textContent()) === 'Off duty') {
+    await second.getByRole('button', { name: 'Go on duty' }).click();
+    await expect(second.getByTestId('duty-state')).toHaveText('On duty');
+  }
+  const number = await placeOrder(customer);
+  const card = owner.locator(`.kitchen-card[data-order="${number}"]`);
+  await card.getByRole('button', { name: 'Accept' }).click();
+  await card.getByRole('button', { name: 'Start cooking' }).click();
+  await card.getByRole('button', { name: 'Food is ready' }).click();
+
+  const offerToFirst = first.locator(`.delivery[data-order="${number}"]`);
+  const offerToSecond = second.locator(`.delivery[data-order="${number}"]`);
+  await expect(offerToFirst).toBeVisible();
+  await expect(offerToSecond).toBeVisible();
+  await Promise.all([
+    offerToFirst.getByRole('button', { name: 'Claim' }).click(),
+    offerToSecond.getByRole('button', { name: 'Claim' }).click(),
+  ]);
+  // Exactly one of them holds it; for the other it is gone, with the reason if they lost the race.
+  const held = async (page: Page) =>
+    page.getByRole('list', { name: 'My active deliveries' }).locator(`[data-order="${number}"]`);
+  await expect
+    .poll(async () => (await (await held(first)).count()) + (await (await held(second)).count()))
+    .toBe(1);
+  await expect(first.getByRole('list', { name: 'Open deliveries' }).locator(`[data-order="${number}"]`)).toHaveCount(0);
+  await expect(second.getByRole('list', { name: 'Open deliveries' }).locator(`[data-order="${number}"]`)).toHaveCount(0);
+  await expect(customer.getByTestId('order-status')).toHaveText('Rider assigned');
+});

@@ -1,0 +1,215 @@
+//! The `/ws` live link: only logged-in accounts connect, each follow is checked against the
+//! account, and a change reaches the follower once its read model shows it.
+
+mod common;
+
+use app::ordering::{OrderId, OrderStatus};
+use app::platform::live::{ClientMessage, ServerMessage, Topic};
+use app::store::StoreId;
+use common::*;
+use futures::{SinkExt, StreamExt};
+use serde_json::json;
+use sqlx::PgPool;
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+use uuid::Uuid;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The session cookie of a fresh login as `email`.
+async fn session_cookie(app: &TestApp, email: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/login", app.base))
+        .header("Accept", "application/json")
+        .form(&[("email", email), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("login request");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("login sets the session cookie")
+        .to_str()
+        .expect("ascii cookie");
+    cookie.split(';').next().expect("name=value").to_owned()
+}
+
+async fn connect(app: &TestApp, cookie: Option<&str>) -> Result<Socket, u16> {
+    let mut request = format!("{}/ws", app.base.replace("http://", "ws://"))
+        .into_client_request()
+        .expect("websocket request");
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert("Cookie", cookie.parse().expect("header value"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(error) => panic!("unexpected websocket failure: {error}"),
+    }
+}
+
+async fn send(socket: &mut Socket, message: ClientMessage) {
+    let text = serde_json::to_string(&message).expect("encodes");
+    socket.send(Message::text(text)).await.expect("sent");
+}
+
+/// The next message from the server, within ten seconds.
+async fn next(socket: &mut Socket) -> ServerMessage {
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within ten seconds")
+            .expect("socket open")
+            .expect("frame");
+        if let Message::Text(text) = frame {
+            return serde_json::from_str(text.as_str()).expect("a ServerMessage");
+        }
+    }
+}
+
+async fn gimbap_order(app: &TestApp) -> OrderId {
+    let customer = app.logged_in(CUSTOMER).await;
+    let store: Uuid = sqlx::query_scalar("SELECT store_id FROM store.stores WHERE name = $1")
+        .bind("서울숲 24시 김밥")
+        .fetch_one(&app.pool)
+        .await
+        .expect("demo store");
+    let item: Uuid = sqlx::query_scalar(
+        "SELECT item_id FROM store.menu_items WHERE store_id = $1 AND name = '돈까스김밥'",
+    )
+    .bind(store)
+    .fetch_one(&app.pool)
+    .await
+    .expect("demo item");
+    let address: Uuid = sqlx::query_scalar(
+        "SELECT a.address_id FROM platform.customer_addresses a JOIN platform.accounts p USING (account_id)
+         WHERE p.email = $1 ORDER BY a.created_at LIMIT 1",
+    )
+    .bind(CUSTOMER)
+    .fetch_one(&app.pool)
+    .await
+    .expect("demo address");
+    customer
+        .call_json(
+            "place_order",
+            &json!({ "order": { "store_id": store, "address_id": address,
+                                "lines": [{ "item_id": item, "quantity": 2 }] } }),
+        )
+        .await
+        .expect("order placed")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_visitor_without_a_session_cannot_connect(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    assert_eq!(connect(&app, None).await.err(), Some(401));
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_customer_follows_their_orders_and_sees_one_paid(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let me: Uuid = sqlx::query_scalar("SELECT account_id FROM platform.accounts WHERE email = $1")
+        .bind(CUSTOMER)
+        .fetch_one(&app.pool)
+        .await
+        .expect("demo customer");
+    let me = Topic::Account(app::platform::AccountId(me));
+    let cookie = session_cookie(&app, CUSTOMER).await;
+    let mut socket = connect(&app, Some(&cookie)).await.expect("connects");
+    send(&mut socket, ClientMessage::Follow(me)).await;
+    assert_eq!(next(&mut socket).await, ServerMessage::Following(me));
+
+    let order = gimbap_order(&app).await;
+    // Every change names the order and its status; payment brings it to Paid.
+    loop {
+        match next(&mut socket).await {
+            ServerMessage::Changed(change) => {
+                assert_eq!(change.topic, me);
+                assert_eq!(change.order_id, order);
+                if change.status == Some(OrderStatus::Paid) {
+                    break;
+                }
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // By the time the change arrives, the read model already shows it.
+    let customer = app.logged_in(CUSTOMER).await;
+    let view: app::tracking::OrderView = customer
+        .call("order_status", &[("order_id", &order.0.to_string())])
+        .await
+        .expect("own order");
+    assert_eq!(view.status, OrderStatus::Paid);
+    // The order itself may be followed by its customer.
+    send(&mut socket, ClientMessage::Follow(Topic::Order(order))).await;
+    loop {
+        match next(&mut socket).await {
+            ServerMessage::Following(topic) => {
+                assert_eq!(topic, Topic::Order(order));
+                break;
+            }
+            ServerMessage::Changed(_) => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn following_what_is_not_yours_is_refused(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let order = gimbap_order(&app).await;
+
+    let other_customer = session_cookie(&app, OTHER_CUSTOMER).await;
+    let mut socket = connect(&app, Some(&other_customer))
+        .await
+        .expect("connects");
+    send(&mut socket, ClientMessage::Follow(Topic::Order(order))).await;
+    assert!(matches!(
+        next(&mut socket).await,
+        ServerMessage::Refused { topic: Topic::Order(o), .. } if o == order
+    ));
+    send(&mut socket, ClientMessage::Follow(Topic::Deliveries)).await;
+    assert!(matches!(
+        next(&mut socket).await,
+        ServerMessage::Refused {
+            topic: Topic::Deliveries,
+            ..
+        }
+    ));
+
+    // An owner may follow their own store's kitchen, not another owner's.
+    let gimbap: Uuid = sqlx::query_scalar("SELECT store_id FROM store.stores WHERE name = $1")
+        .bind("서울숲 24시 김밥")
+        .fetch_one(&app.pool)
+        .await
+        .expect("demo store");
+    let other_owner = session_cookie(&app, OTHER_OWNER).await;
+    let mut socket = connect(&app, Some(&other_owner)).await.expect("connects");
+    send(
+        &mut socket,
+        ClientMessage::Follow(Topic::Store(StoreId(gimbap))),
+    )
+    .await;
+    assert!(matches!(
+        next(&mut socket).await,
+        ServerMessage::Refused { .. }
+    ));
+    let owner = session_cookie(&app, OWNER).await;
+    let mut socket = connect(&app, Some(&owner)).await.expect("connects");
+    send(
+        &mut socket,
+        ClientMessage::Follow(Topic::Store(StoreId(gimbap))),
+    )
+    .await;
+    assert_eq!(
+        next(&mut socket).await,
+        ServerMessage::Following(Topic::Store(StoreId(gimbap)))
+    );
+    app.shutdown().await;
+}
