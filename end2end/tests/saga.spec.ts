@@ -207,11 +207,14 @@ test('two riders race for one delivery: one wins, the other sees it vanish', asy
   const offerToSecond = second.locator(`.delivery[data-order="${number}"]`);
   await expect(offerToFirst).toBeVisible();
   await expect(offerToSecond).toBeVisible();
-  await Promise.all([
-    offerToFirst.getByRole('button', { name: 'Claim' }).click(),
-    offerToSecond.getByRole('button', { name: 'Claim' }).click(),
+  // Both press Claim at once. The loser's button may already be gone when their click lands (the
+  // list re-read live), or their claim reaches the server second and is refused.
+  const clicks = await Promise.allSettled([
+    offerToFirst.getByRole('button', { name: 'Claim' }).click({ timeout: 5_000 }),
+    offerToSecond.getByRole('button', { name: 'Claim' }).click({ timeout: 5_000 }),
   ]);
-  // Exactly one of them holds it; for the other it is gone, with the reason if they lost the race.
+  expect(clicks.some((click) => click.status === 'fulfilled')).toBe(true);
+  // Exactly one of them holds it; for the other it is gone.
   const held = async (page: Page) =>
     page.getByRole('list', { name: 'My active deliveries' }).locator(`[data-order="${number}"]`);
   await expect
@@ -220,4 +223,12 @@ test('two riders race for one delivery: one wins, the other sees it vanish', asy
   await expect(first.getByRole('list', { name: 'Open deliveries' }).locator(`[data-order="${number}"]`)).toHaveCount(0);
   await expect(second.getByRole('list', { name: 'Open deliveries' }).locator(`[data-order="${number}"]`)).toHaveCount(0);
   await expect(customer.getByTestId('order-status')).toHaveText('Rider assigned');
+
+  // The winner finishes the delivery, so both riders are free again.
+  const winner = (await (await held(first)).count()) === 1 ? first : second;
+  const mine = winner.getByRole('list', { name: 'My active deliveries' });
+  await mine.getByRole('button', { name: 'Picked up' }).click();
+  await mine.getByRole('button', { name: 'Delivered' }).click();
+  await mine.getByRole('button', { name: 'Confirm delivery' }).click();
+  await expect(customer.getByTestId('order-status')).toHaveText('Completed');
 });
