@@ -8,7 +8,6 @@ use app::platform::live::{ClientMessage, ServerMessage, Topic};
 use app::store::StoreId;
 use common::*;
 use futures::{SinkExt, StreamExt};
-use serde_json::json;
 use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 use uuid::Uuid;
@@ -72,35 +71,7 @@ async fn next(socket: &mut Socket) -> ServerMessage {
 }
 
 async fn gimbap_order(app: &TestApp) -> OrderId {
-    let customer = app.logged_in(CUSTOMER).await;
-    let store: Uuid = sqlx::query_scalar("SELECT store_id FROM store.stores WHERE name = $1")
-        .bind("서울숲 24시 김밥")
-        .fetch_one(&app.pool)
-        .await
-        .expect("demo store");
-    let item: Uuid = sqlx::query_scalar(
-        "SELECT item_id FROM store.menu_items WHERE store_id = $1 AND name = '돈까스김밥'",
-    )
-    .bind(store)
-    .fetch_one(&app.pool)
-    .await
-    .expect("demo item");
-    let address: Uuid = sqlx::query_scalar(
-        "SELECT a.address_id FROM platform.customer_addresses a JOIN platform.accounts p USING (account_id)
-         WHERE p.email = $1 ORDER BY a.created_at LIMIT 1",
-    )
-    .bind(CUSTOMER)
-    .fetch_one(&app.pool)
-    .await
-    .expect("demo address");
-    customer
-        .call_json(
-            "place_order",
-            &json!({ "order": { "store_id": store, "address_id": address,
-                                "lines": [{ "item_id": item, "quantity": 2 }] } }),
-        )
-        .await
-        .expect("order placed")
+    place(app, &app.logged_in(CUSTOMER).await).await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -184,11 +155,7 @@ async fn following_what_is_not_yours_is_refused(pool: PgPool) {
     ));
 
     // An owner may follow their own store's kitchen, not another owner's.
-    let gimbap: Uuid = sqlx::query_scalar("SELECT store_id FROM store.stores WHERE name = $1")
-        .bind("서울숲 24시 김밥")
-        .fetch_one(&app.pool)
-        .await
-        .expect("demo store");
+    let gimbap = store_id(&app.pool, GIMBAP).await;
     let other_owner = session_cookie(&app, OTHER_OWNER).await;
     let mut socket = connect(&app, Some(&other_owner)).await.expect("connects");
     send(

@@ -13,56 +13,6 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const GIMBAP: &str = "서울숲 24시 김밥";
-
-async fn item(pool: &PgPool, store: &str, item: &str) -> Uuid {
-    sqlx::query_scalar(
-        "SELECT i.item_id FROM store.menu_items i JOIN store.stores s USING (store_id)
-         WHERE s.name = $1 AND i.name = $2",
-    )
-    .bind(store)
-    .bind(item)
-    .fetch_one(pool)
-    .await
-    .expect("demo item")
-}
-
-async fn store_id(pool: &PgPool, store: &str) -> Uuid {
-    sqlx::query_scalar("SELECT store_id FROM store.stores WHERE name = $1")
-        .bind(store)
-        .fetch_one(pool)
-        .await
-        .expect("demo store")
-}
-
-async fn home_of(pool: &PgPool, email: &str) -> Uuid {
-    sqlx::query_scalar(
-        "SELECT a.address_id FROM platform.customer_addresses a JOIN platform.accounts p USING (account_id)
-         WHERE p.email = $1 ORDER BY a.created_at LIMIT 1",
-    )
-    .bind(email)
-    .fetch_one(pool)
-    .await
-    .expect("demo address")
-}
-
-/// Two pork-cutlet gimbap (₩10,000) from the all-day gimbap shop to the customer's home.
-async fn gimbap_order(app: &TestApp, email: &str) -> serde_json::Value {
-    json!({ "order": {
-        "store_id": store_id(&app.pool, GIMBAP).await,
-        "address_id": home_of(&app.pool, email).await,
-        "lines": [{ "item_id": item(&app.pool, GIMBAP, "돈까스김밥").await, "quantity": 2 }],
-    }})
-}
-
-async fn place(app: &TestApp, customer: &Browser) -> OrderId {
-    let order = gimbap_order(app, CUSTOMER).await;
-    customer
-        .call_json("place_order", &order)
-        .await
-        .expect("order placed")
-}
-
 fn id_arg(order: OrderId) -> String {
     order.0.to_string()
 }

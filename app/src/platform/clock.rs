@@ -1,12 +1,9 @@
 //! The time as pages show it: Korean time of day, and a clock that ticks in the browser.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-/// Korea Standard Time; Korea has no daylight saving.
-fn kst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
-}
+use crate::store::hours::kst;
 
 /// "14:05", in Korean time.
 pub fn time_of_day(at: DateTime<Utc>) -> String {

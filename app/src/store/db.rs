@@ -311,6 +311,20 @@ pub async fn menu_items(
     store: StoreId,
     items: &[Uuid],
 ) -> sqlx::Result<Vec<MenuItem>> {
+    menu(db, store, Some(items)).await
+}
+
+/// The whole menu of `store`, in the order the owner arranged it.
+pub async fn menu_of_store(db: impl PgExecutor<'_>, store: StoreId) -> sqlx::Result<Vec<MenuItem>> {
+    menu(db, store, None).await
+}
+
+/// The menu of `store`, limited to `items` when given.
+async fn menu(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+    items: Option<&[Uuid]>,
+) -> sqlx::Result<Vec<MenuItem>> {
     let rows: Vec<MenuRow> = sqlx::query_as(
         "SELECT i.item_id, i.name AS item_name, i.price_krw, i.sold_out AS item_sold_out,
                 g.group_id, g.name AS group_name, g.min_select, g.max_select,
@@ -318,7 +332,7 @@ pub async fn menu_items(
          FROM store.menu_items i
          LEFT JOIN store.menu_option_groups g ON g.item_id = i.item_id
          LEFT JOIN store.menu_options o ON o.group_id = g.group_id
-         WHERE i.store_id = $1 AND i.item_id = ANY($2)
+         WHERE i.store_id = $1 AND ($2::uuid[] IS NULL OR i.item_id = ANY($2))
          ORDER BY i.position, g.position, o.position",
     )
     .bind(store.0)
@@ -402,14 +416,4 @@ pub async fn kitchen_orders(
             },
         )
         .collect())
-}
-
-/// The whole menu of `store`, in the order the owner arranged it.
-pub async fn menu_of_store(db: &sqlx::PgPool, store: StoreId) -> sqlx::Result<Vec<MenuItem>> {
-    let items: Vec<Uuid> =
-        sqlx::query_scalar("SELECT item_id FROM store.menu_items WHERE store_id = $1")
-            .bind(store.0)
-            .fetch_all(db)
-            .await?;
-    menu_items(db, store, &items).await
 }

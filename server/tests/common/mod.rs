@@ -2,10 +2,13 @@
 
 #![allow(dead_code)]
 
+use app::ordering::OrderId;
 use app::platform::{state::AppState, AppError};
 use leptos::config::LeptosOptions;
 use serde::de::DeserializeOwned;
+use serde_json::json;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 pub const DEMO_PASSWORD: &str = "baedal-demo";
 pub const CUSTOMER: &str = "minji@baedal.test";
@@ -183,4 +186,56 @@ where
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+// Demo data the order tests share.
+
+pub const GIMBAP: &str = "서울숲 24시 김밥";
+
+pub async fn item(pool: &PgPool, store: &str, item: &str) -> Uuid {
+    sqlx::query_scalar(
+        "SELECT i.item_id FROM store.menu_items i JOIN store.stores s USING (store_id)
+         WHERE s.name = $1 AND i.name = $2",
+    )
+    .bind(store)
+    .bind(item)
+    .fetch_one(pool)
+    .await
+    .expect("demo item")
+}
+
+pub async fn store_id(pool: &PgPool, store: &str) -> Uuid {
+    sqlx::query_scalar("SELECT store_id FROM store.stores WHERE name = $1")
+        .bind(store)
+        .fetch_one(pool)
+        .await
+        .expect("demo store")
+}
+
+pub async fn home_of(pool: &PgPool, email: &str) -> Uuid {
+    sqlx::query_scalar(
+        "SELECT a.address_id FROM platform.customer_addresses a JOIN platform.accounts p USING (account_id)
+         WHERE p.email = $1 ORDER BY a.created_at LIMIT 1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .expect("demo address")
+}
+
+/// Two pork-cutlet gimbap (₩10,000) from the all-day gimbap shop to the customer's home.
+pub async fn gimbap_order(app: &TestApp, email: &str) -> serde_json::Value {
+    json!({ "order": {
+        "store_id": store_id(&app.pool, GIMBAP).await,
+        "address_id": home_of(&app.pool, email).await,
+        "lines": [{ "item_id": item(&app.pool, GIMBAP, "돈까스김밥").await, "quantity": 2 }],
+    }})
+}
+
+pub async fn place(app: &TestApp, customer: &Browser) -> OrderId {
+    let order = gimbap_order(app, CUSTOMER).await;
+    customer
+        .call_json("place_order", &order)
+        .await
+        .expect("order placed")
 }

@@ -58,10 +58,18 @@ pub async fn announce(
     Ok(())
 }
 
+/// What the listener passes to this process's sockets.
+#[derive(Debug)]
+enum Broadcast {
+    Changes(Vec<LiveChange>),
+    /// The listener lost its connection for a while: changes may be missing.
+    Resync,
+}
+
 /// This process's fan-out of changes to its sockets.
 #[derive(Clone, Debug)]
 pub struct LiveHub {
-    changes: broadcast::Sender<Arc<Vec<LiveChange>>>,
+    changes: broadcast::Sender<Arc<Broadcast>>,
 }
 
 impl Default for LiveHub {
@@ -88,7 +96,7 @@ impl LiveHub {
                 tracing::warn!(%error, "live listener lost its connection; reconnecting");
             }
             // Sockets may have missed changes while the listener was away.
-            let _ = self.changes.send(Arc::new(Vec::new()));
+            let _ = self.changes.send(Arc::new(Broadcast::Resync));
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                 _ = stop.changed() => return,
@@ -105,9 +113,13 @@ impl LiveHub {
                 tracing::warn!(payload = notification.payload(), "unreadable live note");
                 continue;
             };
+            // A process with no sockets open has nobody to tell: skip the lookups.
+            if self.changes.receiver_count() == 0 {
+                continue;
+            }
             let changes = changes_in(pool, note).await?;
-            if !changes.is_empty() && self.changes.receiver_count() > 0 {
-                let _ = self.changes.send(Arc::new(changes));
+            if !changes.is_empty() {
+                let _ = self.changes.send(Arc::new(Broadcast::Changes(changes)));
             }
         }
     }
@@ -132,13 +144,14 @@ impl LiveHub {
                     Some(Err(_)) | None => return,
                 },
                 batch = changes.recv() => match batch {
-                    // An empty batch means the listener reconnected: changes may be lost.
-                    Ok(batch) if batch.is_empty() => vec![ServerMessage::Resync],
-                    Ok(batch) => batch
-                        .iter()
+                    Ok(broadcast) => match broadcast.as_ref() {
+                        Broadcast::Resync => vec![ServerMessage::Resync],
+                        Broadcast::Changes(batch) => batch
+                            .iter()
                         .filter(|change| followed.contains(&change.topic))
                         .map(|change| ServerMessage::Changed(change.clone()))
                         .collect(),
+                    },
                     Err(broadcast::error::RecvError::Lagged(_)) => vec![ServerMessage::Resync],
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
@@ -242,10 +255,12 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<LiveCh
             }
         }
         Consumer::Notification => {
-            let ids: Vec<uuid::Uuid> = logged.iter().map(|entry| entry.event_id).collect();
+            let by_id: std::collections::HashMap<uuid::Uuid, &event_log::LoggedChange> =
+                logged.iter().map(|entry| (entry.event_id, entry)).collect();
+            let ids: Vec<uuid::Uuid> = by_id.keys().copied().collect();
             let recipients = crate::notification::db::recipients_of(pool, &ids).await?;
             for (event_id, recipient) in recipients {
-                if let Some(entry) = logged.iter().find(|entry| entry.event_id == event_id) {
+                if let Some(entry) = by_id.get(&event_id) {
                     changes.push(change(Topic::Account(recipient), entry));
                 }
             }
