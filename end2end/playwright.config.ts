@@ -16,6 +16,9 @@ const root = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// The payment provider: the simulator as its own process, so tests can overload it (the same
+// address as `providerURL` in tests/helpers.ts).
+const providerURL = `http://127.0.0.1:${port + 99}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -29,6 +32,8 @@ export default defineConfig({
   outputDir: 'test-results',
   use: {
     baseURL,
+    // English unless a test asks for Korean: the app picks its language from the browser.
+    locale: 'en-US',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -48,7 +53,16 @@ export default defineConfig({
   projects: [
     { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
   ],
-  webServer: {
+  webServer: [
+  {
+    command: `${path.join(targetDir, 'debug', 'payment-gateway-sim')} --port ${port + 99}`,
+    url: `${providerURL}/control`,
+    timeout: 30_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+  {
     command: path.join(targetDir, 'debug', 'server'),
     cwd: root,
     url: `${baseURL}/`,
@@ -62,6 +76,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
       RUST_LOG: 'warn,server=info',
+      BAEDAL_PAYMENT_URL: providerURL,
     },
   },
+  ],
 });

@@ -4,6 +4,9 @@
 //! the browser and the server; everything behind `feature = "ssr"` is server-only.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
+// Release builds keep every view's full type (debug builds erase them), and the deeper pages
+// (kitchen board, menu editor) exceed the default limit of 128.
+#![recursion_limit = "256"]
 
 pub mod delivery;
 pub mod notification;
@@ -13,6 +16,10 @@ pub mod payment;
 pub mod platform;
 pub mod store;
 pub mod tracking;
+
+// The typed `i18n` module that build.rs generates from `locales/*.json`: `Locale`, `use_i18n`,
+// `I18nContextProvider` and one key per sentence, checked at compile time.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -27,7 +34,7 @@ use platform::pages::{Layout, LoginPage, NotFound};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -56,6 +63,8 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/baedal.css" />
         <Title text="Baedal" />
+        // The language comes from the cookie the switch sets, else the browser's own list.
+        <i18n::I18nContextProvider>
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
@@ -67,10 +76,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inbox") view=notification::pages::InboxPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/store") view=store::pages::OwnerHome />
+                    <Route path=path!("/store/:id/setup") view=store::pages::StoreSetupPage />
                     <Route path=path!("/rider") view=delivery::pages::RiderHome />
                     <Route path=path!("/ops") view=ops::pages::OpsHome />
                 </Routes>
             </Layout>
         </Router>
+        </i18n::I18nContextProvider>
     }
 }

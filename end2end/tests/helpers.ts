@@ -23,3 +23,6 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD)
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
 }
+
+/** The payment simulator that `playwright.config.ts` starts beside the server. */
+export const providerURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 99}`;

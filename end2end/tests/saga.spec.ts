@@ -1,6 +1,6 @@
 import { test, expect, Browser, Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { logIn, open } from './helpers';
+import { logIn, open, providerURL } from './helpers';
 
 // Riders and the kitchen are shared between these tests, so they run one after another.
 test.describe.configure({ mode: 'serial' });
@@ -183,6 +183,49 @@ test('the owner rejects with a reason and the customer sees it live', async ({ b
   await expect(customer.getByText('Reason: Out of pork today')).toBeVisible();
   await expect(customer.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
   await expect(card).toHaveCount(0);
+});
+
+test('with the payment provider overloaded, the order waits to pay and is paid once it recovers', async ({
+  browser,
+}) => {
+  const customer = await person(browser, 'seoyeon@baedal.test', /\/$/);
+  const owner = await person(browser, OWNER, /\/store$/);
+  const switchProvider = async (switches: object) => {
+    const response = await fetch(`${providerURL}/control`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(switches),
+    });
+    expect(response.ok).toBeTruthy();
+  };
+  await switchProvider({ overloaded: true });
+  try {
+    const number = await placeOrder(customer);
+    await expect(customer.getByTestId('order-status')).toHaveText('Payment delayed');
+    await expect(customer.getByTestId('pay-later')).toContainText('Payment is busy');
+    await expect(customer.getByRole('button', { name: 'Pay now' })).toBeVisible();
+    await customer.screenshot({ path: 'artifacts/customer-pay-later.png', fullPage: true });
+    // The store hears of the order only once it is paid.
+    const card = owner.locator(`[data-column="New"] [data-order="${number}"]`);
+    await expect(card).toHaveCount(0);
+
+    await switchProvider({});
+    // The payment job retries with backoff; the screens move by themselves.
+    await expect(customer.getByTestId('order-status')).toHaveText('Paid', { timeout: 25_000 });
+    await expect(customer.getByTestId('pay-later')).toHaveCount(0);
+    await expect(card).toBeVisible();
+    const orderId = customer.url().split('/').pop();
+    const ledger = await (await fetch(`${providerURL}/ledger`)).json();
+    const approvals = ledger.approvals.filter((a: { order_id: string }) => a.order_id === orderId);
+    expect(approvals).toHaveLength(1);
+
+    await card.getByText('Reject', { exact: true }).click();
+    await card.getByLabel('Reason for the customer').fill('Closing early');
+    await card.getByRole('button', { name: 'Reject order' }).click();
+    await expect(customer.getByTestId('order-status')).toHaveText('Rejected');
+  } finally {
+    await switchProvider({});
+  }
 });
 
 test('two riders race for one delivery: one wins, the other sees it vanish', async ({

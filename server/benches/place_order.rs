@@ -10,10 +10,10 @@
 //! It prints throughput, p50/p99 latency, the time from commit to the tracking read model showing
 //! the order, and the backlog of undispatched events and queued jobs sampled during the run.
 
+mod support;
+
 use anyhow::{bail, Context, Result};
-use leptos::config::LeptosOptions;
 use sqlx::PgPool;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -62,15 +62,7 @@ fn options() -> Result<Options> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let options = options()?;
-    // cargo runs benchmarks from the package directory; keep the cluster beside the others.
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.baedal/bench"));
-    if dir.exists() {
-        if let Ok(old) = PrivateCluster::start(&dir, None) {
-            let _ = old.stop();
-        }
-        std::fs::remove_dir_all(&dir)?;
-    }
-    let cluster = PrivateCluster::start(&dir, None)?;
+    let cluster = support::fresh_cluster("bench")?;
     let outcome = run(&cluster, &options).await;
     cluster.stop()?;
     outcome
@@ -103,17 +95,11 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
         .await?;
     sqlx::query("VACUUM ANALYZE").execute(&pool).await?;
 
-    let state = AppState::new(pool.clone(), Some("baedal-demo".into()));
+    // The provider is the simulator at full speed, over real HTTP, in this process.
+    let (_, payments) = support::payments().await?;
+    let state = AppState::new(pool.clone(), Some("baedal-demo".into()), payments);
     let background = server::workers::start(state.clone()).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let leptos = LeptosOptions::builder()
-        .output_name("baedal")
-        .site_addr(addr)
-        .build();
-    let router = server::routes::app(leptos, state, false);
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let base = format!("http://{addr}");
+    let base = support::serve(state).await?;
 
     if options.consumers_paused {
         for consumer in Consumer::ALL {
@@ -127,12 +113,7 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     let deadline = started + Duration::from_secs(options.seconds);
     let mut clients = Vec::new();
     for _ in 0..options.clients {
-        let http = reqwest::Client::builder().cookie_store(true).build()?;
-        http.post(format!("{base}/api/login"))
-            .form(&[("email", "minji@baedal.test"), ("password", "baedal-demo")])
-            .send()
-            .await?
-            .error_for_status()?;
+        let http = support::customer(&base).await?;
         let body = fixture.order_json();
         let base = base.clone();
         clients.push(tokio::spawn(async move {

@@ -19,6 +19,15 @@ pub struct Config {
     pub acceptance_window: chrono::Duration,
     /// `BAEDAL_PAUSED_CONSUMERS=store,…`: consumers paused at start-up (a drill).
     pub paused_consumers: Vec<String>,
+    /// `BAEDAL_PAYMENT_URL`: the payment provider. Unset: a simulator inside this process.
+    pub payment_url: Option<String>,
+    /// `BAEDAL_PAYMENT_TIMEOUT_MS` (default 610): longest wait for one call to the provider.
+    pub payment_timeout: std::time::Duration,
+    /// `BAEDAL_PAY_LATER_SECONDS` (default 600): how long a deferred payment keeps retrying.
+    pub pay_later_window: chrono::Duration,
+    /// `BAEDAL_KAKAO_URL`, `BAEDAL_KAKAO_SENDER_KEY`, `BAEDAL_KAKAO_API_KEY`: the AlimTalk
+    /// endpoint and credentials. Without a URL, KakaoTalk is off and only the inbox is used.
+    pub kakao: Option<app::notification::kakao::KakaoSettings>,
 }
 
 impl Config {
@@ -28,6 +37,13 @@ impl Config {
             std::env::var(name)
                 .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
                 .unwrap_or(false)
+        };
+        let number = |name: &str, default: i64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|n: &i64| *n > 0)
+                .unwrap_or(default)
         };
         Config {
             database_url: std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()),
@@ -52,6 +68,21 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
+            payment_url: std::env::var("BAEDAL_PAYMENT_URL")
+                .ok()
+                .filter(|v| !v.is_empty()),
+            payment_timeout: std::time::Duration::from_millis(
+                number("BAEDAL_PAYMENT_TIMEOUT_MS", 610).unsigned_abs(),
+            ),
+            pay_later_window: chrono::Duration::seconds(number("BAEDAL_PAY_LATER_SECONDS", 600)),
+            kakao: std::env::var("BAEDAL_KAKAO_URL")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|url| app::notification::kakao::KakaoSettings {
+                    url,
+                    sender_key: std::env::var("BAEDAL_KAKAO_SENDER_KEY").unwrap_or_default(),
+                    api_key: std::env::var("BAEDAL_KAKAO_API_KEY").unwrap_or_default(),
+                }),
         }
     }
 }

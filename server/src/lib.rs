@@ -5,5 +5,6 @@
 pub mod config;
 pub mod database;
 pub mod demo;
+pub mod payment_gateway_sim;
 pub mod routes;
 pub mod workers;

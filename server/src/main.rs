@@ -6,6 +6,8 @@ use anyhow::{Context, Result};
 use leptos::prelude::get_configuration;
 use tracing_subscriber::EnvFilter;
 
+use app::notification::kakao::KakaoChannel;
+use app::payment::gateway::{GatewaySettings, PaymentGateway};
 use app::platform::state::AppState;
 use server::{config::Config, database, demo, routes, workers};
 
@@ -55,8 +57,31 @@ async fn serve(
     } else {
         None
     };
-    let mut state = AppState::new(pool.clone(), demo_password);
+    let payment_url = match &config.payment_url {
+        Some(url) => url.clone(),
+        None => {
+            let url = server::payment_gateway_sim::start_in_process(Default::default())
+                .await
+                .context("starting the built-in payment simulator")?;
+            tracing::info!(
+                %url,
+                "payments go to the built-in simulator (set BAEDAL_PAYMENT_URL for a real provider)"
+            );
+            url
+        }
+    };
+    let payments = PaymentGateway::new(&GatewaySettings {
+        timeout: config.payment_timeout,
+        ..GatewaySettings::new(payment_url)
+    })
+    .map_err(anyhow::Error::msg)?;
+    let mut state = AppState::new(pool.clone(), demo_password, payments);
     state.acceptance_window = config.acceptance_window;
+    state.pay_later_window = config.pay_later_window;
+    if let Some(settings) = &config.kakao {
+        state.kakao = Some(KakaoChannel::new(settings.clone()).map_err(anyhow::Error::msg)?);
+        tracing::info!(url = %settings.url, "KakaoTalk messages are on");
+    }
     for name in &config.paused_consumers {
         let consumer = app::platform::events::Consumer::parse(name).with_context(|| {
             format!("BAEDAL_PAUSED_CONSUMERS names an unknown consumer {name:?}")

@@ -5,7 +5,9 @@ use anyhow::{Context, Result};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use app::notification::kakao::SendKakao;
 use app::ordering::consumer::ExpireOrder;
+use app::payment::jobs::{ChargeOrder, ClosePaymentWindow, RefundPayment};
 use app::platform::{consumers::ConsumeEvents, dispatcher, state::AppState};
 use graphile_worker::WorkerOptions;
 
@@ -28,6 +30,10 @@ pub async fn start(state: AppState) -> Result<Background> {
         .pg_pool(state.pool.clone())
         .define_job::<ConsumeEvents>()
         .define_job::<ExpireOrder>()
+        .define_job::<ChargeOrder>()
+        .define_job::<RefundPayment>()
+        .define_job::<ClosePaymentWindow>()
+        .define_job::<SendKakao>()
         .add_extension(state.clone())
         .listen_os_shutdown_signals(false)
         .shutdown_signal(async move {

@@ -150,8 +150,15 @@ async fn each_role_reaches_only_its_own_functions(pool: PgPool) {
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn the_login_page_lists_demo_accounts_rendered_on_the_server(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
-    let html = app.browser().page("/login").await;
-    assert!(html.contains("Demo accounts"), "{html}");
+    let browser = app.browser();
+    let html = browser.page("/login").await;
+    assert!(html.contains(r#"<html lang="ko""#), "{html}");
+    assert!(html.contains("체험용 계정"), "{html}");
     assert!(html.contains(OPERATOR));
     assert!(html.contains(DEMO_PASSWORD));
+
+    // The server renders the language the browser asks for, before any script runs.
+    let html = browser.page_in("/login", "en-US,en;q=0.9").await;
+    assert!(html.contains(r#"<html lang="en""#), "{html}");
+    assert!(html.contains("Demo accounts"), "{html}");
 }

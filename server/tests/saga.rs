@@ -17,25 +17,6 @@ fn id_arg(order: OrderId) -> String {
     order.0.to_string()
 }
 
-/// Waits until the customer's tracking screen shows `status`.
-async fn tracked(customer: &Browser, order: OrderId, status: OrderStatus) -> OrderView {
-    eventually(&format!("the order is {}", status.as_str()), || async {
-        let view: Result<OrderView, _> = customer
-            .call("order_status", &[("order_id", &id_arg(order))])
-            .await;
-        view.ok().filter(|v| v.status == status)
-    })
-    .await
-}
-
-async fn count(pool: &PgPool, sql: &'static str, order: OrderId) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(order.0)
-        .fetch_one(pool)
-        .await
-        .expect("count")
-}
-
 async fn owner_does(
     owner: &Browser,
     endpoint: &str,

@@ -1,12 +1,16 @@
 //! The notification consumer: each status change goes to the inbox of every party it concerns.
 
+use std::collections::BTreeMap;
+
 use sqlx::PgConnection;
 
-use super::{db, order_number};
+use super::{db, kakao, order_number};
 use crate::ordering::machine::OrderEvent;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
-use crate::platform::events::{Event, StoredEvent};
+use crate::platform::events::{Event, OrderPlaced, StoredEvent};
+use crate::platform::jobs;
+use crate::platform::state::AppState;
 use crate::platform::AccountId;
 
 /// Who hears of an event: the customer, the store's owner, or riders near the pickup.
@@ -81,8 +85,68 @@ fn message(event: &Event, audience: Audience, number: &str) -> Option<String> {
     Some(text)
 }
 
-/// Applies one event: one inbox row per recipient.
-pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
+/// The KakaoTalk template for `audience` about `event`. Riders near a pickup hear of new
+/// deliveries in the app only: a broadcast to every nearby rider is not a status message.
+fn kakao_template(event: &Event, audience: Audience) -> Option<&'static str> {
+    use Audience::*;
+    use OrderEvent as E;
+    Some(match (event, audience) {
+        (Event::OrderPlaced(_), Customer) => "BAEDAL_ORDER_PLACED",
+        (Event::Order(E::Paid { .. }), Customer) => "BAEDAL_PAID",
+        (Event::Order(E::Paid { .. }), Store) => "BAEDAL_STORE_NEW_ORDER",
+        (Event::Order(E::PaymentDeferred { .. }), Customer) => "BAEDAL_PAYMENT_DEFERRED",
+        (Event::Order(E::OrderAccepted { .. }), Customer) => "BAEDAL_ACCEPTED",
+        (Event::Order(E::OrderRejected { .. }), Customer) => "BAEDAL_REJECTED",
+        (Event::Order(E::OrderExpired), Customer) => "BAEDAL_EXPIRED",
+        (Event::Order(E::OrderExpired), Store) => "BAEDAL_STORE_EXPIRED",
+        (Event::Order(E::CookStarted), Customer) => "BAEDAL_COOKING",
+        (Event::Order(E::CookFinished), Customer) => "BAEDAL_COOKED",
+        (Event::Order(E::RiderAssigned { .. }), Customer) => "BAEDAL_RIDER_ASSIGNED",
+        (Event::Order(E::RiderAssigned { .. }), Store) => "BAEDAL_STORE_RIDER_COMING",
+        (Event::Order(E::Picked), Customer) => "BAEDAL_PICKED_UP",
+        (Event::Order(E::Delivered), Customer) => "BAEDAL_DELIVERED",
+        (Event::Order(E::DeliveryFailed { .. }), Customer) => "BAEDAL_DELIVERY_FAILED",
+        (Event::Order(E::OrderCompleted), Customer) => "BAEDAL_COMPLETED",
+        (Event::Order(E::OrderCancelled { .. }), Customer) => "BAEDAL_CANCELLED",
+        (Event::Order(E::OrderCancelled { .. }), Store) => "BAEDAL_STORE_CANCELLED",
+        (Event::PaymentCancelled { .. }, Customer) => "BAEDAL_REFUNDED",
+        _ => return None,
+    })
+}
+
+/// The values a template's `#{…}` variables take for this event.
+fn kakao_variables(
+    event: &Event,
+    placed: &OrderPlaced,
+    number: &str,
+) -> BTreeMap<&'static str, String> {
+    use OrderEvent as E;
+    let mut variables = BTreeMap::from([
+        ("주문번호", number.to_owned()),
+        ("가게", placed.store_name.clone()),
+    ]);
+    match event {
+        Event::Order(E::OrderAccepted { prep_minutes, .. }) => {
+            variables.insert("준비시간", prep_minutes.to_string());
+        }
+        Event::Order(E::OrderRejected { reason } | E::DeliveryFailed { reason }) => {
+            variables.insert("사유", reason.as_str().to_owned());
+        }
+        Event::PaymentCancelled { amount } => {
+            variables.insert("금액", amount.to_string());
+        }
+        _ => {}
+    }
+    variables
+}
+
+/// Applies one event: one inbox row per recipient, and a KakaoTalk message per recipient with a
+/// phone when the channel is configured.
+pub async fn apply(
+    tx: &mut PgConnection,
+    state: &AppState,
+    event: &StoredEvent,
+) -> Result<bool, ConsumeError> {
     let placed = match &event.event {
         Event::OrderPlaced(placed) => (**placed).clone(),
         _ => event_log::order_placed(&mut *tx, event.order_id)
@@ -102,6 +166,20 @@ pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, C
             }
         };
         db::deliver(&mut *tx, event.event_id, event.order_id, &recipients, &text).await?;
+        let template = kakao_template(&event.event, audience).and_then(kakao::template);
+        if let (Some(template), Some(_)) = (template, &state.kakao) {
+            let variables = kakao_variables(&event.event, &placed, &number);
+            for recipient in recipients {
+                if kakao::record(&mut *tx, event.event_id, recipient, template, &variables).await? {
+                    let job = kakao::SendKakao {
+                        event_id: event.event_id,
+                        recipient_id: recipient.0,
+                    };
+                    let key = format!("kakao:{}:{}", event.event_id, recipient.0);
+                    jobs::enqueue(&mut *tx, &job, Some(key), None).await?;
+                }
+            }
+        }
     }
     Ok(false)
 }

@@ -7,6 +7,8 @@ pub mod pages;
 pub mod consumer;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod kakao;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 
 use super::api::{my_notifications, MarkNotificationsRead};
 use super::order_number;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::platform::clock::time_of_day;
 use crate::platform::live::{follow, Topic};
 use crate::platform::pages::ErrorNote;
@@ -23,9 +24,10 @@ pub fn InboxLink(user: CurrentUser) -> impl IntoView {
             .map(|list| list.iter().filter(|n| !n.read).count())
             .unwrap_or(0)
     };
+    let i18n = use_i18n();
     view! {
         <A href="/inbox" attr:class="inbox-link">
-            "Inbox"
+            {t!(i18n, nav.inbox)}
             <Transition fallback=|| ()>
                 {move || {
                     let count = unread();
@@ -35,7 +37,7 @@ pub fn InboxLink(user: CurrentUser) -> impl IntoView {
                                 <span
                                     class="count"
                                     data-testid="unread-count"
-                                    aria-label=format!("{count} unread")
+                                    aria-label=move || t_string!(i18n, nav.unread, count)
                                 >
                                     {count}
                                 </span>
@@ -62,18 +64,19 @@ pub fn InboxPage() -> impl IntoView {
             mark_read.dispatch(MarkNotificationsRead {});
         }
     });
+    let i18n = use_i18n();
     view! {
-        <h1>"Inbox"</h1>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <h1>{t!(i18n, inbox.title)}</h1>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match inbox.await {
                     Ok(list) if list.is_empty() => {
-                        view! { <p>"Nothing yet. Messages about your orders appear here."</p> }
+                        view! { <p>{t!(i18n, inbox.empty)}</p> }
                             .into_any()
                     }
                     Ok(list) => {
                         view! {
-                            <ul class="inbox" aria-label="Notifications">
+                            <ul class="inbox" aria-label=move || t_string!(i18n, inbox.list)>
                                 {list
                                     .into_iter()
                                     .map(|n| {
@@ -96,7 +99,12 @@ pub fn InboxPage() -> impl IntoView {
                             .into_any()
                     }
                     Err(AppError::NotLoggedIn) => {
-                        view! { <p>"Log in to see your messages. " <A href="/login">"Log in"</A></p> }
+                        view! {
+                            <p>
+                                {t!(i18n, inbox.log_in)}
+                                <A href="/login">{t!(i18n, common.log_in)}</A>
+                            </p>
+                        }
                             .into_any()
                     }
                     Err(error) => view! { <ErrorNote error /> }.into_any(),

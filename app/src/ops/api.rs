@@ -23,6 +23,18 @@ pub async fn ops_counts() -> Result<PlatformCounts, AppError> {
     })
 }
 
+/// Every consumer with whether it is paused, for the operator's switches.
+#[server(endpoint = "consumer_states")]
+pub async fn consumer_states() -> Result<Vec<(crate::platform::events::Consumer, bool)>, AppError> {
+    use crate::platform::{auth, consumers, events::Consumer, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    let paused = consumers::paused(&AppState::get()?.pool).await?;
+    Ok(Consumer::ALL
+        .into_iter()
+        .map(|consumer| (consumer, paused.contains(&consumer)))
+        .collect())
+}
+
 /// Pauses a consumer: the "store system down" drill. Orders keep being taken.
 #[server(endpoint = "pause_consumer")]
 pub async fn pause_consumer(consumer: String) -> Result<(), AppError> {

@@ -1,27 +1,110 @@
-//! The operator console.
+//! The operator console: platform counts, the consumer switches ("store system down") and the
+//! per-event consumption history.
 
 use leptos::prelude::*;
 
-use super::api::ops_counts;
+use super::api::{consumer_states, consumption_history, ops_counts, PauseConsumer, ResumeConsumer};
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::notification::order_number;
 use crate::ordering::OrderStatus;
-use crate::platform::{pages::ErrorNote, session::RequireRole, Role};
+use crate::payment::api::payment_breaker;
+use crate::platform::clock::time_of_day;
+use crate::platform::events::{Consumption, EventHistory};
+use crate::platform::pages::{action_feedback, role_label, ErrorNote};
+use crate::platform::{session::RequireRole, Role};
+use crate::tracking::pages::status_label;
 
-/// The operator's overview.
+/// `/ops`.
 #[component]
 pub fn OpsHome() -> impl IntoView {
     view! {
         <RequireRole role=Role::Operator>
-            <Overview />
+            <InBrowser>
+                <Console />
+            </InBrowser>
         </RequireRole>
+    }
+}
+
+/// Renders its children only once the page runs in the browser. The console is live
+/// operational state read in the browser; rendering none of it on the server means hydration has
+/// nothing to disagree about.
+#[component]
+fn InBrowser(children: ChildrenFn) -> impl IntoView {
+    let in_browser = RwSignal::new(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| in_browser.set(true));
+    move || in_browser.get().then(|| children())
+}
+
+// Everything on the console is read in the browser (LocalResource): it is live operational state,
+// stale by the time a server-rendered copy would become interactive, and reading it only in the
+// browser keeps the server render and hydration identical.
+#[component]
+fn Console() -> impl IntoView {
+    let i18n = use_i18n();
+    let pause = ServerAction::<PauseConsumer>::new();
+    let resume = ServerAction::<ResumeConsumer>::new();
+    let refresh = RwSignal::new(0_u32);
+    let changed = move || (pause.version().get(), resume.version().get(), refresh.get());
+    view! {
+        <h1>{t!(i18n, ops.title)}</h1>
+        <Overview />
+        <PaymentBreaker />
+        <Consumers pause resume />
+        <History changed=Signal::derive(changed) refresh />
+    }
+}
+
+/// The payment provider's circuit breaker, read on demand.
+#[component]
+fn PaymentBreaker() -> impl IntoView {
+    let i18n = use_i18n();
+    let refresh = RwSignal::new(0_u32);
+    let breaker = LocalResource::new(move || {
+        refresh.track();
+        payment_breaker()
+    });
+    view! {
+        <section class="card" data-testid="payment-breaker">
+            <div class="row spread">
+                <h2>{t!(i18n, ops.breaker_title)}</h2>
+                <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>
+                    {t!(i18n, ops.refresh_breaker)}
+                </button>
+            </div>
+            {move || match breaker.get() {
+                None => view! { <p class="muted">{t!(i18n, common.loading)}</p> }.into_any(),
+                Some(Ok(breaker)) => {
+                    let (state, calls, failures) = (breaker.state.clone(), breaker.calls, breaker.failures);
+                    view! {
+                        <div>
+                            <p>
+                                <span
+                                    class="badge"
+                                    class:ok=breaker.state == "closed"
+                                    class:bad=breaker.state == "open"
+                                >
+                                    {move || t_string!(i18n, ops.breaker_state, state = state.clone())}
+                                </span>
+                            </p>
+                            <p class="muted">{move || t_string!(i18n, ops.breaker_counts, failures, calls)}</p>
+                        </div>
+                    }
+                    .into_any()
+                }
+                Some(Err(error)) => view! { <ErrorNote error /> }.into_any(),
+            }}
+        </section>
     }
 }
 
 #[component]
 fn Overview() -> impl IntoView {
-    let counts = Resource::new(|| (), |_| ops_counts());
+    let i18n = use_i18n();
+    let counts = LocalResource::new(ops_counts);
     view! {
-        <h1>"Operations"</h1>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match counts.await {
                     Ok(counts) => {
@@ -31,7 +114,7 @@ fn Overview() -> impl IntoView {
                                 .iter()
                                 .find(|(r, _)| *r == role)
                                 .map_or(0, |(_, n)| *n);
-                            (role.label(), n)
+                            (role, n)
                         });
                         let orders: Vec<(OrderStatus, i64)> = OrderStatus::ALL
                             .into_iter()
@@ -46,34 +129,42 @@ fn Overview() -> impl IntoView {
                             .collect();
                         view! {
                             <section class="card">
-                                <h2>"Platform"</h2>
+                                <h2>{t!(i18n, ops.platform)}</h2>
                                 <dl class="facts" data-testid="platform-counts">
-                                    <dt>"Stores"</dt>
+                                    <dt>{t!(i18n, ops.stores)}</dt>
                                     <dd data-testid="stores">{counts.stores}</dd>
-                                    <dt>"Taking orders"</dt>
+                                    <dt>{t!(i18n, ops.taking_orders)}</dt>
                                     <dd>{counts.stores_accepting_orders}</dd>
-                                    <dt>"Menu items"</dt>
+                                    <dt>{t!(i18n, ops.menu_items)}</dt>
                                     <dd>{counts.menu_items}</dd>
-                                    <dt>"Riders on duty"</dt>
+                                    <dt>{t!(i18n, ops.riders_on_duty)}</dt>
                                     <dd>{counts.riders_on_duty}</dd>
                                 </dl>
                             </section>
                             <section class="card">
-                                <h2>"Accounts"</h2>
+                                <h2>{t!(i18n, ops.accounts)}</h2>
                                 <dl class="facts">
                                     {accounts
                                         .into_iter()
-                                        .map(|(label, n)| view! { <dt>{label}</dt><dd>{n}</dd> })
+                                        .map(|(role, n)| {
+                                            view! {
+                                                <dt>{move || role_label(i18n.get_locale(), role)}</dt>
+                                                <dd>{n}</dd>
+                                            }
+                                        })
                                         .collect_view()}
                                 </dl>
                             </section>
                             <section class="card">
-                                <h2>"Orders by status"</h2>
+                                <h2>{t!(i18n, ops.orders_by_status)}</h2>
                                 <dl class="facts">
                                     {orders
                                         .into_iter()
                                         .map(|(status, n)| {
-                                            view! { <dt>{status.as_str()}</dt><dd>{n}</dd> }
+                                            view! {
+                                                <dt>{move || status_label(i18n.get_locale(), status)}</dt>
+                                                <dd>{n}</dd>
+                                            }
                                         })
                                         .collect_view()}
                                 </dl>
@@ -85,5 +176,219 @@ fn Overview() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// One switch per consumer: pause it to play "that system is down", resume to catch up.
+#[component]
+fn Consumers(
+    pause: ServerAction<PauseConsumer>,
+    resume: ServerAction<ResumeConsumer>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let states = LocalResource::new(move || {
+        pause.version().track();
+        resume.version().track();
+        consumer_states()
+    });
+    let resumed = move || {
+        resume.value().get().and_then(Result::ok).map(|count| {
+            view! {
+                <p class="success" role="status">
+                    {move || t_string!(i18n, ops.resumed_done, count)}
+                </p>
+            }
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, ops.consumers)}</h2>
+            <p class="muted">{t!(i18n, ops.consumers_hint)}</p>
+            {action_feedback(pause.pending(), pause.value(), |l| td_string!(l, ops.paused_done))}
+            {move || resume.value().get().and_then(Result::err).map(|error| view! { <ErrorNote error /> })}
+            {resumed}
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match states.await {
+                        Ok(list) => {
+                            view! {
+                                <ul class="plain consumers">
+                                    {list
+                                        .into_iter()
+                                        .map(|(consumer, paused)| {
+                                            let name = consumer.name();
+                                            let switch = if paused {
+                                                view! {
+                                                    <ActionForm action=resume>
+                                                        <input type="hidden" name="consumer" value=name />
+                                                        <button type="submit" class="primary">
+                                                            {t!(i18n, ops.resume)}
+                                                        </button>
+                                                    </ActionForm>
+                                                }
+                                                    .into_any()
+                                            } else {
+                                                view! {
+                                                    <ActionForm action=pause>
+                                                        <input type="hidden" name="consumer" value=name />
+                                                        <button type="submit" class="danger">
+                                                            {t!(i18n, ops.pause)}
+                                                        </button>
+                                                    </ActionForm>
+                                                }
+                                                    .into_any()
+                                            };
+                                            view! {
+                                                <li class="row spread consumer" data-consumer=name>
+                                                    <strong>{name}</strong>
+                                                    <span class="badge" class:ok=!paused class:bad=paused>
+                                                        {move || {
+                                                            if paused {
+                                                                t_string!(i18n, ops.paused)
+                                                            } else {
+                                                                t_string!(i18n, ops.running)
+                                                            }
+                                                        }}
+                                                    </span>
+                                                    {switch}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The newest events, each with every interested consumer's progress.
+#[component]
+fn History(changed: Signal<(usize, usize, u32)>, refresh: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let history = LocalResource::new(move || {
+        changed.track();
+        consumption_history(None)
+    });
+    let filter = RwSignal::new(String::new());
+    view! {
+        <section class="card">
+            <div class="row spread">
+                <h2>{t!(i18n, ops.history)}</h2>
+                <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>
+                    {t!(i18n, ops.refresh)}
+                </button>
+            </div>
+            <p class="muted">{t!(i18n, ops.history_hint)}</p>
+            <label>
+                {t!(i18n, ops.order_filter)}
+                <input
+                    type="search"
+                    prop:value=move || filter.get()
+                    on:input=move |ev| filter.set(event_target_value(&ev).trim().to_uppercase())
+                />
+            </label>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(events) if events.is_empty() => {
+                            view! { <p>{t!(i18n, ops.no_events)}</p> }.into_any()
+                        }
+                        Ok(events) => {
+                            let events = StoredValue::new(events);
+                            view! {
+                                <div class="table-scroll">
+                                    <table class="history">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"#"</th>
+                                                <th scope="col">{t!(i18n, ops.order)}</th>
+                                                <th scope="col">{t!(i18n, ops.event)}</th>
+                                                <th scope="col">{t!(i18n, ops.at)}</th>
+                                                <th scope="col">{t!(i18n, ops.progress)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {move || {
+                                                let wanted = filter.get();
+                                                events
+                                                    .with_value(|events| {
+                                                        events
+                                                            .iter()
+                                                            .filter(|e| {
+                                                                wanted.is_empty()
+                                                                    || order_number(e.order_id).contains(&wanted)
+                                                                    || e.order_id.0.to_string().to_uppercase().contains(&wanted)
+                                                            })
+                                                            .cloned()
+                                                            .map(|event| view! { <HistoryRow event /> })
+                                                            .collect_view()
+                                                    })
+                                            }}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryRow(event: EventHistory) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <tr data-event=event.event_type.clone()>
+            <td>{event.seq}</td>
+            <td>
+                <code>{order_number(event.order_id)}</code>
+            </td>
+            <td>{event.event_type.clone()}</td>
+            <td>{time_of_day(event.occurred_at)}</td>
+            <td>
+                <ul class="plain chips">
+                    {event
+                        .consumers
+                        .into_iter()
+                        .map(|(consumer, progress)| {
+                            let (tone, title) = match &progress {
+                                Consumption::Done { .. } => ("ok", None),
+                                Consumption::Pending | Consumption::Paused => ("busy", None),
+                                Consumption::Retrying { last_error, .. }
+                                | Consumption::Failed { last_error, .. } => ("bad", last_error.clone()),
+                            };
+                            let label = move || match &progress {
+                                Consumption::Done { .. } => t_string!(i18n, ops.done).to_owned(),
+                                Consumption::Pending => t_string!(i18n, ops.pending).to_owned(),
+                                Consumption::Paused => t_string!(i18n, ops.held).to_owned(),
+                                Consumption::Retrying { attempts, .. } => {
+                                    let attempts = *attempts;
+                                    t_string!(i18n, ops.retrying, attempts)
+                                }
+                                Consumption::Failed { attempts, .. } => {
+                                    let attempts = *attempts;
+                                    t_string!(i18n, ops.failed, attempts)
+                                }
+                            };
+                            view! {
+                                <li class=format!("badge {tone}") title=title>
+                                    {consumer.name()} ": " {label}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </td>
+        </tr>
     }
 }

@@ -188,6 +188,8 @@ mod tests {
 
     fn chicken() -> MenuItem {
         MenuItem {
+            category: "치킨".into(),
+            description: String::new(),
             item_id: id(1),
             name: "Fried chicken".into(),
             price: Won(18_000),
@@ -217,6 +219,8 @@ mod tests {
 
     fn cola() -> MenuItem {
         MenuItem {
+            category: "치킨".into(),
+            description: String::new(),
             item_id: id(2),
             name: "Cola".into(),
             price: Won(2_500),

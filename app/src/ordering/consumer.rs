@@ -10,23 +10,17 @@ use super::machine::{Actor, Command, OrderEvent, Refusal};
 use super::OrderId;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::events::{Event, StoredEvent};
-use crate::platform::state::AppState;
+use crate::platform::jobs;
 use crate::platform::AppError;
 
 /// On Paid: schedule the expiry check for the acceptance deadline.
 pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
     if let Event::Order(OrderEvent::Paid { accept_by }) = &event.event {
-        let payload = serde_json::to_value(ExpireOrder {
+        let job = ExpireOrder {
             order_id: event.order_id,
-        })
-        .map_err(|e| ConsumeError::Failed(e.to_string()))?;
-        sqlx::query("SELECT graphile_worker.add_job($1, $2::json, run_at => $3, job_key => $4)")
-            .bind(ExpireOrder::IDENTIFIER)
-            .bind(payload)
-            .bind(accept_by)
-            .bind(format!("expire:{}", event.order_id.0))
-            .execute(&mut *tx)
-            .await?;
+        };
+        let key = format!("expire:{}", event.order_id.0);
+        jobs::enqueue(&mut *tx, &job, Some(key), Some(*accept_by)).await?;
     }
     Ok(false)
 }
@@ -41,9 +35,7 @@ impl TaskHandler for ExpireOrder {
     const IDENTIFIER: &'static str = "expire_order";
 
     async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
-        let Some(state) = ctx.get_ext::<AppState>().cloned() else {
-            return Err("AppState is not registered with the worker".to_owned());
-        };
+        let state = jobs::app_state(&ctx)?;
         match commands::execute(
             &state,
             self.order_id,

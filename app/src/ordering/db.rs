@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::machine::{CancelReason, Order, OrderEvent};
 use super::{OrderId, OrderStatus};
 use crate::platform::events::OrderPlaced;
+use crate::platform::money::Won;
 use crate::platform::AccountId;
 use crate::store::StoreId;
 
@@ -187,4 +188,14 @@ pub async fn count_by_status(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(Order
         .into_iter()
         .filter_map(|(status, n)| Some((OrderStatus::parse(&status)?, n)))
         .collect())
+}
+
+/// What the customer owes for the order, as priced when it was placed.
+pub async fn total(db: impl PgExecutor<'_>, order_id: OrderId) -> sqlx::Result<Option<Won>> {
+    let total: Option<i64> =
+        sqlx::query_scalar("SELECT total_krw FROM ordering.orders WHERE order_id = $1")
+            .bind(order_id.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(total.map(Won))
 }

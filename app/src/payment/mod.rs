@@ -1,7 +1,26 @@
 //! Payment: taking the customer's money when an order is placed, and returning it when the order
 //! is rejected, expires or is cancelled after payment.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod gateway;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+
+use serde::{Deserialize, Serialize};
+
+/// The payment provider's circuit breaker as the operator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerView {
+    /// `closed` (calls go through), `open` (calls fail at once) or `half-open` (trial calls).
+    pub state: String,
+    /// Calls and failures in the breaker's current window.
+    pub calls: u32,
+    pub failures: u32,
+    pub failure_rate: f64,
+    pub seconds_in_state: u64,
+}

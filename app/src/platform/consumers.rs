@@ -32,9 +32,7 @@ impl TaskHandler for ConsumeEvents {
     const IDENTIFIER: &'static str = "consume_events";
 
     async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
-        let Some(state) = ctx.get_ext::<AppState>().cloned() else {
-            return Err("AppState is not registered with the worker".to_owned());
-        };
+        let state = super::jobs::app_state(&ctx)?;
         self.apply(&state).await.map_err(|e| e.to_string())
     }
 }
@@ -138,10 +136,10 @@ async fn dispatch_to_context(
 ) -> Result<bool, ConsumeError> {
     match consumer {
         Consumer::Store => crate::store::consumer::apply(tx, event).await,
-        Consumer::Payment => crate::payment::consumer::apply(tx, state, event).await,
+        Consumer::Payment => crate::payment::consumer::apply(tx, event).await,
         Consumer::Delivery => crate::delivery::consumer::apply(tx, event).await,
         Consumer::Tracking => crate::tracking::consumer::apply(tx, event).await,
-        Consumer::Notification => crate::notification::consumer::apply(tx, event).await,
+        Consumer::Notification => crate::notification::consumer::apply(tx, state, event).await,
         Consumer::Deadlines => crate::ordering::consumer::apply(tx, event).await,
     }
 }
@@ -183,19 +181,12 @@ pub async fn enqueue(
     event_ids: &[Uuid],
     keyed: bool,
 ) -> sqlx::Result<()> {
-    let payload = serde_json::to_value(ConsumeEvents {
+    let job = ConsumeEvents {
         consumer,
         event_ids: event_ids.to_vec(),
-    })
-    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    };
     let key = keyed.then(|| retry_key(consumer, event_ids[0]));
-    sqlx::query("SELECT graphile_worker.add_job($1, $2::json, job_key => $3)")
-        .bind(ConsumeEvents::IDENTIFIER)
-        .bind(payload)
-        .bind(key)
-        .execute(db)
-        .await?;
-    Ok(())
+    super::jobs::enqueue(db, &job, key, None).await
 }
 
 /// The job key of a single event retried for one consumer.

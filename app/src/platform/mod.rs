@@ -21,6 +21,8 @@ pub mod dispatcher;
 #[cfg(feature = "ssr")]
 pub mod event_log;
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod state;

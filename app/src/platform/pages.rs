@@ -7,13 +7,16 @@ use super::api::list_demo_logins;
 use super::live::LiveIndicator;
 use super::session::use_session;
 use super::{AppError, CurrentUser, Role};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::pages::InboxLink;
 use crate::ordering::saved_cart::use_cart;
+use leptos_i18n::Locale as _;
 
 /// Header with the signed-in user and the page below it.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
+    let i18n = use_i18n();
     // Tests and people alike can tell when the page has become interactive.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -26,7 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 "Baedal"
                 <span class="brand-sub">" 배달"</span>
             </A>
-            <nav aria-label="Account">
+            <nav aria-label=move || t_string!(i18n, nav.account)>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match session.user.await {
@@ -35,18 +38,25 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <RoleLinks user=user.clone() />
                                     <A href=user.role.home_path() attr:class="who">
                                         {user.display_name.clone()}
-                                        <span class="role-tag">{user.role.label()}</span>
+                                        <span class="role-tag">
+                                            {move || role_label(i18n.get_locale(), user.role)}
+                                        </span>
                                     </A>
                                     <ActionForm action=session.logout attr:class="inline">
-                                        <button type="submit" class="link">"Log out"</button>
+                                        <button type="submit" class="link">
+                                            {t!(i18n, common.log_out)}
+                                        </button>
                                     </ActionForm>
                                 }
                                     .into_any()
                             }
-                            _ => view! { <A href="/login">"Log in"</A> }.into_any(),
+                            _ => {
+                                view! { <A href="/login">{t!(i18n, common.log_in)}</A> }.into_any()
+                            }
                         }
                     })}
                 </Transition>
+                <LanguageSwitch />
             </nav>
         </header>
         <main class="page">{children()}</main>
@@ -57,11 +67,12 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn RoleLinks(user: CurrentUser) -> impl IntoView {
     let cart = use_cart();
+    let i18n = use_i18n();
     let links = match user.role {
         Role::Customer => view! {
-            <A href="/orders">"My orders"</A>
+            <A href="/orders">{t!(i18n, nav.my_orders)}</A>
             <A href="/cart" attr:class="cart-link">
-                "Cart"
+                {t!(i18n, nav.cart)}
                 {move || {
                     let count = cart.with(|c| c.count());
                     (count > 0).then(|| view! { <span class="count" data-testid="cart-count">{count}</span> })
@@ -82,6 +93,7 @@ fn RoleLinks(user: CurrentUser) -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
+    let i18n = use_i18n();
     let pending = session.login.pending();
     let failure = move || {
         session
@@ -95,17 +107,23 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="card narrow">
-            <h1>"Log in"</h1>
+            <h1>{t!(i18n, login.title)}</h1>
             <ActionForm action=session.login attr:class="stack">
                 <label>
-                    "Email" <input type="email" name="email" autocomplete="username" required />
+                    {t!(i18n, login.email)} <input type="email" name="email" autocomplete="username" required />
                 </label>
                 <label>
-                    "Password"
+                    {t!(i18n, login.password)}
                     <input type="password" name="password" autocomplete="current-password" required />
                 </label>
                 <button type="submit" class="primary" disabled=pending>
-                    {move || if pending.get() { "Logging in…" } else { "Log in" }}
+                    {move || {
+                        if pending.get() {
+                            t_string!(i18n, login.logging_in)
+                        } else {
+                            t_string!(i18n, login.title)
+                        }
+                    }}
                 </button>
             </ActionForm>
             {failure}
@@ -118,17 +136,17 @@ pub fn LoginPage() -> impl IntoView {
                     .map(|logins| {
                         view! {
                             <section class="card narrow demo-accounts">
-                                <h2>"Demo accounts"</h2>
+                                <h2>{t!(i18n, login.demo_title)}</h2>
                                 <p class="muted">
-                                    "Every demo account uses the password "
+                                    {t!(i18n, login.demo_password)}
                                     <code>{logins.password.clone()}</code>
                                 </p>
                                 <table>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Role"</th>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Email"</th>
+                                            <th scope="col">{t!(i18n, login.role)}</th>
+                                            <th scope="col">{t!(i18n, login.name)}</th>
+                                            <th scope="col">{t!(i18n, login.email)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -138,7 +156,7 @@ pub fn LoginPage() -> impl IntoView {
                                             .map(|account| {
                                                 view! {
                                                     <tr>
-                                                        <td>{account.role.label()}</td>
+                                                        <td>{move || role_label(i18n.get_locale(), account.role)}</td>
                                                         <td>{account.display_name}</td>
                                                         <td>
                                                             <code>{account.email}</code>
@@ -161,16 +179,17 @@ pub fn LoginPage() -> impl IntoView {
 pub fn action_feedback<T>(
     pending: Memo<bool>,
     result: MappedSignal<Option<Result<T, AppError>>>,
-    done: &'static str,
+    done: fn(Locale) -> &'static str,
 ) -> impl IntoView
 where
     T: Send + Sync + 'static,
 {
+    let i18n = use_i18n();
     move || {
         if pending.get() {
             return view! {
                 <p class="progress" role="status">
-                    "Working…"
+                    {t!(i18n, common.working)}
                 </p>
             }
             .into_any();
@@ -178,7 +197,7 @@ where
         result.with(|result| match result {
             Some(Ok(_)) => view! {
                 <p class="success" role="status">
-                    {done}
+                    {done(i18n.get_locale())}
                 </p>
             }
             .into_any(),
@@ -201,10 +220,43 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
 /// The page for addresses that lead nowhere.
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <A href="/">"Go to the store list"</A></p>
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p>{t!(i18n, not_found.body)} <A href="/">{t!(i18n, not_found.back)}</A></p>
         </section>
+    }
+}
+
+/// How a role is called on screen.
+pub fn role_label(locale: Locale, role: Role) -> &'static str {
+    match role {
+        Role::Customer => td_string!(locale, role.customer),
+        Role::Owner => td_string!(locale, role.owner),
+        Role::Rider => td_string!(locale, role.rider),
+        Role::Operator => td_string!(locale, role.operator),
+    }
+}
+
+/// One button that flips between Korean and English; the choice is kept in a cookie.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let other = move || match i18n.get_locale() {
+        Locale::ko => Locale::en,
+        Locale::en => Locale::ko,
+    };
+    view! {
+        <button
+            type="button"
+            class="link language"
+            lang=move || other().as_str()
+            aria-label=move || t_string!(i18n, nav.switch_label)
+            data-testid="language-switch"
+            on:click=move |_| i18n.set_locale(other())
+        >
+            {t!(i18n, nav.switch_to)}
+        </button>
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::api::{session_user, Login, Logout};
 use super::{AppError, CurrentUser, Role};
+use crate::i18n::{t, use_i18n};
 
 /// Login and logout actions plus the current user, refetched whenever either action runs.
 #[derive(Clone, Copy)]
@@ -37,9 +38,10 @@ pub fn use_session() -> SessionContext {
 #[component]
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
+    let i18n = use_i18n();
     let children = StoredValue::new(children);
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match session.user.await {
                     Ok(Some(user)) if user.role == role => children.read_value()().into_any(),
@@ -55,10 +57,13 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
 /// A refusal shown in place of a page, with the way out.
 #[component]
 fn Refusal(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="card refusal" role="alert">
             <p>{error.to_string()}</p>
-            <a class="button" href="/login">"Log in"</a>
+            <a class="button" href="/login">
+                {t!(i18n, common.log_in)}
+            </a>
         </section>
     }
 }

@@ -16,6 +16,12 @@ pub struct AppState {
     pub demo_password: Option<String>,
     /// How long a store has to accept a paid order before it expires and is refunded.
     pub acceptance_window: chrono::Duration,
+    /// How long a deferred payment may keep retrying before the order is cancelled.
+    pub pay_later_window: chrono::Duration,
+    /// The payment provider, behind its circuit breaker.
+    pub payments: crate::payment::gateway::PaymentGateway,
+    /// KakaoTalk AlimTalk, when configured; the in-app inbox works either way.
+    pub kakao: Option<crate::notification::kakao::KakaoChannel>,
     /// Wakes this process's dispatcher the moment a command commits events.
     pub dispatcher_wake: Arc<Notify>,
     /// Fans changes out to this process's websockets.
@@ -23,12 +29,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State with the default acceptance window of five minutes.
-    pub fn new(pool: PgPool, demo_password: Option<String>) -> AppState {
+    /// State with the default acceptance window of five minutes and pay-later window of ten.
+    pub fn new(
+        pool: PgPool,
+        demo_password: Option<String>,
+        payments: crate::payment::gateway::PaymentGateway,
+    ) -> AppState {
         AppState {
             pool,
             demo_password,
             acceptance_window: chrono::Duration::minutes(5),
+            pay_later_window: chrono::Duration::minutes(10),
+            payments,
+            kakao: None,
             dispatcher_wake: Arc::new(Notify::new()),
             live: super::live::hub::LiveHub::new(),
         }

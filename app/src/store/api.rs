@@ -215,3 +215,183 @@ pub async fn store_menu(store_id: StoreId) -> Result<super::StoreMenu, AppError>
         items,
     })
 }
+
+/// A store's hours and whole menu as its owner edits them; only the owner may read this.
+#[server(endpoint = "store_setup")]
+pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppError> {
+    use super::{db, hours::DayForm};
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    let store = db::store_by_id(&state.pool, store_id)
+        .await?
+        .filter(|store| store.owner_id == owner.account_id.0)
+        .ok_or_else(not_your_store)?;
+    let week = db::hours_of_store(&state.pool, store_id).await?;
+    Ok(super::StoreSetup {
+        store_id,
+        name: store.name,
+        week: (0..7)
+            .map(|weekday| {
+                let hours = week.iter().find(|d| d.weekday == weekday).copied();
+                DayForm::from_hours(weekday, hours)
+            })
+            .collect(),
+        items: db::menu_of_store(&state.pool, store_id).await?,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn not_your_store() -> AppError {
+    AppError::NotFound("That store is not one of yours.".into())
+}
+
+#[cfg(feature = "ssr")]
+fn not_your_dish() -> AppError {
+    AppError::NotFound("That dish is not on the menu of one of your stores.".into())
+}
+
+#[cfg(feature = "ssr")]
+fn refused_edit(problem: super::editing::EditProblem) -> AppError {
+    AppError::Invalid(problem.0)
+}
+
+/// Replaces a store's weekly opening hours.
+#[server(endpoint = "set_opening_hours", input = server_fn::codec::Json)]
+pub async fn set_opening_hours(
+    store_id: StoreId,
+    week: Vec<super::hours::DayForm>,
+) -> Result<(), AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let hours = super::hours::week_from_form(&week).map_err(AppError::Invalid)?;
+    let state = AppState::get()?;
+    let mut tx = state.pool.begin().await?;
+    if !super::db::set_hours(&mut tx, owner.account_id, store_id, &hours).await? {
+        return Err(not_your_store());
+    }
+    tx.commit().await?;
+    tracing::info!(store_id = %store_id.0, days = hours.len(), "opening hours changed");
+    Ok(())
+}
+
+/// Adds a dish to the end of a store's menu.
+#[server(endpoint = "add_menu_item")]
+pub async fn add_menu_item(
+    store_id: StoreId,
+    name: String,
+    category: String,
+    description: String,
+    price_krw: i64,
+) -> Result<uuid::Uuid, AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let dish =
+        super::editing::dish(&name, &category, &description, price_krw).map_err(refused_edit)?;
+    let state = AppState::get()?;
+    super::db::add_menu_item(&state.pool, owner.account_id, store_id, &dish)
+        .await?
+        .ok_or_else(not_your_store)
+}
+
+/// Changes a dish's name, section, description and price.
+#[server(endpoint = "edit_menu_item")]
+pub async fn edit_menu_item(
+    item_id: uuid::Uuid,
+    name: String,
+    category: String,
+    description: String,
+    price_krw: i64,
+) -> Result<(), AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let dish =
+        super::editing::dish(&name, &category, &description, price_krw).map_err(refused_edit)?;
+    let state = AppState::get()?;
+    if !super::db::edit_menu_item(&state.pool, owner.account_id, item_id, &dish).await? {
+        return Err(not_your_dish());
+    }
+    Ok(())
+}
+
+/// Marks a dish sold out, or back on sale.
+#[server(endpoint = "set_item_sold_out")]
+pub async fn set_item_sold_out(item_id: uuid::Uuid, sold_out: bool) -> Result<(), AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    if !super::db::set_item_sold_out(&state.pool, owner.account_id, item_id, sold_out).await? {
+        return Err(not_your_dish());
+    }
+    Ok(())
+}
+
+/// Adds an option group (such as "Size") to a dish.
+#[server(endpoint = "add_option_group")]
+pub async fn add_option_group(
+    item_id: uuid::Uuid,
+    name: String,
+    min_select: i16,
+    max_select: i16,
+) -> Result<uuid::Uuid, AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let rule = super::editing::option_group(&name, min_select, max_select).map_err(refused_edit)?;
+    let state = AppState::get()?;
+    super::db::add_option_group(&state.pool, owner.account_id, item_id, &rule)
+        .await?
+        .ok_or_else(not_your_dish)
+}
+
+/// Adds a choice to an option group.
+#[server(endpoint = "add_menu_option")]
+pub async fn add_menu_option(
+    group_id: uuid::Uuid,
+    name: String,
+    price_delta_krw: i64,
+) -> Result<uuid::Uuid, AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let (name, delta) = super::editing::option(&name, price_delta_krw).map_err(refused_edit)?;
+    let state = AppState::get()?;
+    super::db::add_menu_option(&state.pool, owner.account_id, group_id, &name, delta)
+        .await?
+        .ok_or_else(not_your_dish)
+}
+
+/// Changes a choice's name and extra price.
+#[server(endpoint = "edit_menu_option")]
+pub async fn edit_menu_option(
+    option_id: uuid::Uuid,
+    name: String,
+    price_delta_krw: i64,
+) -> Result<(), AppError> {
+    use super::db::OptionChange;
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let (name, price_delta) =
+        super::editing::option(&name, price_delta_krw).map_err(refused_edit)?;
+    let state = AppState::get()?;
+    let change = OptionChange::Details {
+        name: &name,
+        price_delta,
+    };
+    if !super::db::edit_menu_option(&state.pool, owner.account_id, option_id, change).await? {
+        return Err(not_your_dish());
+    }
+    Ok(())
+}
+
+/// Marks a choice sold out, or back on sale.
+#[server(endpoint = "set_option_sold_out")]
+pub async fn set_option_sold_out(option_id: uuid::Uuid, sold_out: bool) -> Result<(), AppError> {
+    use super::db::OptionChange;
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    let change = OptionChange::SoldOut(sold_out);
+    if !super::db::edit_menu_option(&state.pool, owner.account_id, option_id, change).await? {
+        return Err(not_your_dish());
+    }
+    Ok(())
+}

@@ -4,6 +4,7 @@ use sqlx::{PgConnection, PgExecutor};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+use super::editing::{Dish, GroupRule};
 use super::hours::DayHours;
 use super::{MenuItem, MenuOption, OptionGroup, StoreId};
 use crate::platform::money::Won;
@@ -292,7 +293,9 @@ pub async fn hours_of_store(
 #[derive(sqlx::FromRow)]
 struct MenuRow {
     item_id: Uuid,
+    item_category: String,
     item_name: String,
+    item_description: String,
     price_krw: i64,
     item_sold_out: bool,
     group_id: Option<Uuid>,
@@ -326,7 +329,8 @@ async fn menu(
     items: Option<&[Uuid]>,
 ) -> sqlx::Result<Vec<MenuItem>> {
     let rows: Vec<MenuRow> = sqlx::query_as(
-        "SELECT i.item_id, i.name AS item_name, i.price_krw, i.sold_out AS item_sold_out,
+        "SELECT i.item_id, i.category AS item_category, i.name AS item_name,
+                i.description AS item_description, i.price_krw, i.sold_out AS item_sold_out,
                 g.group_id, g.name AS group_name, g.min_select, g.max_select,
                 o.option_id, o.name AS option_name, o.price_delta_krw, o.sold_out AS option_sold_out
          FROM store.menu_items i
@@ -344,7 +348,9 @@ async fn menu(
         if menu.last().is_none_or(|item| item.item_id != row.item_id) {
             menu.push(MenuItem {
                 item_id: row.item_id,
+                category: row.item_category.clone(),
                 name: row.item_name.clone(),
+                description: row.item_description.clone(),
                 price: Won(row.price_krw),
                 sold_out: row.item_sold_out,
                 groups: Vec::new(),
@@ -416,4 +422,200 @@ pub async fn kitchen_orders(
             },
         )
         .collect())
+}
+
+/// Adds a dish at the end of the menu of `store`, if `owner` owns it.
+pub async fn add_menu_item(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    store: StoreId,
+    dish: &Dish,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar(
+        "INSERT INTO store.menu_items (item_id, store_id, category, name, description, price_krw, position)
+         SELECT $3, s.store_id, $4, $5, $6, $7,
+                coalesce((SELECT max(position) + 1 FROM store.menu_items WHERE store_id = s.store_id), 0)
+         FROM store.stores s WHERE s.store_id = $1 AND s.owner_id = $2
+         RETURNING item_id",
+    )
+    .bind(store.0)
+    .bind(owner.0)
+    .bind(Uuid::new_v4())
+    .bind(&dish.category)
+    .bind(&dish.name)
+    .bind(&dish.description)
+    .bind(dish.price.0)
+    .fetch_optional(db)
+    .await
+}
+
+/// Changes a dish of one of `owner`'s stores. Returns whether there was such a dish.
+pub async fn edit_menu_item(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    item: Uuid,
+    dish: &Dish,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE store.menu_items i SET category = $3, name = $4, description = $5, price_krw = $6
+         FROM store.stores s
+         WHERE i.item_id = $1 AND s.store_id = i.store_id AND s.owner_id = $2",
+    )
+    .bind(item)
+    .bind(owner.0)
+    .bind(&dish.category)
+    .bind(&dish.name)
+    .bind(&dish.description)
+    .bind(dish.price.0)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Marks a dish of one of `owner`'s stores sold out or back. Returns whether there was such a dish.
+pub async fn set_item_sold_out(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    item: Uuid,
+    sold_out: bool,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE store.menu_items i SET sold_out = $3
+         FROM store.stores s
+         WHERE i.item_id = $1 AND s.store_id = i.store_id AND s.owner_id = $2",
+    )
+    .bind(item)
+    .bind(owner.0)
+    .bind(sold_out)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Adds an option group at the end of a dish of one of `owner`'s stores.
+pub async fn add_option_group(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    item: Uuid,
+    rule: &GroupRule,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar(
+        "INSERT INTO store.menu_option_groups (group_id, item_id, name, min_select, max_select, position)
+         SELECT $3, i.item_id, $4, $5, $6,
+                coalesce((SELECT max(position) + 1 FROM store.menu_option_groups WHERE item_id = i.item_id), 0)
+         FROM store.menu_items i JOIN store.stores s ON s.store_id = i.store_id
+         WHERE i.item_id = $1 AND s.owner_id = $2
+         RETURNING group_id",
+    )
+    .bind(item)
+    .bind(owner.0)
+    .bind(Uuid::new_v4())
+    .bind(&rule.name)
+    .bind(rule.min)
+    .bind(rule.max)
+    .fetch_optional(db)
+    .await
+}
+
+/// Adds an option at the end of a group of one of `owner`'s dishes.
+pub async fn add_menu_option(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    group: Uuid,
+    name: &str,
+    price_delta: Won,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar(
+        "INSERT INTO store.menu_options (option_id, group_id, name, price_delta_krw, position)
+         SELECT $3, g.group_id, $4, $5,
+                coalesce((SELECT max(position) + 1 FROM store.menu_options WHERE group_id = g.group_id), 0)
+         FROM store.menu_option_groups g
+         JOIN store.menu_items i ON i.item_id = g.item_id
+         JOIN store.stores s ON s.store_id = i.store_id
+         WHERE g.group_id = $1 AND s.owner_id = $2
+         RETURNING option_id",
+    )
+    .bind(group)
+    .bind(owner.0)
+    .bind(Uuid::new_v4())
+    .bind(name)
+    .bind(price_delta.0)
+    .fetch_optional(db)
+    .await
+}
+
+/// Changes an option's name, extra price or sold-out flag, if `owner` sells it.
+pub async fn edit_menu_option(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    option: Uuid,
+    change: OptionChange<'_>,
+) -> sqlx::Result<bool> {
+    let (name, price_delta, sold_out) = match change {
+        OptionChange::Details { name, price_delta } => (Some(name), Some(price_delta.0), None),
+        OptionChange::SoldOut(sold_out) => (None, None, Some(sold_out)),
+    };
+    let updated = sqlx::query(
+        "UPDATE store.menu_options o
+         SET name = coalesce($3, o.name),
+             price_delta_krw = coalesce($4, o.price_delta_krw),
+             sold_out = coalesce($5, o.sold_out)
+         FROM store.menu_option_groups g, store.menu_items i, store.stores s
+         WHERE o.option_id = $1 AND g.group_id = o.group_id AND i.item_id = g.item_id
+           AND s.store_id = i.store_id AND s.owner_id = $2",
+    )
+    .bind(option)
+    .bind(owner.0)
+    .bind(name)
+    .bind(price_delta)
+    .bind(sold_out)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// One change to an option.
+pub enum OptionChange<'a> {
+    Details { name: &'a str, price_delta: Won },
+    SoldOut(bool),
+}
+
+/// Replaces the week's hours of `store`, if `owner` owns it. Returns whether it did.
+pub async fn set_hours(
+    db: &mut PgConnection,
+    owner: AccountId,
+    store: StoreId,
+    week: &[DayHours],
+) -> sqlx::Result<bool> {
+    let owned: Option<Uuid> = sqlx::query_scalar(
+        "SELECT store_id FROM store.stores WHERE store_id = $1 AND owner_id = $2 FOR UPDATE",
+    )
+    .bind(store.0)
+    .bind(owner.0)
+    .fetch_optional(&mut *db)
+    .await?;
+    if owned.is_none() {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM store.opening_hours WHERE store_id = $1")
+        .bind(store.0)
+        .execute(&mut *db)
+        .await?;
+    let weekdays: Vec<i16> = week.iter().map(|d| i16::from(d.weekday)).collect();
+    let opens: Vec<i16> = week.iter().map(|d| d.opens as i16).collect();
+    let closes: Vec<i16> = week.iter().map(|d| d.closes as i16).collect();
+    sqlx::query(
+        "INSERT INTO store.opening_hours (store_id, weekday, opens_min, closes_min)
+         SELECT $1, * FROM unnest($2::smallint[], $3::smallint[], $4::smallint[])",
+    )
+    .bind(store.0)
+    .bind(weekdays)
+    .bind(opens)
+    .bind(closes)
+    .execute(&mut *db)
+    .await?;
+    Ok(true)
 }

@@ -34,7 +34,6 @@ impl DayHours {
         if self.is_all_day() {
             return "Open 24 hours".to_owned();
         }
-        let clock = |m: u16| format!("{:02}:{:02}", (m / 60) % 24, m % 60);
         format!("{}–{}", clock(self.opens), clock(self.closes))
     }
 }
@@ -90,6 +89,90 @@ pub fn every_day(spec: &str) -> Option<Vec<DayHours>> {
     )
 }
 
+/// Minutes after midnight as "HH:MM"; the end of the day (1440) reads "00:00".
+pub fn clock(minutes: u16) -> String {
+    format!("{:02}:{:02}", (minutes / 60) % 24, minutes % 60)
+}
+
+/// The names of the weekdays, Monday first, for sentences about hours.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// One day as the owner's hours form sends it: open or not, and two "HH:MM" clock times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayForm {
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: u8,
+    pub open: bool,
+    pub opens: String,
+    pub closes: String,
+}
+
+impl DayForm {
+    /// The form as it starts for a day with `hours` (closed when `None`).
+    pub fn from_hours(weekday: u8, hours: Option<DayHours>) -> Self {
+        match hours {
+            Some(day) => DayForm {
+                weekday,
+                open: true,
+                opens: clock(day.opens),
+                closes: clock(day.closes),
+            },
+            None => DayForm {
+                weekday,
+                open: false,
+                opens: "10:00".into(),
+                closes: "22:00".into(),
+            },
+        }
+    }
+}
+
+/// Turns the owner's hours form into a week. The same opening and closing time means open all
+/// day; a closing time before the opening time means the store closes after midnight.
+pub fn week_from_form(days: &[DayForm]) -> Result<Vec<DayHours>, String> {
+    let mut seen = [false; 7];
+    let mut week = Vec::new();
+    for day in days {
+        let Some(name) = WEEKDAYS.get(usize::from(day.weekday)) else {
+            return Err(format!("There is no weekday number {}.", day.weekday));
+        };
+        if std::mem::replace(&mut seen[usize::from(day.weekday)], true) {
+            return Err(format!("{name} appears twice in the hours."));
+        }
+        if !day.open {
+            continue;
+        }
+        let read = |text: &str, what: &str| {
+            parse_clock(text).ok_or_else(|| {
+                format!(
+                    "{name}'s {what} time {text:?} is not a time of day. Use HH:MM, e.g. 10:30."
+                )
+            })
+        };
+        let (opens, closes) = (read(&day.opens, "opening")?, read(&day.closes, "closing")?);
+        let (opens, closes) = match (opens, closes) {
+            _ if opens == closes => (0, DAY_MINUTES),
+            // "until 00:00" is the end of this day, not a shift past midnight.
+            (opens, 0) => (opens, DAY_MINUTES),
+            other => other,
+        };
+        week.push(DayHours {
+            weekday: day.weekday,
+            opens,
+            closes,
+        });
+    }
+    Ok(week)
+}
+
 fn parse_clock(text: &str) -> Option<u16> {
     let (h, m) = text.trim().split_once(':')?;
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
@@ -100,6 +183,79 @@ fn parse_clock(text: &str) -> Option<u16> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    fn form(weekday: u8, open: bool, opens: &str, closes: &str) -> DayForm {
+        DayForm {
+            weekday,
+            open,
+            opens: opens.into(),
+            closes: closes.into(),
+        }
+    }
+
+    #[test]
+    fn the_hours_form_becomes_a_week() {
+        let week = week_from_form(&[
+            form(0, true, "10:00", "22:00"),
+            form(1, false, "10:00", "22:00"),
+            form(4, true, "16:00", "02:00"),
+            form(6, true, "00:00", "00:00"),
+        ])
+        .expect("valid hours");
+        assert_eq!(
+            week,
+            vec![
+                DayHours {
+                    weekday: 0,
+                    opens: 600,
+                    closes: 1320
+                },
+                DayHours {
+                    weekday: 4,
+                    opens: 960,
+                    closes: 120
+                },
+                DayHours {
+                    weekday: 6,
+                    opens: 0,
+                    closes: DAY_MINUTES
+                },
+            ]
+        );
+        assert_eq!(week[2].label(), "Open 24 hours");
+    }
+
+    #[test]
+    fn the_hours_form_refuses_nonsense() {
+        assert_eq!(
+            week_from_form(&[form(2, true, "25:00", "22:00")]),
+            Err(
+                "Wednesday's opening time \"25:00\" is not a time of day. Use HH:MM, e.g. 10:30."
+                    .into()
+            )
+        );
+        assert!(week_from_form(&[form(7, true, "10:00", "22:00")]).is_err());
+        assert!(
+            week_from_form(&[form(1, true, "10:00", "22:00"), form(1, false, "", "")]).is_err()
+        );
+        // A closed day's times are not read at all.
+        assert_eq!(week_from_form(&[form(3, false, "", "junk")]), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_saved_week_fills_the_form_back() {
+        let day = DayHours {
+            weekday: 5,
+            opens: 690,
+            closes: DAY_MINUTES,
+        };
+        let filled = DayForm::from_hours(5, Some(day));
+        assert_eq!(
+            (filled.opens.as_str(), filled.closes.as_str()),
+            ("11:30", "00:00")
+        );
+        assert_eq!(week_from_form(&[filled]), Ok(vec![day]));
+    }
 
     /// 2026-11-24 is a Tuesday (weekday 1).
     fn kst_time(day: u32, h: u32, m: u32) -> DateTime<Utc> {

@@ -1,6 +1,7 @@
 //! Stores: where they are, whom they deliver to, when they are open, and their menus.
 
 pub mod api;
+pub mod editing;
 pub mod hours;
 pub mod pages;
 
@@ -56,7 +57,10 @@ pub struct OwnedStore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MenuItem {
     pub item_id: Uuid,
+    /// The menu section, e.g. "분식".
+    pub category: String,
     pub name: String,
+    pub description: String,
     pub price: Won,
     pub sold_out: bool,
     pub groups: Vec<OptionGroup>,
@@ -106,5 +110,15 @@ pub struct StoreMenu {
     pub prep_minutes: u16,
     pub open_now: bool,
     pub hours_today: String,
+    pub items: Vec<MenuItem>,
+}
+
+/// Everything the owner edits about one store: the week's hours and the whole menu.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreSetup {
+    pub store_id: StoreId,
+    pub name: String,
+    /// One entry per weekday, Monday first; closed days are closed in the form.
+    pub week: Vec<hours::DayForm>,
     pub items: Vec<MenuItem>,
 }

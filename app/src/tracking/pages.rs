@@ -6,10 +6,12 @@ use uuid::Uuid;
 
 use super::api::{my_orders, order_status};
 use super::OrderView;
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
 use crate::ordering::api::{CancelOrder, ConfirmReceipt};
 use crate::ordering::machine::{decide, Actor, Command, Order, Reason};
 use crate::ordering::{OrderId, OrderStatus};
+use crate::payment::api::PayNow;
 use crate::platform::clock::{ticking_now, time_of_day};
 use crate::platform::live::{follow, Topic};
 use crate::platform::pages::{action_feedback, ErrorNote};
@@ -19,8 +21,9 @@ use crate::platform::{AppError, Role};
 /// `/orders`: the customer's orders, newest first, each moving live.
 #[component]
 pub fn MyOrdersPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <h1>"My orders"</h1>
+        <h1>{t!(i18n, orders.title)}</h1>
         <RequireRole role=Role::Customer>
             <OrderList />
         </RequireRole>
@@ -31,21 +34,23 @@ pub fn MyOrdersPage() -> impl IntoView {
 fn OrderList() -> impl IntoView {
     let changes = signed_in_user().map(|me| follow(Topic::Account(me.account_id)));
     let orders = Resource::new(move || changes.map(|c| c.get()), |_| my_orders());
+    let i18n = use_i18n();
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading your orders…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, orders.loading)}</p> }>
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(list) if list.is_empty() => {
                         view! {
                             <p>
-                                "You have not ordered yet. " <A href="/">"Find a store"</A>
+                                {t!(i18n, orders.none)}
+                                <A href="/">{t!(i18n, common.find_store)}</A>
                             </p>
                         }
                             .into_any()
                     }
                     Ok(list) => {
                         view! {
-                            <ul class="cards" aria-label="Orders">
+                            <ul class="cards" aria-label=move || t_string!(i18n, orders.list)>
                                 {list
                                     .into_iter()
                                     .map(|order| {
@@ -92,30 +97,31 @@ pub fn StatusBadge(status: OrderStatus) -> impl IntoView {
         | OrderStatus::DeliveryFailed => "bad",
         _ => "busy",
     };
+    let i18n = use_i18n();
     view! {
         <span class=format!("badge {tone}") data-testid="order-status">
-            {status_label(status)}
+            {move || status_label(i18n.get_locale(), status)}
         </span>
     }
 }
 
-/// How the customer reads a status.
-pub fn status_label(status: OrderStatus) -> &'static str {
+/// How people read a status.
+pub fn status_label(locale: Locale, status: OrderStatus) -> &'static str {
     match status {
-        OrderStatus::Placed => "Placed",
-        OrderStatus::PaymentDeferred => "Payment delayed",
-        OrderStatus::Paid => "Paid",
-        OrderStatus::Accepted => "Accepted",
-        OrderStatus::Cooking => "Cooking",
-        OrderStatus::Cooked => "Cooked",
-        OrderStatus::RiderAssigned => "Rider assigned",
-        OrderStatus::PickedUp => "Picked up",
-        OrderStatus::Delivered => "Delivered",
-        OrderStatus::DeliveryFailed => "Delivery failed",
-        OrderStatus::Completed => "Completed",
-        OrderStatus::Rejected => "Rejected",
-        OrderStatus::Expired => "Expired",
-        OrderStatus::Cancelled => "Cancelled",
+        OrderStatus::Placed => td_string!(locale, status.placed),
+        OrderStatus::PaymentDeferred => td_string!(locale, status.payment_deferred),
+        OrderStatus::Paid => td_string!(locale, status.paid),
+        OrderStatus::Accepted => td_string!(locale, status.accepted),
+        OrderStatus::Cooking => td_string!(locale, status.cooking),
+        OrderStatus::Cooked => td_string!(locale, status.cooked),
+        OrderStatus::RiderAssigned => td_string!(locale, status.rider_assigned),
+        OrderStatus::PickedUp => td_string!(locale, status.picked_up),
+        OrderStatus::Delivered => td_string!(locale, status.delivered),
+        OrderStatus::DeliveryFailed => td_string!(locale, status.delivery_failed),
+        OrderStatus::Completed => td_string!(locale, status.completed),
+        OrderStatus::Rejected => td_string!(locale, status.rejected),
+        OrderStatus::Expired => td_string!(locale, status.expired),
+        OrderStatus::Cancelled => td_string!(locale, status.cancelled),
     }
 }
 
@@ -144,42 +150,46 @@ fn TrackOrder() -> impl IntoView {
     let changes = follow(Topic::Order(order_id));
     let cancel = ServerAction::<CancelOrder>::new();
     let confirm = ServerAction::<ConfirmReceipt>::new();
+    let pay = ServerAction::<PayNow>::new();
     let view = Resource::new(
         move || {
             (
                 changes.get(),
                 cancel.version().get(),
                 confirm.version().get(),
+                pay.version().get(),
             )
         },
         move |_| order_status(order_id),
     );
+    let i18n = use_i18n();
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading your order…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, track.loading)}</p> }>
             {move || Suspend::new(async move {
                 match view.await {
-                    Ok(order) => view! { <Tracking order cancel confirm /> }.into_any(),
+                    Ok(order) => view! { <Tracking order cancel confirm pay /> }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
         </Transition>
-        {action_feedback(cancel.pending(), cancel.value(), "Your order is cancelled.")}
-        {action_feedback(confirm.pending(), confirm.value(), "Thank you! Enjoy your meal.")}
+        {action_feedback(cancel.pending(), cancel.value(), |l| td_string!(l, track.cancelled_done))}
+        {action_feedback(confirm.pending(), confirm.value(), |l| td_string!(l, track.thanks))}
+        {action_feedback(pay.pending(), pay.value(), |l| td_string!(l, track.paid_now))}
     }
     .into_any()
 }
 
-/// The steps of an order that goes well, with the event that marks each.
-const STEPS: [(&str, &str); 9] = [
-    ("OrderPlaced", "Placed"),
-    ("Paid", "Paid"),
-    ("OrderAccepted", "Accepted"),
-    ("CookStarted", "Cooking"),
-    ("CookFinished", "Cooked"),
-    ("RiderAssigned", "Rider assigned"),
-    ("Picked", "Picked up"),
-    ("Delivered", "Delivered"),
-    ("OrderCompleted", "Completed"),
+/// The steps of an order that goes well: the event that marks each and the status it leads to.
+const STEPS: [(&str, OrderStatus); 9] = [
+    ("OrderPlaced", OrderStatus::Placed),
+    ("Paid", OrderStatus::Paid),
+    ("OrderAccepted", OrderStatus::Accepted),
+    ("CookStarted", OrderStatus::Cooking),
+    ("CookFinished", OrderStatus::Cooked),
+    ("RiderAssigned", OrderStatus::RiderAssigned),
+    ("Picked", OrderStatus::PickedUp),
+    ("Delivered", OrderStatus::Delivered),
+    ("OrderCompleted", OrderStatus::Completed),
 ];
 
 /// The state machine's view of the order, so the buttons shown are the ones it would allow.
@@ -201,8 +211,10 @@ fn Tracking(
     order: OrderView,
     cancel: ServerAction<CancelOrder>,
     confirm: ServerAction<ConfirmReceipt>,
+    pay: ServerAction<PayNow>,
 ) -> impl IntoView {
     let now = ticking_now();
+    let i18n = use_i18n();
     let machine_order = as_order(&order);
     let customer = Actor::Customer(order.customer_id);
     let may_cancel = move || {
@@ -232,13 +244,14 @@ fn Tracking(
     let steps = STEPS
         .iter()
         .enumerate()
-        .map(|(index, (event, label))| {
+        .map(|(index, (event, status))| {
             let at = reached(event);
+            let status = *status;
             let detail = match *event {
-                "OrderAccepted" => order
-                    .ready_by
-                    .filter(|_| at.is_some())
-                    .map(|ready| format!(" · ready by {}", time_of_day(ready))),
+                "OrderAccepted" => order.ready_by.filter(|_| at.is_some()).map(|ready| {
+                    let time = time_of_day(ready);
+                    move || t_string!(i18n, track.ready_by, time = time.clone())
+                }),
                 _ => None,
             };
             view! {
@@ -248,7 +261,7 @@ fn Tracking(
                     class:current=index == current && !order.status.is_closed()
                     aria-current=(index == current).then_some("step")
                 >
-                    <span class="step-label">{*label}</span>
+                    <span class="step-label">{move || status_label(i18n.get_locale(), status)}</span>
                     <span class="muted">{at.map(time_of_day)} {detail}</span>
                 </li>
             }
@@ -259,21 +272,27 @@ fn Tracking(
         | OrderStatus::Expired
         | OrderStatus::Cancelled
         | OrderStatus::DeliveryFailed => {
-            let what = match order.status {
-                OrderStatus::Rejected => "The store could not take this order.",
-                OrderStatus::Expired => "The store did not answer in time.",
-                OrderStatus::Cancelled => "This order is cancelled.",
-                _ => "The delivery could not be made. Our team will sort it out.",
+            let status = order.status;
+            let what = move || match status {
+                OrderStatus::Rejected => t_string!(i18n, track.rejected),
+                OrderStatus::Expired => t_string!(i18n, track.expired),
+                OrderStatus::Cancelled => t_string!(i18n, track.cancelled),
+                _ => t_string!(i18n, track.failed),
             };
             Some(view! {
                 <section class="card notice" role="status">
                     <p>
                         <strong>{what}</strong>
                     </p>
-                    {order.reason.clone().map(|reason| view! { <p>"Reason: " {reason}</p> })}
+                    {order
+                        .reason
+                        .clone()
+                        .map(|reason| {
+                            view! { <p>{move || t_string!(i18n, track.reason, reason = reason.clone())}</p> }
+                        })}
                     {order
                         .refunded
-                        .map(|amount| view! { <p>{format!("{amount} has been refunded.")}</p> })}
+                        .map(|amount| view! { <p>{move || t_string!(i18n, track.refunded, amount)}</p> })}
                 </section>
             })
         }
@@ -281,7 +300,7 @@ fn Tracking(
     };
     let order_id = order.order_id;
     let eta = order.eta.filter(|_| !order.status.is_closed()).map(
-        |eta| view! { <p class="eta">"Arrives around " <strong>{time_of_day(eta)}</strong></p> },
+        |eta| view! { <p class="eta">{t!(i18n, track.arrives)} <strong>{time_of_day(eta)}</strong></p> },
     );
     view! {
         <section class="card">
@@ -290,19 +309,37 @@ fn Tracking(
                 <StatusBadge status=order.status />
             </div>
             <p class="muted">
-                {format!("Order #{} · {}", order_number(order.order_id), order.delivery_address)}
+                {
+                    let number = order_number(order.order_id);
+                    let address = order.delivery_address.clone();
+                    move || t_string!(i18n, track.order_line, number = number.clone(), address = address.clone())
+                }
             </p>
             {eta}
         </section>
+        {(order.status == OrderStatus::PaymentDeferred)
+            .then(|| {
+                view! {
+                    <section class="card notice" role="status" data-testid="pay-later">
+                        <p>{t!(i18n, track.pay_later)}</p>
+                        <ActionForm action=pay>
+                            <input type="hidden" name="order_id" value=order.order_id.0.to_string() />
+                            <button type="submit" class="primary" disabled=pay.pending()>
+                                {t!(i18n, track.pay_now)}
+                            </button>
+                        </ActionForm>
+                    </section>
+                }
+            })}
         {ending}
         <section class="card">
-            <h2>"Progress"</h2>
-            <ol class="timeline" aria-label="Order progress">
+            <h2>{t!(i18n, track.progress)}</h2>
+            <ol class="timeline" aria-label=move || t_string!(i18n, track.progress)>
                 {steps}
             </ol>
         </section>
         <section class="card">
-            <h2>"What you ordered"</h2>
+            <h2>{t!(i18n, track.what_ordered)}</h2>
             <ul class="cart-lines">
                 {order
                     .lines
@@ -318,9 +355,9 @@ fn Tracking(
                     .collect_view()}
             </ul>
             <dl class="facts totals">
-                <dt>"Delivery"</dt>
+                <dt>{t!(i18n, common.delivery_fee)}</dt>
                 <dd>{order.delivery_fee.to_string()}</dd>
-                <dt>"Total"</dt>
+                <dt>{t!(i18n, common.total)}</dt>
                 <dd>
                     <strong>{order.total.to_string()}</strong>
                 </dd>
@@ -332,7 +369,7 @@ fn Tracking(
                     <ActionForm action=confirm>
                         <input type="hidden" name="order_id" value=order_id.0.to_string() />
                         <button type="submit" class="primary big" disabled=confirm.pending()>
-                            "I got my food"
+                            {t!(i18n, track.got_food)}
                         </button>
                     </ActionForm>
                 }
@@ -345,6 +382,7 @@ fn Tracking(
 #[component]
 fn CancelForm(order_id: OrderId, cancel: ServerAction<CancelOrder>) -> impl IntoView {
     let asking = RwSignal::new(false);
+    let i18n = use_i18n();
     view! {
         <section class="card">
             <Show
@@ -352,7 +390,7 @@ fn CancelForm(order_id: OrderId, cancel: ServerAction<CancelOrder>) -> impl Into
                 fallback=move || {
                     view! {
                         <button type="button" class="danger" on:click=move |_| asking.set(true)>
-                            "Cancel order"
+                            {t!(i18n, track.cancel_order)}
                         </button>
                     }
                 }
@@ -360,15 +398,15 @@ fn CancelForm(order_id: OrderId, cancel: ServerAction<CancelOrder>) -> impl Into
                 <ActionForm action=cancel attr:class="stack">
                     <input type="hidden" name="order_id" value=order_id.0.to_string() />
                     <label>
-                        "Why are you cancelling?"
+                        {t!(i18n, track.why_cancel)}
                         <textarea name="reason" required maxlength="200" rows="2"></textarea>
                     </label>
                     <div class="row">
                         <button type="submit" class="danger" disabled=cancel.pending()>
-                            "Cancel the order"
+                            {t!(i18n, track.cancel_confirm)}
                         </button>
                         <button type="button" on:click=move |_| asking.set(false)>
-                            "Keep it"
+                            {t!(i18n, track.keep)}
                         </button>
                     </div>
                 </ActionForm>

@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
+pub mod simulator;
+
 use app::ordering::OrderId;
+use app::payment::gateway::{GatewaySettings, PaymentGateway};
 use app::platform::{state::AppState, AppError};
 use leptos::config::LeptosOptions;
 use serde::de::DeserializeOwned;
@@ -25,6 +28,8 @@ pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
     pub state: AppState,
+    /// The payment provider: the simulator, as its own process.
+    pub provider: simulator::Simulator,
     background: Option<server::workers::Background>,
 }
 
@@ -36,13 +41,46 @@ impl TestApp {
 
     /// Like `with_demo`, with a shorter time for stores to accept paid orders.
     pub async fn with_acceptance_window(pool: PgPool, window: chrono::Duration) -> TestApp {
+        Self::with_windows(pool, window, chrono::Duration::minutes(10)).await
+    }
+
+    /// Like `with_demo`, with the given times to accept a paid order and to pay a deferred one.
+    pub async fn with_windows(
+        pool: PgPool,
+        acceptance_window: chrono::Duration,
+        pay_later_window: chrono::Duration,
+    ) -> TestApp {
         server::demo::load_if_empty(&pool)
             .await
             .expect("demo data loads");
-        Self::serve(pool, window).await
+        Self::serve(pool, acceptance_window, pay_later_window, None).await
     }
 
-    async fn serve(pool: PgPool, acceptance_window: chrono::Duration) -> TestApp {
+    /// Like `with_demo`, sending KakaoTalk messages to `url`.
+    pub async fn with_kakao(pool: PgPool, url: String) -> TestApp {
+        server::demo::load_if_empty(&pool)
+            .await
+            .expect("demo data loads");
+        let kakao = app::notification::kakao::KakaoSettings {
+            url,
+            sender_key: "test-sender-key".into(),
+            api_key: "test-api-key".into(),
+        };
+        Self::serve(
+            pool,
+            chrono::Duration::minutes(5),
+            chrono::Duration::minutes(10),
+            Some(kakao),
+        )
+        .await
+    }
+
+    async fn serve(
+        pool: PgPool,
+        acceptance_window: chrono::Duration,
+        pay_later_window: chrono::Duration,
+        kakao: Option<app::notification::kakao::KakaoSettings>,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");
@@ -51,8 +89,23 @@ impl TestApp {
             .output_name("baedal")
             .site_addr(addr)
             .build();
-        let mut state = AppState::new(pool.clone(), Some(DEMO_PASSWORD.to_owned()));
+        let provider = simulator::Simulator::start(&[]);
+        // A breaker that opens after a handful of failed calls and tries again within a second,
+        // so tests see it open and close quickly.
+        let payments = PaymentGateway::new(&GatewaySettings {
+            timeout: std::time::Duration::from_millis(300),
+            window: 6,
+            minimum_calls: 3,
+            open_for: std::time::Duration::from_millis(700),
+            trial_calls: 2,
+            ..GatewaySettings::new(provider.base.clone())
+        })
+        .expect("a payment client");
+        let mut state = AppState::new(pool.clone(), Some(DEMO_PASSWORD.to_owned()), payments);
         state.acceptance_window = acceptance_window;
+        state.pay_later_window = pay_later_window;
+        state.kakao =
+            kakao.map(|k| app::notification::kakao::KakaoChannel::new(k).expect("a client"));
         let background = server::workers::start(state.clone())
             .await
             .expect("workers start");
@@ -64,6 +117,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             pool,
             state,
+            provider,
             background: Some(background),
         }
     }
@@ -159,8 +213,14 @@ impl Browser {
 
     /// Fetches a page as HTML, fully rendered (the streamed chunks included).
     pub async fn page(&self, path: &str) -> String {
+        self.page_in(path, "ko-KR,ko;q=0.9").await
+    }
+
+    /// Fetches a page as a browser whose languages are `accept_language` would.
+    pub async fn page_in(&self, path: &str, accept_language: &str) -> String {
         self.http
             .get(format!("{}{path}", self.base))
+            .header("Accept-Language", accept_language)
             .send()
             .await
             .expect("page loads")
@@ -171,12 +231,21 @@ impl Browser {
 }
 
 /// Waits until `check` returns `Some`, polling; panics with `what` after ten seconds.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    eventually_within(std::time::Duration::from_secs(10), what, check).await
+}
+
+/// Like [`eventually`], for conditions that wait on the job queue's retry backoff.
+pub async fn eventually_within<T, F, Fut>(limit: std::time::Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
     loop {
         if let Some(value) = check().await {
             return value;
@@ -186,6 +255,30 @@ where
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// Waits until the customer's tracking screen shows `status`.
+pub async fn tracked(
+    customer: &Browser,
+    order: OrderId,
+    status: app::ordering::OrderStatus,
+) -> app::tracking::OrderView {
+    eventually(&format!("the order is {}", status.as_str()), || async {
+        let view: Result<app::tracking::OrderView, _> = customer
+            .call("order_status", &[("order_id", &order.0.to_string())])
+            .await;
+        view.ok().filter(|v| v.status == status)
+    })
+    .await
+}
+
+/// Runs a `SELECT count(*) … WHERE order_id = $1` for one order.
+pub async fn count(pool: &PgPool, sql: &'static str, order: OrderId) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(order.0)
+        .fetch_one(pool)
+        .await
+        .expect("count")
 }
 
 // Demo data the order tests share.

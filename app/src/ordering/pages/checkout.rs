@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ordering::api::PlaceOrder;
 use crate::ordering::cart::{items_total, price_cart};
 use crate::ordering::saved_cart::use_cart;
@@ -13,8 +14,9 @@ use crate::store::{api::store_menu, StoreMenu};
 /// `/cart`.
 #[component]
 pub fn CartPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <h1>"Your cart"</h1>
+        <h1>{t!(i18n, cart.title)}</h1>
         <RequireRole role=Role::Customer>
             <Checkout />
         </RequireRole>
@@ -24,6 +26,7 @@ pub fn CartPage() -> impl IntoView {
 #[component]
 fn Checkout() -> impl IntoView {
     let cart = use_cart();
+    let i18n = use_i18n();
     let store_id = Memo::new(move |_| cart.with(|c| c.store.as_ref().map(|(id, _)| *id)));
     let menu = Resource::new(
         move || store_id.get(),
@@ -35,16 +38,16 @@ fn Checkout() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading your cart…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, cart.loading)}</p> }>
             {move || Suspend::new(async move {
                 match menu.await {
                     Ok(Some(menu)) => view! { <CartLines menu /> }.into_any(),
                     Ok(None) => {
                         view! {
                             <section class="card">
-                                <p>"Your cart is empty."</p>
+                                <p>{t!(i18n, cart.empty)}</p>
                                 <A href="/" attr:class="button primary">
-                                    "Find a store"
+                                    {t!(i18n, common.find_store)}
                                 </A>
                             </section>
                         }
@@ -60,6 +63,7 @@ fn Checkout() -> impl IntoView {
 #[component]
 fn CartLines(menu: StoreMenu) -> impl IntoView {
     let cart = use_cart();
+    let i18n = use_i18n();
     let menu = StoredValue::new(menu);
     let priced = Memo::new(move |_| {
         let lines = cart.with(|c| c.lines.clone());
@@ -73,6 +77,7 @@ fn CartLines(menu: StoreMenu) -> impl IntoView {
             .map(|(index, line)| {
                 let quantity = line.quantity as i32;
                 let options = line.options_summary();
+                let name = StoredValue::new(line.name.clone());
                 view! {
                     <li class="cart-line">
                         <div>
@@ -82,17 +87,17 @@ fn CartLines(menu: StoreMenu) -> impl IntoView {
                         <div class="row">
                             <button
                                 type="button"
-                                aria-label=format!("One less {}", line.name)
+                                aria-label=move || name.with_value(|name| t_string!(i18n, cart.one_less, name))
                                 on:click=move |_| cart.update(|c| c.set_quantity(index, quantity - 1))
                             >
                                 "−"
                             </button>
-                            <span class="quantity" aria-label="Quantity">
+                            <span class="quantity" aria-label=move || t_string!(i18n, cart.quantity)>
                                 {quantity}
                             </span>
                             <button
                                 type="button"
-                                aria-label=format!("One more {}", line.name)
+                                aria-label=move || name.with_value(|name| t_string!(i18n, cart.one_more, name))
                                 on:click=move |_| cart.update(|c| c.set_quantity(index, quantity + 1))
                             >
                                 "+"
@@ -109,7 +114,7 @@ fn CartLines(menu: StoreMenu) -> impl IntoView {
                 {problem.to_string()}
                 " "
                 <button type="button" class="link" on:click=move |_| cart.update(|c| c.clear())>
-                    "Empty the cart"
+                    {t!(i18n, cart.empty_it)}
                 </button>
             </li>
         }
@@ -123,17 +128,17 @@ fn CartLines(menu: StoreMenu) -> impl IntoView {
         let short = (items < minimum).then(|| {
             view! {
                 <p class="notice" role="status">
-                    {format!("The minimum order here is {minimum}. Add a little more.")}
+                    {move || t_string!(i18n, cart.minimum, minimum)}
                 </p>
             }
         });
         Some(view! {
             <dl class="facts totals">
-                <dt>"Food"</dt>
+                <dt>{t!(i18n, common.food)}</dt>
                 <dd>{items.to_string()}</dd>
-                <dt>"Delivery"</dt>
+                <dt>{t!(i18n, common.delivery_fee)}</dt>
                 <dd>{fee.to_string()}</dd>
-                <dt>"Total"</dt>
+                <dt>{t!(i18n, common.total)}</dt>
                 <dd data-testid="cart-total">
                     <strong>{(items + fee).to_string()}</strong>
                 </dd>
@@ -154,6 +159,7 @@ fn CartLines(menu: StoreMenu) -> impl IntoView {
 #[component]
 fn PlaceOrderForm(menu: StoredValue<StoreMenu>) -> impl IntoView {
     let cart = use_cart();
+    let i18n = use_i18n();
     let addresses = Resource::new(|| (), |_| my_addresses());
     let place = ServerAction::<PlaceOrder>::new();
     let navigate = use_navigate();
@@ -184,8 +190,8 @@ fn PlaceOrderForm(menu: StoredValue<StoreMenu>) -> impl IntoView {
                         Ok(list) if list.is_empty() => {
                             view! {
                                 <p class="notice">
-                                    "Add a delivery address on the " <A href="/">"store list"</A>
-                                    " first."
+                                    {t!(i18n, cart.address_first)} " "
+                                    <A href="/">{t!(i18n, cart.go_to_list)}</A>
                                 </p>
                             }
                                 .into_any()
@@ -197,7 +203,7 @@ fn PlaceOrderForm(menu: StoredValue<StoreMenu>) -> impl IntoView {
                             }
                             view! {
                                 <label>
-                                    "Deliver to"
+                                    {t!(i18n, common.deliver_to)}
                                     <select on:change=move |ev| {
                                         let id = uuid::Uuid::parse_str(&event_target_value(&ev)).ok();
                                         cart.update(|c| c.address_id = id);
@@ -233,7 +239,13 @@ fn PlaceOrderForm(menu: StoredValue<StoreMenu>) -> impl IntoView {
                     place.pending().get() || cart.with(|c| c.lines.is_empty() || c.address_id.is_none())
                 }
             >
-                {move || if place.pending().get() { "Placing your order…" } else { "Place order" }}
+                {move || {
+                    if place.pending().get() {
+                        t_string!(i18n, cart.placing)
+                    } else {
+                        t_string!(i18n, cart.place)
+                    }
+                }}
             </button>
             {move || {
                 place.value().get().and_then(Result::err).map(|error| view! { <ErrorNote error /> })

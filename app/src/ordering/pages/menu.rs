@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use uuid::Uuid;
 
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ordering::cart::{items_total, price_cart, CartLine, CartProblem};
 use crate::ordering::saved_cart::use_cart;
 use crate::platform::{pages::ErrorNote, AppError};
@@ -13,6 +14,7 @@ use crate::store::{api::store_menu, MenuItem, OptionGroup, StoreId, StoreMenu};
 #[component]
 pub fn StorePage() -> impl IntoView {
     let params = use_params_map();
+    let i18n = use_i18n();
     let store_id = move || {
         params
             .read()
@@ -27,7 +29,7 @@ pub fn StorePage() -> impl IntoView {
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading the menu…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, menu.loading)}</p> }>
             {move || Suspend::new(async move {
                 match menu.await {
                     Ok(menu) => view! { <Menu menu /> }.into_any(),
@@ -43,28 +45,25 @@ fn Menu(menu: StoreMenu) -> impl IntoView {
     let items = StoredValue::new(menu.items.clone());
     let store_id = menu.store_id;
     let store_name = StoredValue::new(menu.name.clone());
+    let i18n = use_i18n();
+    let (fee, minimum, minutes) = (menu.delivery_fee, menu.minimum_order, menu.prep_minutes);
     view! {
         <section class="store-head">
             <h1>{menu.name.clone()}</h1>
             <p class="muted">{menu.category.clone()} " · " {menu.hours_today.clone()}</p>
             <p class="facts-line">
-                {format!(
-                    "Delivery {} · Minimum {} · about {} min",
-                    menu.delivery_fee,
-                    menu.minimum_order,
-                    menu.prep_minutes,
-                )}
+                {move || t_string!(i18n, common.store_facts, fee, minimum, minutes)}
             </p>
             {(!menu.open_now)
                 .then(|| {
                     view! {
                         <p class="notice" role="status">
-                            "This store is closed now. You can look at the menu, but not order."
+                            {t!(i18n, menu.closed_notice)}
                         </p>
                     }
                 })}
         </section>
-        <ul class="menu" aria-label="Menu">
+        <ul class="menu" aria-label=move || t_string!(i18n, menu.list)>
             {menu
                 .items
                 .into_iter()
@@ -102,6 +101,7 @@ fn MenuItemCard(
     orderable: bool,
 ) -> impl IntoView {
     let cart = use_cart();
+    let i18n = use_i18n();
     let chosen = RwSignal::new(default_choices(&item));
     let problem = RwSignal::new(None::<CartProblem>);
     let added = RwSignal::new(false);
@@ -134,7 +134,7 @@ fn MenuItemCard(
                 <h2>{item.with_value(|i| i.name.clone())}</h2>
                 <span class="price">{item.with_value(|i| i.price.to_string())}</span>
             </div>
-            {sold_out.then(|| view! { <span class="badge">"Sold out"</span> })}
+            {sold_out.then(|| view! { <span class="badge">{t!(i18n, menu.sold_out)}</span> })}
             {(!sold_out)
                 .then(|| {
                     item.with_value(|i| {
@@ -150,9 +150,12 @@ fn MenuItemCard(
                 class="primary"
                 disabled=sold_out || !orderable
                 on:click=add
-                aria-label=move || format!("Add {} to cart", item.with_value(|i| i.name.clone()))
+                aria-label=move || {
+                    let name = item.with_value(|i| i.name.clone());
+                    t_string!(i18n, menu.add_named, name)
+                }
             >
-                "Add to cart"
+                {t!(i18n, menu.add)}
             </button>
             {move || {
                 problem
@@ -171,7 +174,7 @@ fn MenuItemCard(
                     .then(|| {
                         view! {
                             <p class="success" role="status">
-                                "Added to your cart."
+                                {t!(i18n, menu.added)}
                             </p>
                         }
                     })
@@ -184,12 +187,14 @@ fn MenuItemCard(
 #[component]
 fn OptionChooser(group: OptionGroup, chosen: RwSignal<Vec<Uuid>>) -> impl IntoView {
     let single = group.max == 1;
-    let rule = match (group.min, group.max) {
-        (1, 1) => "choose 1".to_owned(),
-        (0, 1) => "optional".to_owned(),
-        (0, max) => format!("up to {max}"),
-        (min, max) if min == max => format!("choose {min}"),
-        (min, max) => format!("choose {min}–{max}"),
+    let i18n = use_i18n();
+    let (min, max) = (group.min, group.max);
+    let rule = move || match (min, max) {
+        (1, 1) => t_string!(i18n, menu.choose_one).to_owned(),
+        (0, 1) => t_string!(i18n, menu.optional).to_owned(),
+        (0, max) => t_string!(i18n, menu.up_to, max),
+        (n, max) if n == max => t_string!(i18n, menu.choose_n, n),
+        (min, max) => t_string!(i18n, menu.choose_range, min, max),
     };
     let siblings = StoredValue::new(
         group
@@ -233,7 +238,7 @@ fn OptionChooser(group: OptionGroup, chosen: RwSignal<Vec<Uuid>>) -> impl IntoVi
                             />
                             {option.name}
                             {delta}
-                            {option.sold_out.then_some(" (sold out)")}
+                            {option.sold_out.then_some(t!(i18n, menu.option_sold_out))}
                         </label>
                     }
                 })
@@ -246,24 +251,29 @@ fn OptionChooser(group: OptionGroup, chosen: RwSignal<Vec<Uuid>>) -> impl IntoVi
 #[component]
 fn CartBar(store_id: StoreId, items: StoredValue<Vec<MenuItem>>) -> impl IntoView {
     let cart = use_cart();
+    let i18n = use_i18n();
     move || {
         let saved = cart.get();
         if saved.lines.is_empty() {
             return None;
         }
         let here = saved.store.as_ref().map(|(id, _)| *id) == Some(store_id);
+        let count = saved.count();
         let label = if here {
             match items.with_value(|menu| price_cart(menu, &saved.lines)) {
-                Ok(lines) => format!("View cart · {} · {}", saved.count(), items_total(&lines)),
-                Err(_) => format!("View cart · {}", saved.count()),
+                Ok(lines) => {
+                    let total = items_total(&lines);
+                    t_string!(i18n, menu.view_cart_priced, count, total)
+                }
+                Err(_) => t_string!(i18n, menu.view_cart, count),
             }
         } else {
-            let other = saved
+            let store = saved
                 .store
                 .as_ref()
                 .map(|(_, name)| name.clone())
                 .unwrap_or_default();
-            format!("Your cart has {} from {other}", saved.count())
+            t_string!(i18n, menu.other_store, count, store)
         };
         Some(view! {
             <div class="cart-bar">

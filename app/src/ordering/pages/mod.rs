@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::saved_cart::use_cart;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::platform::{
     api::{my_addresses, AddAddress},
     geo::format_distance,
@@ -31,6 +32,7 @@ pub fn CustomerHome() -> impl IntoView {
     let add_address = ServerAction::<AddAddress>::new();
     let addresses = Resource::new(move || add_address.version().get(), |_| my_addresses());
     let cart = use_cart();
+    let i18n = use_i18n();
     // The cart remembers the chosen address; a new address becomes the chosen one.
     Effect::new(move |_| {
         if let Some(Ok(added)) = add_address.value().get() {
@@ -38,8 +40,8 @@ pub fn CustomerHome() -> impl IntoView {
         }
     });
     view! {
-        <h1>"Order food"</h1>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <h1>{t!(i18n, home.title)}</h1>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match addresses.await {
                     Ok(saved) => view! { <StoresNear saved add_address /> }.into_any(),
@@ -53,6 +55,7 @@ pub fn CustomerHome() -> impl IntoView {
 #[component]
 fn StoresNear(saved: Vec<SavedAddress>, add_address: ServerAction<AddAddress>) -> impl IntoView {
     let cart = use_cart();
+    let i18n = use_i18n();
     let logged_in = !saved.is_empty();
     let saved = StoredValue::new(saved);
     let chosen = move || {
@@ -77,16 +80,16 @@ fn StoresNear(saved: Vec<SavedAddress>, add_address: ServerAction<AddAddress>) -
             if list.is_empty() {
                 view! {
                     <p class="muted">
-                        "Showing stores near Seongsu Station. "
-                        <a href="/login">"Log in"</a>
-                        " to deliver to your address."
+                        {t!(i18n, home.near_station)}
+                        <a href="/login">{t!(i18n, common.log_in)}</a>
+                        {t!(i18n, home.log_in_for_address)}
                     </p>
                 }
                 .into_any()
             } else {
                 view! {
                     <label class="address-picker">
-                        "Deliver to"
+                        {t!(i18n, common.deliver_to)}
                         <select on:change=move |ev| {
                             if let Ok(index) = event_target_value(&ev).parse::<usize>() {
                                 let id = saved.with_value(|l| l.get(index).map(|a| a.address_id));
@@ -118,7 +121,7 @@ fn StoresNear(saved: Vec<SavedAddress>, add_address: ServerAction<AddAddress>) -
     view! {
         {picker}
         {logged_in.then(|| view! { <NewAddress add_address /> })}
-        <Transition fallback=|| view! { <p class="muted">"Finding stores…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.finding)}</p> }>
             {move || Suspend::new(async move {
                 match stores.await {
                     Ok(cards) => view! { <StoreList cards /> }.into_any(),
@@ -131,21 +134,21 @@ fn StoresNear(saved: Vec<SavedAddress>, add_address: ServerAction<AddAddress>) -
 
 #[component]
 fn StoreList(cards: Vec<StoreCard>) -> impl IntoView {
+    let i18n = use_i18n();
     let (open, closed): (Vec<_>, Vec<_>) = cards.into_iter().partition(|card| card.open_now);
     let open_empty = open.is_empty();
     let closed_view = (!closed.is_empty()).then(|| {
         view! {
-            <h2 class="section-title">"Closed now"</h2>
-            <ul class="cards" aria-label="Closed stores">
+            <h2 class="section-title">{t!(i18n, home.closed_now)}</h2>
+            <ul class="cards" aria-label=move || t_string!(i18n, home.closed_list)>
                 {closed.into_iter().map(|card| view! { <StoreCardView card /> }).collect_view()}
             </ul>
         }
     });
     view! {
-        <h2 class="section-title">"Open now"</h2>
-        {open_empty
-            .then(|| view! { <p>"No store delivering here is open right now. Try again later."</p> })}
-        <ul class="cards" aria-label="Open stores">
+        <h2 class="section-title">{t!(i18n, home.open_now)}</h2>
+        {open_empty.then(|| view! { <p>{t!(i18n, home.none_open)}</p> })}
+        <ul class="cards" aria-label=move || t_string!(i18n, home.open_list)>
             {open.into_iter().map(|card| view! { <StoreCardView card /> }).collect_view()}
         </ul>
         {closed_view}
@@ -154,6 +157,8 @@ fn StoreList(cards: Vec<StoreCard>) -> impl IntoView {
 
 #[component]
 fn StoreCardView(card: StoreCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let (fee, minimum, minutes) = (card.delivery_fee, card.minimum_order, card.prep_minutes);
     view! {
         <li class="card store-card" class:closed=!card.open_now>
             <div class="row spread">
@@ -164,12 +169,7 @@ fn StoreCardView(card: StoreCard) -> impl IntoView {
             </div>
             <p class="muted">{card.category} " · " {card.hours_today}</p>
             <p class="facts-line">
-                {format!(
-                    "Delivery {} · Minimum {} · about {} min",
-                    card.delivery_fee,
-                    card.minimum_order,
-                    card.prep_minutes,
-                )}
+                {move || t_string!(i18n, common.store_facts, fee, minimum, minutes)}
             </p>
         </li>
     }
@@ -178,15 +178,22 @@ fn StoreCardView(card: StoreCard) -> impl IntoView {
 /// A new delivery address: a name, the line riders read, and the point on the map.
 #[component]
 fn NewAddress(add_address: ServerAction<AddAddress>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <details class="card new-address">
-            <summary>"Deliver somewhere else"</summary>
+            <summary>{t!(i18n, address.summary)}</summary>
             <ActionForm action=add_address attr:class="stack">
                 <label>
-                    "Name" <input name="label" required maxlength="40" placeholder="Office" />
+                    {t!(i18n, address.name)}
+                    <input
+                        name="label"
+                        required
+                        maxlength="40"
+                        placeholder=move || t_string!(i18n, address.name_placeholder)
+                    />
                 </label>
                 <label>
-                    "Address"
+                    {t!(i18n, address.line)}
                     <input
                         name="line"
                         required
@@ -196,19 +203,23 @@ fn NewAddress(add_address: ServerAction<AddAddress>) -> impl IntoView {
                 </label>
                 <div class="row">
                     <label>
-                        "Latitude"
+                        {t!(i18n, common.latitude)}
                         <input name="lat" type="number" step="any" value="37.5446" required />
                     </label>
                     <label>
-                        "Longitude"
+                        {t!(i18n, common.longitude)}
                         <input name="lng" type="number" step="any" value="127.0557" required />
                     </label>
                 </div>
                 <button type="submit" class="primary" disabled=add_address.pending()>
-                    "Save address"
+                    {t!(i18n, address.save)}
                 </button>
             </ActionForm>
-            {action_feedback(add_address.pending(), add_address.value(), "Address saved.")}
+            {action_feedback(
+                add_address.pending(),
+                add_address.value(),
+                |l| td_string!(l, address.saved),
+            )}
         </details>
     }
 }

@@ -116,13 +116,17 @@ pub fn follow(topic: Topic) -> Signal<u64> {
 /// A small "live / reconnecting" badge for the header.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
+    use crate::i18n::{t_string, use_i18n};
     let link = use_live_link();
+    let i18n = use_i18n();
     move || {
         let (label, class) = match link.state.get() {
             LinkState::Idle => return None,
-            LinkState::Connecting => ("Connecting…", "live-dot connecting"),
-            LinkState::Live => ("Live", "live-dot live"),
-            LinkState::Reconnecting => ("Reconnecting…", "live-dot reconnecting"),
+            LinkState::Connecting => (t_string!(i18n, live.connecting), "live-dot connecting"),
+            LinkState::Live => (t_string!(i18n, live.live), "live-dot live"),
+            LinkState::Reconnecting => {
+                (t_string!(i18n, live.reconnecting), "live-dot reconnecting")
+            }
         };
         Some(view! {
             <span class=class role="status" data-testid="live-state">

@@ -1,11 +1,17 @@
 //! The store owner's dashboard: the open switch, and the kitchen board that fills itself live.
 
+mod setup;
+
+pub use setup::StoreSetupPage;
+
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::api::{
     kitchen_orders, my_stores, AcceptOrder, FinishCook, RejectOrder, SetStoreOpen, StartCook,
 };
 use super::{KitchenOrder, OwnedStore};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
 use crate::platform::clock::{countdown, ticking_now, time_of_day};
 use crate::platform::live::{follow, Topic};
@@ -25,16 +31,19 @@ pub fn OwnerHome() -> impl IntoView {
 fn Dashboard() -> impl IntoView {
     let switch = ServerAction::<SetStoreOpen>::new();
     let stores = Resource::new(move || switch.version().get(), |_| my_stores());
+    let i18n = use_i18n();
     view! {
-        <h1>"Kitchen"</h1>
+        <h1>{t!(i18n, kitchen.title)}</h1>
         {move || {
             switch.value().get().and_then(Result::err).map(|error| view! { <ErrorNote error /> })
         }}
-        <Transition fallback=|| view! { <p class="muted">"Loading your stores…"</p> }>
+        <Transition fallback=move || {
+            view! { <p class="muted">{t!(i18n, kitchen.loading_stores)}</p> }
+        }>
             {move || Suspend::new(async move {
                 match stores.await {
                     Ok(list) if list.is_empty() => {
-                        view! { <p>"You have no stores yet."</p> }.into_any()
+                        view! { <p>{t!(i18n, kitchen.no_stores)}</p> }.into_any()
                     }
                     Ok(list) => {
                         let ids: Vec<_> = list.iter().map(|s| s.store_id).collect();
@@ -59,11 +68,14 @@ fn Dashboard() -> impl IntoView {
 #[component]
 fn OwnedStoreCard(store: OwnedStore, switch: ServerAction<SetStoreOpen>) -> impl IntoView {
     let accepting = store.accepting_orders;
-    let state_label = match (accepting, store.open_now) {
-        (true, true) => "Open now",
-        (true, false) => "Outside opening hours",
-        (false, _) => "Closed by you",
+    let open_now = store.open_now;
+    let i18n = use_i18n();
+    let state_label = move || match (accepting, open_now) {
+        (true, true) => t_string!(i18n, kitchen.open_now),
+        (true, false) => t_string!(i18n, kitchen.outside_hours),
+        (false, _) => t_string!(i18n, kitchen.closed_by_you),
     };
+    let (items, sold_out) = (store.menu_items, store.sold_out_items);
     view! {
         <li class="card store-card" class:closed=!store.open_now>
             <div class="row spread">
@@ -74,20 +86,29 @@ fn OwnedStoreCard(store: OwnedStore, switch: ServerAction<SetStoreOpen>) -> impl
             </div>
             <p class="muted">
                 {store.category.clone()} " · " {store.hours_today.clone()} " · "
-                {format!("{} items, {} sold out", store.menu_items, store.sold_out_items)}
+                {move || t_string!(i18n, kitchen.menu_counts, items, sold_out)}
             </p>
+            <A href=format!("/store/{}/setup", store.store_id.0) attr:class="button">
+                {t!(i18n, kitchen.manage)}
+            </A>
             <ActionForm action=switch>
                 <input type="hidden" name="store_id" value=store.store_id.0.to_string() />
                 <input type="hidden" name="open" value=(!accepting).to_string() />
                 <button type="submit" class:primary=!accepting disabled=switch.pending()>
-                    {if accepting { "Stop taking orders" } else { "Start taking orders" }}
+                    {move || {
+                        if accepting {
+                            t_string!(i18n, kitchen.stop)
+                        } else {
+                            t_string!(i18n, kitchen.start)
+                        }
+                    }}
                 </button>
             </ActionForm>
         </li>
     }
 }
 
-/// The board's columns: a title and the kitchen statuses it shows.
+/// The board's columns: a stable name (for tests and styles) and the kitchen statuses it shows.
 const COLUMNS: [(&str, &[&str]); 5] = [
     ("New", &["NEW"]),
     ("Accepted", &["ACCEPTED"]),
@@ -95,6 +116,16 @@ const COLUMNS: [(&str, &[&str]); 5] = [
     ("Ready", &["READY", "RIDER_ASSIGNED"]),
     ("Out", &["PICKED_UP"]),
 ];
+
+fn column_title(locale: Locale, column: &str) -> &'static str {
+    match column {
+        "New" => td_string!(locale, kitchen.col_new),
+        "Accepted" => td_string!(locale, kitchen.col_accepted),
+        "Cooking" => td_string!(locale, kitchen.col_cooking),
+        "Ready" => td_string!(locale, kitchen.col_ready),
+        _ => td_string!(locale, kitchen.col_out),
+    }
+}
 
 /// The owner's commands, shared by every card so the board shows one answer at a time.
 #[derive(Clone, Copy)]
@@ -153,11 +184,16 @@ fn KitchenBoard(store_ids: Vec<super::StoreId>) -> impl IntoView {
             || actions.start.pending().get()
             || actions.finish.pending().get()
     };
+    let i18n = use_i18n();
     view! {
         <OrderAlarm has_new />
         {failure}
-        {move || busy().then(|| view! { <p class="progress" role="status">"Sending…"</p> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
+        {move || {
+            busy().then(|| view! { <p class="progress" role="status">{t!(i18n, common.sending)}</p> })
+        }}
+        <Transition fallback=move || {
+            view! { <p class="muted">{t!(i18n, kitchen.loading_orders)}</p> }
+        }>
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(list) => view! { <Columns list actions /> }.into_any(),
@@ -171,6 +207,7 @@ fn KitchenBoard(store_ids: Vec<super::StoreId>) -> impl IntoView {
 #[component]
 fn Columns(list: Vec<KitchenOrder>, actions: KitchenActions) -> impl IntoView {
     let list = StoredValue::new(list);
+    let i18n = use_i18n();
     view! {
         <div class="board">
             {COLUMNS
@@ -185,8 +222,15 @@ fn Columns(list: Vec<KitchenOrder>, actions: KitchenActions) -> impl IntoView {
                         });
                     let count = orders.len();
                     view! {
-                        <section class="column" aria-label=*title data-column=*title>
-                            <h2>{*title} " " <span class="count">{count}</span></h2>
+                        <section
+                            class="column"
+                            aria-label=move || column_title(i18n.get_locale(), title)
+                            data-column=*title
+                        >
+                            <h2>
+                                {move || column_title(i18n.get_locale(), title)} " "
+                                <span class="count">{count}</span>
+                            </h2>
                             <ul>
                                 {orders
                                     .into_iter()
@@ -204,19 +248,22 @@ fn Columns(list: Vec<KitchenOrder>, actions: KitchenActions) -> impl IntoView {
 #[component]
 fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
     let now = ticking_now();
+    let i18n = use_i18n();
     let id = order.order_id.0.to_string();
     let reject_id = id.clone();
     let deadline = order.accept_by;
     let buttons = match order.status.as_str() {
         "NEW" => view! {
             <p class="countdown" role="timer">
-                "Accept within "
-                {move || deadline.map(|d| countdown(now.get(), d)).unwrap_or_default()}
+                {move || {
+                    let left = deadline.map(|d| countdown(now.get(), d)).unwrap_or_default();
+                    t_string!(i18n, kitchen.accept_within, left)
+                }}
             </p>
             <ActionForm action=actions.accept attr:class="row">
                 <input type="hidden" name="order_id" value=id.clone() />
                 <label class="inline">
-                    "Ready in"
+                    {t!(i18n, kitchen.ready_in)}
                     <input
                         type="number"
                         name="prep_minutes"
@@ -226,22 +273,27 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
                         required
                         class="minutes"
                     />
-                    "min"
+                    {t!(i18n, kitchen.minutes)}
                 </label>
                 <button type="submit" class="primary">
-                    "Accept"
+                    {t!(i18n, kitchen.accept)}
                 </button>
             </ActionForm>
             <details>
-                <summary>"Reject"</summary>
+                <summary>{t!(i18n, kitchen.reject)}</summary>
                 <ActionForm action=actions.reject attr:class="stack">
                     <input type="hidden" name="order_id" value=reject_id />
                     <label>
-                        "Reason for the customer"
-                        <input name="reason" required maxlength="200" placeholder="Out of rice cakes" />
+                        {t!(i18n, kitchen.reject_reason)}
+                        <input
+                            name="reason"
+                            required
+                            maxlength="200"
+                            placeholder=move || t_string!(i18n, kitchen.reject_placeholder)
+                        />
                     </label>
                     <button type="submit" class="danger">
-                        "Reject order"
+                        {t!(i18n, kitchen.reject_order)}
                     </button>
                 </ActionForm>
             </details>
@@ -251,7 +303,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             <ActionForm action=actions.start>
                 <input type="hidden" name="order_id" value=id.clone() />
                 <button type="submit" class="primary">
-                    "Start cooking"
+                    {t!(i18n, kitchen.start_cooking)}
                 </button>
             </ActionForm>
         }
@@ -260,14 +312,16 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             <ActionForm action=actions.finish>
                 <input type="hidden" name="order_id" value=id.clone() />
                 <button type="submit" class="primary">
-                    "Food is ready"
+                    {t!(i18n, kitchen.food_ready)}
                 </button>
             </ActionForm>
         }
         .into_any(),
-        "READY" => view! { <p class="muted">"Waiting for a rider"</p> }.into_any(),
-        "RIDER_ASSIGNED" => view! { <p class="muted">"A rider is on the way"</p> }.into_any(),
-        _ => view! { <p class="muted">"On its way to the customer"</p> }.into_any(),
+        "READY" => view! { <p class="muted">{t!(i18n, kitchen.waiting_rider)}</p> }.into_any(),
+        "RIDER_ASSIGNED" => {
+            view! { <p class="muted">{t!(i18n, kitchen.rider_coming)}</p> }.into_any()
+        }
+        _ => view! { <p class="muted">{t!(i18n, kitchen.on_its_way)}</p> }.into_any(),
     };
     view! {
         <li class="card kitchen-card" data-order=order_number(order.order_id)>
@@ -302,6 +356,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
 #[component]
 fn OrderAlarm(has_new: Signal<bool>) -> impl IntoView {
     let sound_on = RwSignal::new(false);
+    let i18n = use_i18n();
     #[cfg(feature = "hydrate")]
     let bell = StoredValue::new_local(None::<web_sys::AudioContext>);
     let turn_on = move |_| {
@@ -336,15 +391,15 @@ fn OrderAlarm(has_new: Signal<bool>) -> impl IntoView {
         <div class="alarm" class:ringing=move || has_new.get() role="status">
             <span>
                 {move || match (has_new.get(), sound_on.get()) {
-                    (true, true) => "New order! Ringing until you accept or reject it.",
-                    (true, false) => "New order waiting. Turn the sound on to hear the next ones.",
-                    (false, true) => "Sound is on: new orders ring.",
-                    (false, false) => "Sound is off.",
+                    (true, true) => t_string!(i18n, kitchen.alarm_ringing),
+                    (true, false) => t_string!(i18n, kitchen.alarm_waiting),
+                    (false, true) => t_string!(i18n, kitchen.alarm_on),
+                    (false, false) => t_string!(i18n, kitchen.alarm_off),
                 }}
             </span>
             <Show when=move || !sound_on.get()>
                 <button type="button" on:click=turn_on>
-                    "Turn on order sound"
+                    {t!(i18n, kitchen.sound_on)}
                 </button>
             </Show>
         </div>

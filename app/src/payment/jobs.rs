@@ -1,0 +1,312 @@
+//! Payment's jobs, one per outside effect: charge an order, refund it, close its pay-later
+//! window. Each calls the provider with the order's idempotency key, so a retry (the queue's, or
+//! the customer's "pay now") never moves money twice.
+
+use chrono::Utc;
+use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext};
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+
+use super::db;
+use super::gateway::GatewayError;
+use crate::ordering::commands::{execute_in, CommandError};
+use crate::ordering::machine::{Actor, Command};
+use crate::ordering::{db as orders, OrderId, OrderStatus};
+use crate::platform::events::Event;
+use crate::platform::money::Won;
+use crate::platform::state::AppState;
+use crate::platform::{event_log, jobs, AppError};
+
+/// What one attempt to charge an order came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    /// Approved: the order is PAID and on its way to the store.
+    Paid,
+    /// The provider is busy: the order waits as PAYMENT_DEFERRED and the job retries.
+    Deferred,
+    /// The order no longer wants paying (cancelled, or its window closed); any money the provider
+    /// took anyway is being refunded.
+    NotPayable,
+}
+
+/// Why a charge could not even be tried or recorded; the job retries.
+#[derive(Debug, thiserror::Error)]
+pub enum ChargeError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("{0}")]
+    Provider(GatewayError),
+    #[error("the order changed while paying")]
+    Conflict,
+}
+
+/// Tries to take the order's money once.
+#[tracing::instrument(skip(state), fields(order_id = %order_id.0))]
+pub async fn charge(
+    state: &AppState,
+    order_id: OrderId,
+    amount: Won,
+) -> Result<ChargeOutcome, ChargeError> {
+    let Some((order, _)) = orders::load(&state.pool, order_id).await? else {
+        return Ok(ChargeOutcome::NotPayable);
+    };
+    if !matches!(
+        order.status,
+        OrderStatus::Placed | OrderStatus::PaymentDeferred
+    ) {
+        return Ok(ChargeOutcome::NotPayable);
+    }
+    match state.payments.approve(order_id, amount).await {
+        Ok(payment) => {
+            let mut tx = state.pool.begin().await?;
+            let command = Command::ApprovePayment {
+                accept_by: Utc::now() + state.acceptance_window,
+            };
+            let outcome = match execute_in(&mut tx, order_id, &Actor::Payment, &command).await {
+                Ok(_) => {
+                    db::record_payment(&mut *tx, order_id, amount, Some(&payment.payment_key))
+                        .await?;
+                    tracing::info!(%amount, "payment approved");
+                    ChargeOutcome::Paid
+                }
+                Err(CommandError::Refused(refusal)) => {
+                    // Cancelled (or out of time) while the provider was approving: give it back.
+                    tracing::warn!(%refusal, "approved for an order that no longer wants paying");
+                    db::record_payment(&mut *tx, order_id, amount, Some(&payment.payment_key))
+                        .await?;
+                    queue_refund(&mut tx, order_id, "NotPayable").await?;
+                    ChargeOutcome::NotPayable
+                }
+                Err(CommandError::Conflict) => return Err(ChargeError::Conflict),
+                Err(CommandError::NotFound) => ChargeOutcome::NotPayable,
+                Err(CommandError::Db(e)) => return Err(e.into()),
+            };
+            tx.commit().await?;
+            state.wake_dispatcher();
+            Ok(outcome)
+        }
+        Err(GatewayError::Busy(reason)) => {
+            tracing::info!(%reason, "payment provider busy; the customer may pay later");
+            if order.status == OrderStatus::Placed {
+                defer(state, order_id).await?;
+            }
+            Ok(ChargeOutcome::Deferred)
+        }
+        Err(refused) => Err(ChargeError::Provider(refused)),
+    }
+}
+
+/// PLACED → PAYMENT_DEFERRED, with the job that closes the pay-later window at its end.
+async fn defer(state: &AppState, order_id: OrderId) -> Result<(), ChargeError> {
+    let pay_by = Utc::now() + state.pay_later_window;
+    let mut tx = state.pool.begin().await?;
+    match execute_in(
+        &mut tx,
+        order_id,
+        &Actor::Payment,
+        &Command::DeferPayment { pay_by },
+    )
+    .await
+    {
+        Ok(_) => {
+            jobs::enqueue(
+                &mut *tx,
+                &ClosePaymentWindow { order_id },
+                Some(format!("close-payment:{}", order_id.0)),
+                Some(pay_by),
+            )
+            .await?;
+            tx.commit().await?;
+            state.wake_dispatcher();
+            Ok(())
+        }
+        // Deferred or cancelled meanwhile: nothing more to do here.
+        Err(CommandError::Refused(_)) | Err(CommandError::NotFound) => Ok(()),
+        Err(CommandError::Conflict) => Err(ChargeError::Conflict),
+        Err(CommandError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// Asks for the order's refund and queues the job that gets it from the provider.
+pub async fn queue_refund(
+    tx: &mut PgConnection,
+    order_id: OrderId,
+    reason: &str,
+) -> sqlx::Result<bool> {
+    if db::request_refund(&mut *tx, order_id, reason)
+        .await?
+        .is_none()
+    {
+        return Ok(false);
+    }
+    jobs::enqueue(
+        &mut *tx,
+        &RefundPayment { order_id },
+        Some(format!("refund:{}", order_id.0)),
+        None,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The job: charge a newly placed order; while the provider is busy, fail so the queue retries
+/// with backoff (the order waits as PAYMENT_DEFERRED meanwhile).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChargeOrder {
+    pub order_id: OrderId,
+    pub amount: Won,
+}
+
+impl TaskHandler for ChargeOrder {
+    const IDENTIFIER: &'static str = "charge_order";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let state = jobs::app_state(&ctx)?;
+        match charge(&state, self.order_id, self.amount).await {
+            Ok(ChargeOutcome::Paid | ChargeOutcome::NotPayable) => Ok(()),
+            Ok(ChargeOutcome::Deferred) => Err("the payment provider is busy; retrying".to_owned()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+}
+
+/// The job: get a pending refund paid by the provider, then record PaymentCancelled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundPayment {
+    pub order_id: OrderId,
+}
+
+impl TaskHandler for RefundPayment {
+    const IDENTIFIER: &'static str = "refund_payment";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let state = jobs::app_state(&ctx)?;
+        refund(&state, self.order_id)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[tracing::instrument(skip(state), fields(order_id = %order_id.0))]
+async fn refund(state: &AppState, order_id: OrderId) -> Result<(), ChargeError> {
+    let Some(pending) = db::pending_refund(&state.pool, order_id).await? else {
+        return Ok(());
+    };
+    if let Some(payment_key) = &pending.payment_key {
+        match state
+            .payments
+            .refund(order_id, payment_key, pending.amount, &pending.reason)
+            .await
+        {
+            Ok(_) => {}
+            // Refunded by an earlier attempt whose answer we never saw.
+            Err(GatewayError::Refused { code, .. }) if code == "ALREADY_CANCELED_PAYMENT" => {}
+            Err(error) => return Err(ChargeError::Provider(error)),
+        }
+    }
+    let mut tx = state.pool.begin().await?;
+    if db::complete_refund(&mut *tx, order_id).await? {
+        event_log::append(
+            &mut tx,
+            order_id,
+            &Event::PaymentCancelled {
+                amount: pending.amount,
+            },
+            "payment",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.wake_dispatcher();
+    tracing::info!(amount = %pending.amount, "payment refunded");
+    Ok(())
+}
+
+/// The delayed job at the end of the pay-later window: cancel an order still unpaid. A late
+/// approval (a timed-out call that went through) is looked up first and refunded.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClosePaymentWindow {
+    pub order_id: OrderId,
+}
+
+impl TaskHandler for ClosePaymentWindow {
+    const IDENTIFIER: &'static str = "close_payment_window";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let state = jobs::app_state(&ctx)?;
+        close_window(&state, self.order_id)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[tracing::instrument(skip(state), fields(order_id = %order_id.0))]
+async fn close_window(state: &AppState, order_id: OrderId) -> Result<(), ChargeError> {
+    let Some((order, _)) = orders::load(&state.pool, order_id).await? else {
+        return Ok(());
+    };
+    match order.status {
+        OrderStatus::PaymentDeferred => {
+            let mut tx = state.pool.begin().await?;
+            match execute_in(
+                &mut tx,
+                order_id,
+                &Actor::Scheduler,
+                &Command::ClosePaymentWindow,
+            )
+            .await
+            {
+                Ok(_) => {}
+                Err(CommandError::Refused(_)) | Err(CommandError::NotFound) => return Ok(()),
+                Err(CommandError::Conflict) => return Err(ChargeError::Conflict),
+                Err(CommandError::Db(e)) => return Err(e.into()),
+            }
+            tx.commit().await?;
+            state.wake_dispatcher();
+            tracing::info!("pay-later window closed; order cancelled");
+        }
+        // Cancelled while deferred (by the customer or an earlier run of this job): still settle.
+        OrderStatus::Cancelled => {}
+        _ => return Ok(()),
+    }
+    // A call that timed out may have been approved after all. Ask the provider (retrying while
+    // it is unreachable) and give back anything it took.
+    let late_payment = state
+        .payments
+        .find(order_id)
+        .await
+        .map_err(ChargeError::Provider)?
+        .filter(|payment| payment.status == "DONE");
+    if let Some(payment) = late_payment {
+        tracing::warn!("a late approval for an unpaid order; refunding it");
+        let mut tx = state.pool.begin().await?;
+        let amount = Won(payment.total_amount);
+        db::record_payment(&mut *tx, order_id, amount, Some(&payment.payment_key)).await?;
+        queue_refund(&mut tx, order_id, "PaymentTimeout").await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// The customer's "pay now": one attempt at once, answered in a sentence.
+pub async fn pay_now(state: &AppState, order_id: OrderId) -> Result<(), AppError> {
+    let amount = orders::total(&state.pool, order_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That order does not exist.".into()))?;
+    match charge(state, order_id, amount).await {
+        Ok(ChargeOutcome::Paid) => Ok(()),
+        Ok(ChargeOutcome::Deferred) => Err(AppError::Invalid(
+            "Payment is still busy. We keep trying for you; you can also try again in a minute."
+                .into(),
+        )),
+        Ok(ChargeOutcome::NotPayable) => Err(AppError::Invalid(
+            "This order no longer needs paying.".into(),
+        )),
+        Err(ChargeError::Conflict) => Err(AppError::Busy),
+        Err(ChargeError::Db(e)) => Err(e.into()),
+        Err(ChargeError::Provider(error)) => {
+            tracing::error!(%error, "the provider refused a payment");
+            Err(AppError::Internal)
+        }
+    }
+}

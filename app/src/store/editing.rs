@@ -1,0 +1,151 @@
+//! The owner's menu edits, checked before anything is written: names, prices, option rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::platform::money::Won;
+
+/// The most a dish may cost; anything above is taken for a typing slip.
+pub const MAX_DISH_PRICE: Won = Won(1_000_000);
+/// The most an option may add to a dish.
+pub const MAX_OPTION_PRICE: Won = Won(100_000);
+
+/// A dish as the owner describes it, trimmed and checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dish {
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    pub price: Won,
+}
+
+/// What is wrong with an edit, as a sentence for the owner.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EditProblem(pub String);
+
+fn text(label: &str, value: &str, max_chars: usize, required: bool) -> Result<String, EditProblem> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(EditProblem(format!("Give the {label}.")));
+    }
+    if value.chars().count() > max_chars {
+        return Err(EditProblem(format!(
+            "The {label} is too long: keep it to {max_chars} characters."
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+fn price(label: &str, krw: i64, max: Won) -> Result<Won, EditProblem> {
+    if krw < 0 {
+        return Err(EditProblem(format!("The {label} cannot be negative.")));
+    }
+    if krw > max.0 {
+        return Err(EditProblem(format!(
+            "The {label} is more than {max}: check the number."
+        )));
+    }
+    Ok(Won(krw))
+}
+
+/// Checks a dish before it is added or changed.
+pub fn dish(
+    name: &str,
+    category: &str,
+    description: &str,
+    price_krw: i64,
+) -> Result<Dish, EditProblem> {
+    Ok(Dish {
+        name: text("dish name", name, 100, true)?,
+        category: text("menu section", category, 40, true)?,
+        description: text("description", description, 500, false)?,
+        price: price("price", price_krw, MAX_DISH_PRICE)?,
+    })
+}
+
+/// An option group such as "Size": its name and how many choices a customer makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRule {
+    pub name: String,
+    pub min: i16,
+    pub max: i16,
+}
+
+/// Checks a new option group: at least `min`, at most `max` choices, `max` between 1 and 20.
+pub fn option_group(name: &str, min: i16, max: i16) -> Result<GroupRule, EditProblem> {
+    let name = text("option group name", name, 60, true)?;
+    if !(1..=20).contains(&max) {
+        return Err(EditProblem(
+            "A customer picks at most between 1 and 20 options of a group.".into(),
+        ));
+    }
+    if !(0..=max).contains(&min) {
+        return Err(EditProblem(
+            "The least a customer must pick cannot be negative or more than the most.".into(),
+        ));
+    }
+    Ok(GroupRule { name, min, max })
+}
+
+/// Checks one option: its name and what it adds to the price.
+pub fn option(name: &str, price_delta_krw: i64) -> Result<(String, Won), EditProblem> {
+    Ok((
+        text("option name", name, 60, true)?,
+        price("extra price", price_delta_krw, MAX_OPTION_PRICE)?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dish_is_trimmed_and_kept() {
+        let checked = dish("  라볶이 ", "분식", "", 6000).expect("valid dish");
+        assert_eq!(checked.name, "라볶이");
+        assert_eq!(checked.category, "분식");
+        assert_eq!(checked.price, Won(6000));
+    }
+
+    #[test]
+    fn a_dish_needs_a_name_and_a_section() {
+        assert_eq!(
+            dish(" ", "분식", "", 1000).unwrap_err().0,
+            "Give the dish name."
+        );
+        assert_eq!(
+            dish("라볶이", "", "", 1000).unwrap_err().0,
+            "Give the menu section."
+        );
+    }
+
+    #[test]
+    fn prices_must_be_sane() {
+        assert!(dish("라볶이", "분식", "", -1).is_err());
+        assert!(dish("라볶이", "분식", "", 1_000_001).is_err());
+        assert!(dish("라볶이", "분식", "", 0).is_ok());
+        assert!(option("치즈", -500).is_err());
+        assert!(option("치즈", 100_001).is_err());
+        assert_eq!(option(" 치즈 ", 500), Ok(("치즈".into(), Won(500))));
+    }
+
+    #[test]
+    fn long_text_is_refused_by_characters_not_bytes() {
+        let hundred_hangul = "가".repeat(100);
+        assert!(dish(&hundred_hangul, "분식", "", 1000).is_ok());
+        let too_long = "가".repeat(101);
+        assert!(dish(&too_long, "분식", "", 1000).is_err());
+        assert!(dish("라볶이", "분식", &"x".repeat(501), 1000).is_err());
+    }
+
+    #[test]
+    fn group_rules_need_min_at_most_max() {
+        assert!(option_group("맵기", 1, 1).is_ok());
+        assert!(option_group("토핑", 0, 3).is_ok());
+        assert!(option_group("토핑", 2, 1).is_err());
+        assert!(option_group("토핑", -1, 1).is_err());
+        assert!(option_group("토핑", 0, 0).is_err());
+        assert!(option_group("토핑", 0, 21).is_err());
+        assert!(option_group("", 0, 1).is_err());
+    }
+}

@@ -1,0 +1,275 @@
+//! The pay-later load check: many customers order while the payment provider is overloaded for a
+//! while; nothing may be lost, refused or charged twice.
+//!
+//! `cargo bench -p server --bench pay_later_load [-- --clients 200 --seconds 30 --overload 10]`
+//!
+//! The real server runs in this process on its own PostgreSQL; the provider is the simulator over
+//! HTTP. Customers place orders for `--seconds`; the middle `--overload` seconds the simulator is
+//! overloaded (2-second answers, every other call refused). Afterwards the run waits until every
+//! order is paid or cancelled, then prints orders accepted, deferred, paid, errors, lost and double
+//! charges (from the simulator's own ledger), PlaceOrder latency while the breaker was closed and
+//! while it was open, and the time from placing to being paid.
+
+mod support;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+
+use app::platform::state::AppState;
+use server::database::{self, PrivateCluster};
+
+struct Options {
+    clients: usize,
+    seconds: u64,
+    overload: u64,
+}
+
+fn options() -> Result<Options> {
+    let mut options = Options {
+        clients: 200,
+        seconds: 30,
+        overload: 10,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--bench" {
+            continue;
+        }
+        let value = args
+            .next()
+            .with_context(|| format!("{arg} needs a value"))?;
+        match arg.as_str() {
+            "--clients" => options.clients = value.parse()?,
+            "--seconds" => options.seconds = value.parse()?,
+            "--overload" => options.overload = value.parse()?,
+            other => bail!("unknown option {other}; use --clients N --seconds S --overload S"),
+        }
+    }
+    if options.overload >= options.seconds {
+        bail!("--overload must be shorter than --seconds");
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let options = options()?;
+    let cluster = support::fresh_cluster("bench-pay")?;
+    let outcome = run(&cluster, &options).await;
+    cluster.stop()?;
+    outcome
+}
+
+/// A placed order: when, how long PlaceOrder took, and whether the breaker was open then.
+struct Placed {
+    latency: Duration,
+    breaker_open: bool,
+}
+
+async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
+    let pool = database::connect_and_migrate(&cluster.url(database::DATABASE_NAME), 40).await?;
+    server::demo::load_if_empty(&pool).await?;
+
+    let (provider, payments) = support::payments().await?;
+    let gateway = payments.clone();
+    let state = AppState::new(pool.clone(), Some("baedal-demo".into()), payments);
+    let background = server::workers::start(state.clone()).await?;
+    let base = support::serve(state).await?;
+    let order = order_json(&pool).await?;
+
+    println!(
+        "Baedal pay-later load check: {} customers for {} s, provider overloaded for {} s in the middle",
+        options.clients, options.seconds, options.overload
+    );
+    // The breaker's state, sampled, so each order knows whether it was placed while it was open.
+    let breaker_open = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let breaker_open = breaker_open.clone();
+        let gateway = gateway.clone();
+        tokio::spawn(async move {
+            loop {
+                let open = gateway.breaker().await.state == "open";
+                breaker_open.store(open, std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    let control = reqwest::Client::new();
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(options.seconds);
+    let placed = Arc::new(Mutex::new(Vec::<Placed>::new()));
+    let mut clients = Vec::new();
+    for _ in 0..options.clients {
+        let http = support::customer(&base).await?;
+        let (base, body, placed, breaker_open) = (
+            base.clone(),
+            order.clone(),
+            placed.clone(),
+            breaker_open.clone(),
+        );
+        clients.push(tokio::spawn(async move {
+            let mut errors = 0usize;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let open = breaker_open.load(std::sync::atomic::Ordering::Relaxed);
+                let ok = http
+                    .post(format!("{base}/api/place_order"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                if ok {
+                    placed.lock().await.push(Placed {
+                        latency: sent.elapsed(),
+                        breaker_open: open,
+                    });
+                } else {
+                    errors += 1;
+                }
+            }
+            errors
+        }));
+    }
+    let quiet = (options.seconds - options.overload) / 2;
+    tokio::time::sleep_until((started + Duration::from_secs(quiet)).into()).await;
+    switch(&control, &provider, json!({ "overloaded": true })).await?;
+    tokio::time::sleep_until((started + Duration::from_secs(quiet + options.overload)).into())
+        .await;
+    switch(&control, &provider, json!({})).await?;
+    let mut errors = 0;
+    for client in clients {
+        errors += client.await?;
+    }
+    let load_time = started.elapsed();
+
+    // Wait until no order is still waiting to pay (the queue's backoff decides how long).
+    let settle_started = Instant::now();
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM ordering.orders WHERE status IN ('PLACED', 'PAYMENT_DEFERRED')",
+        )
+        .fetch_one(&pool)
+        .await?;
+        if waiting == 0 || settle_started.elapsed() > Duration::from_secs(600) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let settle = settle_started.elapsed();
+    sampler.abort();
+
+    let placed = placed.lock().await;
+    let (orders, paid, cancelled, waiting, deferred): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*),
+                count(*) FILTER (WHERE status NOT IN ('PLACED', 'PAYMENT_DEFERRED', 'CANCELLED')),
+                count(*) FILTER (WHERE status = 'CANCELLED'),
+                count(*) FILTER (WHERE status IN ('PLACED', 'PAYMENT_DEFERRED')),
+                (SELECT count(DISTINCT order_id) FROM events.log WHERE event_type = 'PaymentDeferred')
+         FROM ordering.orders",
+    )
+    .fetch_one(&pool)
+    .await?;
+    let ledger: Value = control
+        .get(format!("{provider}/ledger"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let mut approvals: HashMap<String, usize> = HashMap::new();
+    for approval in ledger["approvals"].as_array().into_iter().flatten() {
+        let order = approval["order_id"].as_str().unwrap_or_default().to_owned();
+        *approvals.entry(order).or_default() += 1;
+    }
+    let double_charges = approvals.values().filter(|n| **n > 1).count();
+    let paid_at_provider = approvals.len();
+    let recorded_payments: i64 = sqlx::query_scalar("SELECT count(*) FROM payment.payments")
+        .fetch_one(&pool)
+        .await?;
+
+    println!(
+        "orders accepted:    {} in {:.1} s ({:.0}/s), {errors} errors",
+        placed.len(),
+        load_time.as_secs_f64(),
+        placed.len() as f64 / load_time.as_secs_f64()
+    );
+    println!("orders deferred:    {deferred} (paid later or cancelled)");
+    println!(
+        "orders paid:        {paid} of {orders}; cancelled {cancelled}; still waiting {waiting} (lost) after {:.1} s of settling",
+        settle.as_secs_f64()
+    );
+    println!(
+        "provider approvals: {paid_at_provider} orders charged, {double_charges} charged twice; {recorded_payments} payments recorded"
+    );
+    for (label, open) in [("closed", false), ("open", true)] {
+        let mut latencies: Vec<Duration> = placed
+            .iter()
+            .filter(|p| p.breaker_open == open)
+            .map(|p| p.latency)
+            .collect();
+        latencies.sort();
+        if latencies.is_empty() {
+            println!("PlaceOrder, breaker {label:<6}: no orders");
+            continue;
+        }
+        let pct =
+            |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+        println!(
+            "PlaceOrder, breaker {label:<6}: p50 {:>7.1} ms   p99 {:>7.1} ms   ({} orders)",
+            pct(0.5).as_secs_f64() * 1e3,
+            pct(0.99).as_secs_f64() * 1e3,
+            latencies.len()
+        );
+    }
+    let to_paid: (Option<f64>, Option<f64>) = sqlx::query_as(
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - o.placed_at)),
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - o.placed_at))
+         FROM payment.payments p JOIN ordering.orders o USING (order_id)",
+    )
+    .fetch_one(&pool)
+    .await?;
+    println!(
+        "placed → paid:      p50 {:>7.1} ms   p99 {:>7.1} ms",
+        to_paid.0.unwrap_or(f64::NAN) * 1e3,
+        to_paid.1.unwrap_or(f64::NAN) * 1e3
+    );
+    drop(placed);
+    background.stop().await;
+    pool.close().await;
+    Ok(())
+}
+
+async fn switch(http: &reqwest::Client, provider: &str, switches: Value) -> Result<()> {
+    http.put(format!("{provider}/control"))
+        .json(&switches)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+/// Two pork-cutlet gimbap from the all-day gimbap shop to minji's first address.
+async fn order_json(pool: &sqlx::PgPool) -> Result<Value> {
+    let (store_id, item_id): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT s.store_id, i.item_id FROM store.stores s JOIN store.menu_items i USING (store_id)
+         WHERE s.name = '서울숲 24시 김밥' AND i.name = '돈까스김밥'",
+    )
+    .fetch_one(pool)
+    .await?;
+    let address_id: uuid::Uuid = sqlx::query_scalar(
+        "SELECT a.address_id FROM platform.customer_addresses a
+         JOIN platform.accounts p USING (account_id) WHERE p.email = 'minji@baedal.test'
+         ORDER BY a.created_at LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(json!({ "order": {
+        "store_id": store_id,
+        "address_id": address_id,
+        "lines": [{ "item_id": item_id, "quantity": 2 }],
+    }}))
+}

@@ -1,0 +1,57 @@
+//! What both benchmarks need: a fresh PostgreSQL of their own, the payment provider, and the
+//! real server in this process.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use leptos::config::LeptosOptions;
+
+use app::payment::gateway::{GatewaySettings, PaymentGateway};
+use app::platform::state::AppState;
+use server::database::PrivateCluster;
+
+/// A new, empty cluster under `.baedal/<name>`; what an earlier run left there is removed.
+pub fn fresh_cluster(name: &str) -> Result<PrivateCluster> {
+    // cargo runs benchmarks from the package directory; keep the cluster beside the others.
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.baedal")).join(name);
+    if dir.exists() {
+        if let Ok(old) = PrivateCluster::start(&dir, None) {
+            let _ = old.stop();
+        }
+        std::fs::remove_dir_all(&dir)?;
+    }
+    PrivateCluster::start(&dir, None)
+}
+
+/// The payment simulator at full speed in this process, and a client for it with the default
+/// timeout and breaker; returns the simulator's address too, for its switches and ledger.
+pub async fn payments() -> Result<(String, PaymentGateway)> {
+    let provider = server::payment_gateway_sim::start_in_process(Default::default()).await?;
+    let gateway =
+        PaymentGateway::new(&GatewaySettings::new(provider.clone())).map_err(anyhow::Error::msg)?;
+    Ok((provider, gateway))
+}
+
+/// Serves the app on a free local port; returns its base address.
+pub async fn serve(state: AppState) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let leptos = LeptosOptions::builder()
+        .output_name("baedal")
+        .site_addr(addr)
+        .build();
+    let router = server::routes::app(leptos, state, false);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(format!("http://{addr}"))
+}
+
+/// An HTTP client logged in as the demo customer minji.
+pub async fn customer(base: &str) -> Result<reqwest::Client> {
+    let http = reqwest::Client::builder().cookie_store(true).build()?;
+    http.post(format!("{base}/api/login"))
+        .form(&[("email", "minji@baedal.test"), ("password", "baedal-demo")])
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(http)
+}
