@@ -234,7 +234,7 @@ async fn an_order_the_store_ignores_expires_and_is_refunded(pool: PgPool) {
     eventually("the expired order is refunded", || async {
         (count(
             &app.pool,
-            "SELECT count(*) FROM payment.refunds WHERE order_id = $1",
+            "SELECT count(*) FROM payment.refunds WHERE order_id = $1 AND status = 'DONE'",
             order,
         )
         .await
@@ -278,7 +278,7 @@ async fn cancelling_before_cooking_refunds_and_clears_the_kitchen(pool: PgPool) 
                     .ok()?;
             let refunds = count(
                 &app.pool,
-                "SELECT count(*) FROM payment.refunds WHERE order_id = $1",
+                "SELECT count(*) FROM payment.refunds WHERE order_id = $1 AND status = 'DONE'",
                 order,
             )
             .await;
