@@ -7,7 +7,7 @@ use tokio::task::JoinHandle;
 
 use app::notification::kakao::SendKakao;
 use app::ordering::consumer::ExpireOrder;
-use app::payment::jobs::{ChargeOrder, ClosePaymentWindow, RefundPayment};
+use app::payment::jobs::{ChargeOrders, ClosePaymentWindow, RefundPayment};
 use app::platform::{consumers::ConsumeEvents, dispatcher, state::AppState};
 use graphile_worker::WorkerOptions;
 
@@ -30,7 +30,7 @@ pub async fn start(state: AppState) -> Result<Background> {
         .pg_pool(state.pool.clone())
         .define_job::<ConsumeEvents>()
         .define_job::<ExpireOrder>()
-        .define_job::<ChargeOrder>()
+        .define_job::<ChargeOrders>()
         .define_job::<RefundPayment>()
         .define_job::<ClosePaymentWindow>()
         .define_job::<SendKakao>()

@@ -139,6 +139,9 @@ impl PaymentGateway {
             .wait_duration_in_open(settings.open_for)
             .permitted_calls_in_half_open(settings.trial_calls)
             .failure_classifier(classify)
+            .on_state_transition(|from, to| {
+                tracing::warn!(?from, ?to, "payment gateway circuit breaker changed state");
+            })
             .build_with_handle()
             .map_err(|e| format!("configuring the circuit breaker: {e}"))?;
         let send = service_fn(move |call: GatewayCall| {

@@ -149,25 +149,75 @@ pub async fn queue_refund(
     Ok(true)
 }
 
-/// The job: charge a newly placed order; while the provider is busy, fail so the queue retries
-/// with backoff (the order waits as PAYMENT_DEFERRED meanwhile).
+/// One order to charge.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ChargeOrder {
+pub struct Charge {
     pub order_id: OrderId,
     pub amount: Won,
 }
 
-impl TaskHandler for ChargeOrder {
-    const IDENTIFIER: &'static str = "charge_order";
+/// Calls to the provider one charge job keeps in flight: enough to drain a lunch peak, few
+/// enough that an overloaded provider sees at most this many of our calls per job.
+const CHARGES_IN_FLIGHT: usize = 8;
+
+/// How soon the orders a job could not settle are tried again when others in it went through.
+const PARTIAL_RETRY_DELAY: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
+
+/// The job: charge newly placed orders. Those the provider was too busy for wait as
+/// PAYMENT_DEFERRED and are tried again: by the queue's backoff when none went through, or by a
+/// smaller job a moment later when some did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChargeOrders {
+    pub charges: Vec<Charge>,
+}
+
+impl TaskHandler for ChargeOrders {
+    const IDENTIFIER: &'static str = "charge_orders";
 
     async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
         let state = jobs::app_state(&ctx)?;
-        match charge(&state, self.order_id, self.amount).await {
-            Ok(ChargeOutcome::Paid | ChargeOutcome::NotPayable) => Ok(()),
-            Ok(ChargeOutcome::Deferred) => Err("the payment provider is busy; retrying".to_owned()),
-            Err(error) => Err(error.to_string()),
+        let tried = self.charges.len();
+        let unsettled = charge_all(&state, self.charges).await;
+        if unsettled.is_empty() {
+            return Ok(());
         }
+        if unsettled.len() == tried {
+            return Err(format!(
+                "none of {tried} charges went through (the provider is busy); retrying"
+            ));
+        }
+        let key = format!("charge:{}", unsettled[0].order_id.0);
+        let retry = ChargeOrders { charges: unsettled };
+        jobs::enqueue(
+            &state.pool,
+            &retry,
+            Some(key),
+            Some(Utc::now() + PARTIAL_RETRY_DELAY),
+        )
+        .await
+        .map_err(|e| format!("queueing the charges to retry: {e}"))
     }
+}
+
+/// Charges every order, a few at a time; returns those neither paid nor past wanting payment.
+async fn charge_all(state: &AppState, charges: Vec<Charge>) -> Vec<Charge> {
+    use futures::StreamExt;
+
+    futures::stream::iter(charges)
+        .map(|wanted| async move {
+            match charge(state, wanted.order_id, wanted.amount).await {
+                Ok(ChargeOutcome::Paid | ChargeOutcome::NotPayable) => None,
+                Ok(ChargeOutcome::Deferred) => Some(wanted),
+                Err(error) => {
+                    tracing::warn!(order_id = %wanted.order_id.0, %error, "charge failed; retrying");
+                    Some(wanted)
+                }
+            }
+        })
+        .buffer_unordered(CHARGES_IN_FLIGHT)
+        .filter_map(std::future::ready)
+        .collect()
+        .await
 }
 
 /// The job: get a pending refund paid by the provider, then record PaymentCancelled.

@@ -85,7 +85,7 @@ async fn apply_batch(
     }
     let ids: Vec<Uuid> = events.iter().map(|e| e.event_id).collect();
     let mut tx = state.pool.begin().await?;
-    let fresh: Vec<Uuid> = sqlx::query_scalar(
+    let fresh_ids: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO events.consumed (consumer, event_id) SELECT $1, unnest($2::uuid[])
          ON CONFLICT DO NOTHING RETURNING event_id",
     )
@@ -93,21 +93,14 @@ async fn apply_batch(
     .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
-    let mut emitted = false;
-    let mut applied_seqs = (i64::MAX, i64::MIN);
-    for event in events.iter().filter(|e| fresh.contains(&e.event_id)) {
-        applied_seqs = (applied_seqs.0.min(event.seq), applied_seqs.1.max(event.seq));
-        let span = tracing::info_span!(
-            "consume",
-            consumer = consumer.name(),
-            order_id = %event.order_id.0,
-            event = event.event.name(),
-            seq = event.seq
-        );
-        emitted |= dispatch_to_context(&mut tx, state, consumer, event)
-            .instrument(span)
-            .await?;
-    }
+    let fresh: Vec<&StoredEvent> = events
+        .iter()
+        .filter(|e| fresh_ids.contains(&e.event_id))
+        .collect();
+    let applied_seqs = fresh.iter().fold((i64::MAX, i64::MIN), |(low, high), e| {
+        (low.min(e.seq), high.max(e.seq))
+    });
+    let emitted = dispatch_to_context(&mut tx, state, consumer, &fresh).await?;
     if applied_seqs.0 <= applied_seqs.1 && live::hub::feeds_screens(consumer) {
         live::hub::announce(&mut tx, consumer, applied_seqs.0, applied_seqs.1).await?;
     }
@@ -127,8 +120,53 @@ pub async fn apply_once(
     apply_batch(state, consumer, std::slice::from_ref(event)).await
 }
 
-/// Runs the context's consumer; returns whether it appended events.
+/// Runs the context's consumer over the fresh events; returns whether it appended events.
 async fn dispatch_to_context(
+    tx: &mut PgConnection,
+    state: &AppState,
+    consumer: Consumer,
+    events: &[&StoredEvent],
+) -> Result<bool, ConsumeError> {
+    // Payment gathers the batch's charges into one job, so it takes the batch whole.
+    if consumer == Consumer::Payment {
+        return crate::payment::consumer::apply(tx, events).await;
+    }
+    let mut emitted = false;
+    for event in worth_applying(consumer, events) {
+        let span = tracing::info_span!(
+            "consume",
+            consumer = consumer.name(),
+            order_id = %event.order_id.0,
+            event = event.event.name(),
+            seq = event.seq
+        );
+        emitted |= apply_event(tx, state, consumer, event)
+            .instrument(span)
+            .await?;
+    }
+    Ok(emitted)
+}
+
+/// The events `consumer` needs to see. Store and tracking fold the order's whole history each
+/// time, so the newest event of each order in the batch gives the same result as all of them,
+/// and the order's history is read once instead of once per event.
+fn worth_applying<'e>(consumer: Consumer, events: &[&'e StoredEvent]) -> Vec<&'e StoredEvent> {
+    if !matches!(consumer, Consumer::Store | Consumer::Tracking) {
+        return events.to_vec();
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut newest: Vec<&StoredEvent> = events
+        .iter()
+        .rev()
+        .filter(|event| seen.insert(event.order_id))
+        .copied()
+        .collect();
+    newest.reverse();
+    newest
+}
+
+/// Runs the context's consumer on one event; returns whether it appended events.
+async fn apply_event(
     tx: &mut PgConnection,
     state: &AppState,
     consumer: Consumer,
@@ -136,7 +174,7 @@ async fn dispatch_to_context(
 ) -> Result<bool, ConsumeError> {
     match consumer {
         Consumer::Store => crate::store::consumer::apply(tx, event).await,
-        Consumer::Payment => crate::payment::consumer::apply(tx, event).await,
+        Consumer::Payment => crate::payment::consumer::apply(tx, &[event]).await,
         Consumer::Delivery => crate::delivery::consumer::apply(tx, event).await,
         Consumer::Tracking => crate::tracking::consumer::apply(tx, event).await,
         Consumer::Notification => crate::notification::consumer::apply(tx, state, event).await,
@@ -348,4 +386,42 @@ pub async fn history(
             },
         )
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ordering::machine::OrderEvent;
+    use crate::ordering::OrderId;
+    use crate::platform::events::Event;
+
+    fn stored(seq: i64, order: u128, event: OrderEvent) -> StoredEvent {
+        StoredEvent {
+            seq,
+            event_id: Uuid::from_u128(seq as u128),
+            order_id: OrderId(Uuid::from_u128(order)),
+            event: Event::Order(event),
+            actor: "test".into(),
+            occurred_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn history_folds_see_each_order_once_at_its_newest_event_and_others_see_all() {
+        let batch = [
+            stored(1, 1, OrderEvent::CookStarted),
+            stored(2, 2, OrderEvent::CookStarted),
+            stored(3, 1, OrderEvent::CookFinished),
+        ];
+        let batch: Vec<&StoredEvent> = batch.iter().collect();
+        let seqs = |events: Vec<&StoredEvent>| events.iter().map(|e| e.seq).collect::<Vec<_>>();
+
+        assert_eq!(seqs(worth_applying(Consumer::Tracking, &batch)), [2, 3]);
+        assert_eq!(seqs(worth_applying(Consumer::Store, &batch)), [2, 3]);
+        assert_eq!(
+            seqs(worth_applying(Consumer::Notification, &batch)),
+            [1, 2, 3]
+        );
+        assert_eq!(seqs(worth_applying(Consumer::Delivery, &batch)), [1, 2, 3]);
+    }
 }
