@@ -7,8 +7,8 @@
 //! HTTP. Customers place orders for `--seconds`; the middle `--overload` seconds the simulator is
 //! overloaded (2-second answers, every other call refused). Afterwards the run waits until every
 //! order is paid or cancelled, then prints orders accepted, deferred, paid, errors, lost and double
-//! charges (from the simulator's own ledger), PlaceOrder latency while the breaker was closed and
-//! while it was open, and the time from placing to being paid.
+//! charges (from the simulator's own ledger), and with the breaker closed vs open: PlaceOrder's
+//! latency and the time until the customer learns the payment's outcome (paid, or pay later).
 
 mod support;
 
@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
@@ -87,14 +88,25 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
         options.clients, options.seconds, options.overload
     );
     // The breaker's state, sampled, so each order knows whether it was placed while it was open.
+    // Its changes are kept too, to tell for each order in the database how it was placed.
     let breaker_open = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let breaker_changes = Arc::new(std::sync::Mutex::new(Vec::<BreakerChange>::new()));
     let sampler = {
-        let breaker_open = breaker_open.clone();
+        let (breaker_open, breaker_changes) = (breaker_open.clone(), breaker_changes.clone());
         let gateway = gateway.clone();
         tokio::spawn(async move {
+            let mut was_open = false;
             loop {
                 let open = gateway.breaker().await.state == "open";
                 breaker_open.store(open, std::sync::atomic::Ordering::Relaxed);
+                if open != was_open {
+                    was_open = open;
+                    let at = Utc::now();
+                    breaker_changes
+                        .lock()
+                        .expect("sampler")
+                        .push(BreakerChange { at, open });
+                }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         })
@@ -225,6 +237,45 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
             latencies.len()
         );
     }
+    let breaker_changes = breaker_changes.lock().expect("sampler").clone();
+    let open_for: f64 = breaker_changes
+        .iter()
+        .zip(breaker_changes.iter().skip(1))
+        .filter(|(change, _)| change.open)
+        .map(|(opened, closed)| (closed.at - opened.at).as_seconds_f64())
+        .sum();
+    println!(
+        "breaker:            opened {} times, open {open_for:.1} s in all",
+        breaker_changes.iter().filter(|c| c.open).count()
+    );
+    // What the customer waits for after ordering: paid, or told to pay later.
+    let answered: Vec<(DateTime<Utc>, f64)> = sqlx::query_as(
+        "SELECT o.placed_at, extract(epoch FROM min(l.occurred_at) - o.placed_at)::float8
+         FROM ordering.orders o JOIN events.log l USING (order_id)
+         WHERE l.event_type IN ('Paid', 'PaymentDeferred')
+         GROUP BY o.order_id, o.placed_at",
+    )
+    .fetch_all(&pool)
+    .await?;
+    for (label, open) in [("closed", false), ("open", true)] {
+        let mut seconds: Vec<f64> = answered
+            .iter()
+            .filter(|(placed_at, _)| breaker_was_open(&breaker_changes, *placed_at) == open)
+            .map(|(_, s)| *s)
+            .collect();
+        seconds.sort_by(f64::total_cmp);
+        if seconds.is_empty() {
+            println!("placed → paid or deferred, breaker {label:<6}: no orders");
+            continue;
+        }
+        let pct = |p: f64| seconds[((seconds.len() as f64 * p) as usize).min(seconds.len() - 1)];
+        println!(
+            "placed → paid or deferred, breaker {label:<6}: p50 {:>7.1} ms   p99 {:>7.1} ms   ({} orders)",
+            pct(0.5) * 1e3,
+            pct(0.99) * 1e3,
+            seconds.len()
+        );
+    }
     let to_paid: (Option<f64>, Option<f64>) = sqlx::query_as(
         "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - o.placed_at)),
                 percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - o.placed_at))
@@ -241,6 +292,21 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     background.stop().await;
     pool.close().await;
     Ok(())
+}
+
+/// The breaker opened or closed (half-open counts as closed: calls go through) at `at`.
+#[derive(Clone, Copy)]
+struct BreakerChange {
+    at: DateTime<Utc>,
+    open: bool,
+}
+
+fn breaker_was_open(changes: &[BreakerChange], at: DateTime<Utc>) -> bool {
+    changes
+        .iter()
+        .rev()
+        .find(|change| change.at <= at)
+        .is_some_and(|change| change.open)
 }
 
 async fn switch(http: &reqwest::Client, provider: &str, switches: Value) -> Result<()> {
