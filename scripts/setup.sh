@@ -23,6 +23,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || [ -n "${PG_BIN_DIR:-
   || missing+=(postgresql)
 if $want_test; then
   command -v chromium >/dev/null || missing+=(chromium)
+  # Without a Korean font the browser tests' screenshots show Hangul as empty boxes.
+  fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-nanum)
   command -v npm >/dev/null || missing+=(nodejs npm)
 fi
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
