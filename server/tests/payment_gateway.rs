@@ -24,7 +24,7 @@ fn settings(sim: &Simulator) -> GatewaySettings {
 /// A breaker scaled down so a test sees it open and close within a second or two.
 fn quick_breaker(sim: &Simulator) -> GatewaySettings {
     GatewaySettings {
-        window: 4,
+        window: Duration::from_secs(2),
         minimum_calls: 4,
         open_for: Duration::from_millis(800),
         trial_calls: 2,
@@ -156,4 +156,24 @@ async fn the_breaker_opens_on_an_overloaded_provider_and_closes_when_it_recovers
             .expect("approved");
     }
     assert_eq!(gateway.breaker().await.state, "closed");
+}
+
+#[tokio::test]
+async fn the_breaker_forgets_old_good_calls_and_still_opens_when_the_provider_stops_answering() {
+    let sim = Simulator::start(&[]);
+    let gateway = PaymentGateway::new(&quick_breaker(&sim)).expect("a client");
+    for _ in 0..20 {
+        gateway
+            .approve(new_order(), Won(10_000))
+            .await
+            .expect("approved");
+    }
+    // The good calls leave the window; four timeouts are then all it has seen.
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    sim.switch(json!({ "overloaded": true })).await;
+    for _ in 0..4 {
+        let busy = gateway.approve(new_order(), Won(10_000)).await;
+        assert_eq!(busy, Err(GatewayError::Busy("timed out".into())));
+    }
+    assert_eq!(gateway.breaker().await.state, "open");
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use tower::util::BoxCloneSyncService;
 use tower::{service_fn, Layer, ServiceExt};
 use tower_resilience_circuitbreaker::{
-    CircuitBreakerError, CircuitBreakerHandle, CircuitBreakerLayer, CircuitState,
+    CircuitBreakerError, CircuitBreakerHandle, CircuitBreakerLayer, CircuitState, SlidingWindowType,
 };
 
 use super::BreakerView;
@@ -26,9 +26,12 @@ pub struct GatewaySettings {
     pub timeout: Duration,
     /// Share of failed calls (timeouts, 5xx, refused connections) in the window that opens it.
     pub failure_rate: f64,
-    /// How many recent calls the failure rate is computed over.
-    pub window: usize,
-    /// No verdict before this many calls, so one early failure does not open it.
+    /// How far back the failure rate looks. A time window, not a count: the crate's count-based
+    /// window never forgets a call until the state changes, so after a busy healthy hour a
+    /// provider that stops answering could not reach the failure rate at all.
+    pub window: Duration,
+    /// No verdict on fewer calls than this within the window, so one early failure does not
+    /// open it.
     pub minimum_calls: usize,
     /// How long it stays open before letting trial calls through.
     pub open_for: Duration,
@@ -43,7 +46,7 @@ impl GatewaySettings {
             base_url: base_url.into(),
             timeout: Duration::from_millis(610),
             failure_rate: 0.5,
-            window: 20,
+            window: Duration::from_secs(5),
             minimum_calls: 10,
             open_for: Duration::from_secs(10),
             trial_calls: 3,
@@ -134,7 +137,8 @@ impl PaymentGateway {
         let (layer, breaker) = CircuitBreakerLayer::builder()
             .name("payment-gateway")
             .failure_rate_threshold(settings.failure_rate)
-            .sliding_window_size(settings.window)
+            .sliding_window_type(SlidingWindowType::TimeBased)
+            .sliding_window_duration(settings.window)
             .minimum_number_of_calls(settings.minimum_calls)
             .wait_duration_in_open(settings.open_for)
             .permitted_calls_in_half_open(settings.trial_calls)

@@ -94,7 +94,7 @@ impl TestApp {
         // so tests see it open and close quickly.
         let payments = PaymentGateway::new(&GatewaySettings {
             timeout: std::time::Duration::from_millis(300),
-            window: 6,
+            window: std::time::Duration::from_secs(5),
             minimum_calls: 3,
             open_for: std::time::Duration::from_millis(700),
             trial_calls: 2,
