@@ -2,6 +2,8 @@
 //! while; nothing may be lost, refused or charged twice.
 //!
 //! `cargo bench -p server --bench pay_later_load [-- --clients 200 --seconds 30 --overload 10]`
+//! (`--rate 300` spreads that many orders a second over the customers instead of each ordering
+//! again as soon as it can, to see latencies below the machine's ceiling.)
 //!
 //! The real server runs in this process on its own PostgreSQL; the provider is the simulator over
 //! HTTP. Customers place orders for `--seconds`; the middle `--overload` seconds the simulator is
@@ -28,6 +30,8 @@ struct Options {
     clients: usize,
     seconds: u64,
     overload: u64,
+    /// Orders per second from all customers together; none: each orders again at once.
+    rate: Option<f64>,
 }
 
 fn options() -> Result<Options> {
@@ -35,6 +39,7 @@ fn options() -> Result<Options> {
         clients: 200,
         seconds: 30,
         overload: 10,
+        rate: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -48,7 +53,10 @@ fn options() -> Result<Options> {
             "--clients" => options.clients = value.parse()?,
             "--seconds" => options.seconds = value.parse()?,
             "--overload" => options.overload = value.parse()?,
-            other => bail!("unknown option {other}; use --clients N --seconds S --overload S"),
+            "--rate" => options.rate = Some(value.parse()?),
+            other => bail!(
+                "unknown option {other}; use --clients N --seconds S --overload S [--rate ORDERS_PER_S]"
+            ),
         }
     }
     if options.overload >= options.seconds {
@@ -87,6 +95,9 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
         "Baedal pay-later load check: {} customers for {} s, provider overloaded for {} s in the middle",
         options.clients, options.seconds, options.overload
     );
+    if let Some(rate) = options.rate {
+        println!("customers order {rate} times a second together");
+    }
     // The breaker's state, sampled, so each order knows whether it was placed while it was open.
     // Its changes are kept too, to tell for each order in the database how it was placed.
     let breaker_open = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -124,9 +135,19 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
             placed.clone(),
             breaker_open.clone(),
         );
+        // With a rate, each customer orders on a steady beat of its own share of it.
+        let mut beat = options.rate.map(|rate| {
+            let mut beat =
+                tokio::time::interval(Duration::from_secs_f64(options.clients as f64 / rate));
+            beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            beat
+        });
         clients.push(tokio::spawn(async move {
             let mut errors = 0usize;
             while Instant::now() < deadline {
+                if let Some(beat) = beat.as_mut() {
+                    beat.tick().await;
+                }
                 let sent = Instant::now();
                 let open = breaker_open.load(std::sync::atomic::Ordering::Relaxed);
                 let ok = http
