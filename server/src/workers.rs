@@ -6,7 +6,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use app::notification::kakao::SendKakao;
-use app::ordering::consumer::ExpireOrder;
+use app::ordering::consumer::ExpireOrders;
 use app::payment::jobs::{ChargeOrders, ClosePaymentWindow, RefundPayment};
 use app::platform::{consumers::ConsumeEvents, dispatcher, state::AppState};
 use graphile_worker::WorkerOptions;
@@ -29,7 +29,7 @@ pub async fn start(state: AppState) -> Result<Background> {
         .schema("graphile_worker")
         .pg_pool(state.pool.clone())
         .define_job::<ConsumeEvents>()
-        .define_job::<ExpireOrder>()
+        .define_job::<ExpireOrders>()
         .define_job::<ChargeOrders>()
         .define_job::<RefundPayment>()
         .define_job::<ClosePaymentWindow>()

@@ -127,9 +127,11 @@ async fn dispatch_to_context(
     consumer: Consumer,
     events: &[&StoredEvent],
 ) -> Result<bool, ConsumeError> {
-    // Payment gathers the batch's charges into one job, so it takes the batch whole.
-    if consumer == Consumer::Payment {
-        return crate::payment::consumer::apply(tx, events).await;
+    // Payment and the deadlines each gather the batch into one job, so they take it whole.
+    match consumer {
+        Consumer::Payment => return crate::payment::consumer::apply(tx, events).await,
+        Consumer::Deadlines => return crate::ordering::consumer::apply(tx, events).await,
+        _ => {}
     }
     let mut emitted = false;
     for event in worth_applying(consumer, events) {
@@ -178,7 +180,7 @@ async fn apply_event(
         Consumer::Delivery => crate::delivery::consumer::apply(tx, event).await,
         Consumer::Tracking => crate::tracking::consumer::apply(tx, event).await,
         Consumer::Notification => crate::notification::consumer::apply(tx, state, event).await,
-        Consumer::Deadlines => crate::ordering::consumer::apply(tx, event).await,
+        Consumer::Deadlines => crate::ordering::consumer::apply(tx, &[event]).await,
     }
 }
 
