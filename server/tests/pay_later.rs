@@ -82,6 +82,48 @@ async fn orders_placed_while_the_provider_is_overloaded_are_paid_once_when_it_re
 }
 
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_charge_job_pays_what_it_can_and_retries_the_rest_once(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let operator = app.logged_in(OPERATOR).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    // Held back while they are placed, the three orders reach payment together: one charge job.
+    operator
+        .call::<()>("pause_consumer", &[("consumer", "payment")])
+        .await
+        .expect("paused");
+    let mut orders = Vec::new();
+    for _ in 0..3 {
+        let order = place(&app, &customer).await;
+        tracked(&customer, order, OrderStatus::Placed).await;
+        orders.push(order);
+    }
+    app.provider.switch(json!({ "fail_next": 1 })).await;
+    let missed: usize = operator
+        .call("resume_consumer", &[("consumer", "payment")])
+        .await
+        .expect("resumed");
+    assert_eq!(missed, 3, "three OrderPlaced events waited for payment");
+
+    for &order in &orders {
+        eventually_within(RETRIES, "the order is paid", || async {
+            (status_of(&customer, order).await == Some(OrderStatus::Paid)).then_some(())
+        })
+        .await;
+        assert_eq!(app.provider.approvals_of(&order.0.to_string()).await, 1);
+    }
+    let deferred: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM events.log WHERE event_type = 'PaymentDeferred'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("count");
+    assert_eq!(
+        deferred, 1,
+        "only the order whose call failed waited; the others were paid at once"
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn an_order_still_unpaid_when_its_window_ends_is_cancelled(pool: PgPool) {
     let app = TestApp::with_windows(
         pool,
