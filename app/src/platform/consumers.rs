@@ -1,5 +1,6 @@
-//! Running consumers: one job applies a batch of events for one consumer, event by event, each in
-//! its own transaction that also records `(consumer, event_id)`, so a rerun changes nothing.
+//! Running consumers: one job applies a batch of events for one consumer in one transaction that
+//! also records each `(consumer, event_id)`, so a rerun changes nothing. If the batch fails, its
+//! events are applied one by one and a failing event retries alone.
 
 use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext};
 use serde::{Deserialize, Serialize};
