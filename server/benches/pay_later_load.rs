@@ -74,10 +74,10 @@ async fn main() -> Result<()> {
     outcome
 }
 
-/// A placed order: when, how long PlaceOrder took, and whether the breaker was open then.
+/// A placed order: when it was sent and how long PlaceOrder took.
 struct Placed {
+    sent_at: DateTime<Utc>,
     latency: Duration,
-    breaker_open: bool,
 }
 
 async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
@@ -98,18 +98,15 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     if let Some(rate) = options.rate {
         println!("customers order {rate} times a second together");
     }
-    // The breaker's state, sampled, so each order knows whether it was placed while it was open.
-    // Its changes are kept too, to tell for each order in the database how it was placed.
-    let breaker_open = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The breaker's state, sampled; its changes tell afterwards whether it was open at any moment.
     let breaker_changes = Arc::new(std::sync::Mutex::new(Vec::<BreakerChange>::new()));
     let sampler = {
-        let (breaker_open, breaker_changes) = (breaker_open.clone(), breaker_changes.clone());
+        let breaker_changes = breaker_changes.clone();
         let gateway = gateway.clone();
         tokio::spawn(async move {
             let mut was_open = false;
             loop {
                 let open = gateway.breaker().await.state == "open";
-                breaker_open.store(open, std::sync::atomic::Ordering::Relaxed);
                 if open != was_open {
                     was_open = open;
                     let at = Utc::now();
@@ -129,12 +126,7 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     let mut clients = Vec::new();
     for _ in 0..options.clients {
         let http = support::customer(&base).await?;
-        let (base, body, placed, breaker_open) = (
-            base.clone(),
-            order.clone(),
-            placed.clone(),
-            breaker_open.clone(),
-        );
+        let (base, body, placed) = (base.clone(), order.clone(), placed.clone());
         // With a rate, each customer orders on a steady beat of its own share of it.
         let mut beat = options.rate.map(|rate| {
             let mut beat =
@@ -148,8 +140,7 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
                 if let Some(beat) = beat.as_mut() {
                     beat.tick().await;
                 }
-                let sent = Instant::now();
-                let open = breaker_open.load(std::sync::atomic::Ordering::Relaxed);
+                let (sent, sent_at) = (Instant::now(), Utc::now());
                 let ok = http
                     .post(format!("{base}/api/place_order"))
                     .json(&body)
@@ -158,8 +149,8 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
                     .is_ok_and(|r| r.status().is_success());
                 if ok {
                     placed.lock().await.push(Placed {
+                        sent_at,
                         latency: sent.elapsed(),
-                        breaker_open: open,
                     });
                 } else {
                     errors += 1;
@@ -238,26 +229,6 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     println!(
         "provider approvals: {paid_at_provider} orders charged, {double_charges} charged twice; {recorded_payments} payments recorded"
     );
-    for (label, open) in [("closed", false), ("open", true)] {
-        let mut latencies: Vec<Duration> = placed
-            .iter()
-            .filter(|p| p.breaker_open == open)
-            .map(|p| p.latency)
-            .collect();
-        latencies.sort();
-        if latencies.is_empty() {
-            println!("PlaceOrder, breaker {label:<6}: no orders");
-            continue;
-        }
-        let pct =
-            |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-        println!(
-            "PlaceOrder, breaker {label:<6}: p50 {:>7.1} ms   p99 {:>7.1} ms   ({} orders)",
-            pct(0.5).as_secs_f64() * 1e3,
-            pct(0.99).as_secs_f64() * 1e3,
-            latencies.len()
-        );
-    }
     let breaker_changes = breaker_changes.lock().expect("sampler").clone();
     let open_for: f64 = breaker_changes
         .iter()
@@ -269,34 +240,21 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
         "breaker:            opened {} times, open {open_for:.1} s in all",
         breaker_changes.iter().filter(|c| c.open).count()
     );
+    let latencies: Vec<(DateTime<Utc>, f64)> = placed
+        .iter()
+        .map(|p| (p.sent_at, p.latency.as_secs_f64() * 1e3))
+        .collect();
+    print_by_breaker("PlaceOrder", &latencies, &breaker_changes);
     // What the customer waits for after ordering: paid, or told to pay later.
     let answered: Vec<(DateTime<Utc>, f64)> = sqlx::query_as(
-        "SELECT o.placed_at, extract(epoch FROM min(l.occurred_at) - o.placed_at)::float8
+        "SELECT o.placed_at, extract(epoch FROM min(l.occurred_at) - o.placed_at)::float8 * 1e3
          FROM ordering.orders o JOIN events.log l USING (order_id)
          WHERE l.event_type IN ('Paid', 'PaymentDeferred')
          GROUP BY o.order_id, o.placed_at",
     )
     .fetch_all(&pool)
     .await?;
-    for (label, open) in [("closed", false), ("open", true)] {
-        let mut seconds: Vec<f64> = answered
-            .iter()
-            .filter(|(placed_at, _)| breaker_was_open(&breaker_changes, *placed_at) == open)
-            .map(|(_, s)| *s)
-            .collect();
-        seconds.sort_by(f64::total_cmp);
-        if seconds.is_empty() {
-            println!("placed → paid or deferred, breaker {label:<6}: no orders");
-            continue;
-        }
-        let pct = |p: f64| seconds[((seconds.len() as f64 * p) as usize).min(seconds.len() - 1)];
-        println!(
-            "placed → paid or deferred, breaker {label:<6}: p50 {:>7.1} ms   p99 {:>7.1} ms   ({} orders)",
-            pct(0.5) * 1e3,
-            pct(0.99) * 1e3,
-            seconds.len()
-        );
-    }
+    print_by_breaker("placed → paid or deferred", &answered, &breaker_changes);
     let to_paid: (Option<f64>, Option<f64>) = sqlx::query_as(
         "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - o.placed_at)),
                 percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - o.placed_at))
@@ -328,6 +286,25 @@ fn breaker_was_open(changes: &[BreakerChange], at: DateTime<Utc>) -> bool {
         .rev()
         .find(|change| change.at <= at)
         .is_some_and(|change| change.open)
+}
+
+/// Prints p50 and p99 of `samples` (when, milliseconds) taken while the breaker was closed and
+/// while it was open.
+fn print_by_breaker(what: &str, samples: &[(DateTime<Utc>, f64)], changes: &[BreakerChange]) {
+    for (label, open) in [("closed", false), ("open", true)] {
+        let mine: Vec<f64> = samples
+            .iter()
+            .filter(|(at, _)| breaker_was_open(changes, *at) == open)
+            .map(|(_, ms)| *ms)
+            .collect();
+        let count = mine.len();
+        match support::p50_p99(mine) {
+            Some((p50, p99)) => println!(
+                "{what}, breaker {label:<6}: p50 {p50:>7.1} ms   p99 {p99:>7.1} ms   ({count} orders)"
+            ),
+            None => println!("{what}, breaker {label:<6}: no orders"),
+        }
+    }
 }
 
 async fn switch(http: &reqwest::Client, provider: &str, switches: Value) -> Result<()> {

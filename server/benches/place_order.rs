@@ -145,18 +145,14 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     let placed = latencies.len();
-    latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let (p50, p99) = support::p50_p99(latencies.iter().map(|l| l.as_secs_f64() * 1e3).collect())
+        .context("no order was placed")?;
     let rate = placed as f64 / elapsed;
     println!(
         "PlaceOrder over HTTP:            {rate:>8.0} orders/s  ({:.0}% of pgbench), {errors} errors",
         100.0 * rate / ceiling
     );
-    println!(
-        "PlaceOrder latency:              p50 {:>6.1} ms   p99 {:>6.1} ms",
-        pct(0.50).as_secs_f64() * 1e3,
-        pct(0.99).as_secs_f64() * 1e3
-    );
+    println!("PlaceOrder latency:              p50 {p50:>6.1} ms   p99 {p99:>6.1} ms");
 
     // Load is over; how long until every event is dispatched and every job has run?
     let drain_started = Instant::now();

@@ -48,17 +48,12 @@ impl TaskHandler for ExpireOrders {
     const IDENTIFIER: &'static str = "expire_orders";
 
     async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
-        use futures::StreamExt;
-
         let state = jobs::app_state(&ctx)?;
-        let unsettled: Vec<String> = futures::stream::iter(self.order_ids)
-            .map(|order_id| {
-                let state = &state;
-                async move { expire(state, order_id).await.err() }
+        let state = &state;
+        let unsettled =
+            jobs::each_at_most(self.order_ids, EXPIRIES_IN_FLIGHT, |order_id| async move {
+                expire(state, order_id).await.err()
             })
-            .buffer_unordered(EXPIRIES_IN_FLIGHT)
-            .filter_map(std::future::ready)
-            .collect()
             .await;
         match unsettled.first() {
             // The whole job runs again later; the orders already expired are refused then.

@@ -201,23 +201,17 @@ impl TaskHandler for ChargeOrders {
 
 /// Charges every order, a few at a time; returns those neither paid nor past wanting payment.
 async fn charge_all(state: &AppState, charges: Vec<Charge>) -> Vec<Charge> {
-    use futures::StreamExt;
-
-    futures::stream::iter(charges)
-        .map(|wanted| async move {
-            match charge(state, wanted.order_id, wanted.amount).await {
-                Ok(ChargeOutcome::Paid | ChargeOutcome::NotPayable) => None,
-                Ok(ChargeOutcome::Deferred) => Some(wanted),
-                Err(error) => {
-                    tracing::warn!(order_id = %wanted.order_id.0, %error, "charge failed; retrying");
-                    Some(wanted)
-                }
+    jobs::each_at_most(charges, CHARGES_IN_FLIGHT, |wanted| async move {
+        match charge(state, wanted.order_id, wanted.amount).await {
+            Ok(ChargeOutcome::Paid | ChargeOutcome::NotPayable) => None,
+            Ok(ChargeOutcome::Deferred) => Some(wanted),
+            Err(error) => {
+                tracing::warn!(order_id = %wanted.order_id.0, %error, "charge failed; retrying");
+                Some(wanted)
             }
-        })
-        .buffer_unordered(CHARGES_IN_FLIGHT)
-        .filter_map(std::future::ready)
-        .collect()
-        .await
+        }
+    })
+    .await
 }
 
 /// The job: get a pending refund paid by the provider, then record PaymentCancelled.

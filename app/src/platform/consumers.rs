@@ -2,6 +2,8 @@
 //! also records each `(consumer, event_id)`, so a rerun changes nothing. If the batch fails, its
 //! events are applied one by one and a failing event retries alone.
 
+use std::collections::HashSet;
+
 use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgExecutor, PgPool};
@@ -86,14 +88,16 @@ async fn apply_batch(
     }
     let ids: Vec<Uuid> = events.iter().map(|e| e.event_id).collect();
     let mut tx = state.pool.begin().await?;
-    let fresh_ids: Vec<Uuid> = sqlx::query_scalar(
+    let fresh_ids: HashSet<Uuid> = sqlx::query_scalar(
         "INSERT INTO events.consumed (consumer, event_id) SELECT $1, unnest($2::uuid[])
          ON CONFLICT DO NOTHING RETURNING event_id",
     )
     .bind(consumer.name())
     .bind(&ids)
     .fetch_all(&mut *tx)
-    .await?;
+    .await?
+    .into_iter()
+    .collect();
     let fresh: Vec<&StoredEvent> = events
         .iter()
         .filter(|e| fresh_ids.contains(&e.event_id))
@@ -150,14 +154,13 @@ async fn dispatch_to_context(
     Ok(emitted)
 }
 
-/// The events `consumer` needs to see. Store and tracking fold the order's whole history each
-/// time, so the newest event of each order in the batch gives the same result as all of them,
-/// and the order's history is read once instead of once per event.
+/// The events `consumer` needs to see. A consumer that folds the order's whole history gets only
+/// the newest event of each order in the batch: the same result, one history read per order.
 fn worth_applying<'e>(consumer: Consumer, events: &[&'e StoredEvent]) -> Vec<&'e StoredEvent> {
-    if !matches!(consumer, Consumer::Store | Consumer::Tracking) {
+    if !consumer.folds_order_history() {
         return events.to_vec();
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut newest: Vec<&StoredEvent> = events
         .iter()
         .rev()

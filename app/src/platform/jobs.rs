@@ -1,5 +1,5 @@
-//! Queuing jobs and reaching the server's state from inside one: the two things every job of
-//! every context needs from the job queue.
+//! Queuing jobs, reaching the server's state from inside one, and running a job's many outside
+//! calls a few at a time: what the jobs of every context need from the job queue.
 
 use chrono::{DateTime, Utc};
 use graphile_worker::{TaskHandler, WorkerContext};
@@ -32,4 +32,22 @@ pub fn app_state(ctx: &WorkerContext) -> Result<AppState, String> {
     ctx.get_ext::<AppState>()
         .cloned()
         .ok_or_else(|| "AppState is not registered with the worker".to_owned())
+}
+
+/// Runs `attempt` on every item, at most `in_flight` at once, and gathers what the attempts hand
+/// back (the items a job must try again, say). A job that calls the outside world for many
+/// orders keeps a bounded number of calls open instead of one at a time or all at once.
+pub async fn each_at_most<T, R, F, Fut>(items: Vec<T>, in_flight: usize, attempt: F) -> Vec<R>
+where
+    F: FnMut(T) -> Fut,
+    Fut: std::future::Future<Output = Option<R>>,
+{
+    use futures::StreamExt;
+
+    futures::stream::iter(items)
+        .map(attempt)
+        .buffer_unordered(in_flight)
+        .filter_map(std::future::ready)
+        .collect()
+        .await
 }

@@ -55,3 +55,10 @@ pub async fn customer(base: &str) -> Result<reqwest::Client> {
         .error_for_status()?;
     Ok(http)
 }
+
+/// The median and 99th percentile of `samples`, or `None` when there are none.
+pub fn p50_p99(mut samples: Vec<f64>) -> Option<(f64, f64)> {
+    samples.sort_by(f64::total_cmp);
+    let at = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    (!samples.is_empty()).then(|| (at(0.5), at(0.99)))
+}
