@@ -79,6 +79,33 @@ async fn all_applied(app: &TestApp, order: OrderId) -> Vec<EventHistory> {
     .await
 }
 
+/// An order paid, rejected by the store and refunded, with every consumer done with it.
+async fn rejected_and_refunded(app: &TestApp) -> OrderId {
+    let customer = app.logged_in(CUSTOMER).await;
+    let order = place(app, &customer).await;
+    tracked(&customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    owner
+        .call::<OrderStatus>(
+            "reject_order",
+            &[("order_id", &id_arg(order)), ("reason", "Closing early")],
+        )
+        .await
+        .expect("rejected");
+    // The refund ends the saga with PaymentCancelled; once the customer's screen shows it, that
+    // event is in the log, so waiting for every consumer covers the whole saga.
+    eventually("the refund reaches the customer's screen", || async {
+        let view: OrderView = customer
+            .call("order_status", &[("order_id", &id_arg(order))])
+            .await
+            .ok()?;
+        view.refunded.is_some().then_some(())
+    })
+    .await;
+    all_applied(app, order).await;
+    order
+}
+
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
@@ -428,28 +455,7 @@ async fn a_cancel_racing_a_cook_start_has_one_winner(pool: PgPool) {
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn running_a_consumer_twice_changes_nothing(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
-    let customer = app.logged_in(CUSTOMER).await;
-    let order = place(&app, &customer).await;
-    tracked(&customer, order, OrderStatus::Paid).await;
-    let owner = app.logged_in(OWNER).await;
-    owner
-        .call::<OrderStatus>(
-            "reject_order",
-            &[("order_id", &id_arg(order)), ("reason", "Closing early")],
-        )
-        .await
-        .expect("rejected");
-    // The refund ends the saga with PaymentCancelled; once the customer's screen shows it, that
-    // event is in the log, so waiting for every consumer below covers the whole saga.
-    eventually("the refund reaches the customer's screen", || async {
-        let view: OrderView = customer
-            .call("order_status", &[("order_id", &id_arg(order))])
-            .await
-            .ok()?;
-        view.refunded.is_some().then_some(())
-    })
-    .await;
-    all_applied(&app, order).await;
+    let order = rejected_and_refunded(&app).await;
 
     let snapshot = |pool: PgPool| async move {
         sqlx::query_scalar::<_, String>(
@@ -478,6 +484,70 @@ async fn running_a_consumer_twice_changes_nothing(pool: PgPool) {
         }
     }
     assert_eq!(before, snapshot(app.pool.clone()).await);
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_whole_history_in_one_batch_builds_what_its_events_built_one_by_one(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let order = rejected_and_refunded(&app).await;
+
+    let read_models = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, String>(
+            "SELECT concat_ws('|',
+                (SELECT status FROM store.store_orders WHERE order_id = $1),
+                (SELECT view::text FROM tracking.order_views WHERE order_id = $1),
+                (SELECT string_agg(recipient_id || ':' || message, ',' ORDER BY message, recipient_id)
+                 FROM notification.inbox WHERE order_id = $1))",
+        )
+        .bind(order.0)
+        .fetch_one(&pool)
+        .await
+        .expect("read models")
+    };
+    let built_as_it_happened = read_models(app.pool.clone()).await;
+    let events = app::platform::event_log::events_of_order(&app.pool, order)
+        .await
+        .expect("events");
+    assert!(events.len() >= 4, "placed, paid, rejected and refunded");
+
+    // Forget what the read-model consumers made of the order, then hand each of them the whole
+    // history as one batch, as the dispatcher does under load.
+    let rebuilt = [Consumer::Store, Consumer::Tracking, Consumer::Notification];
+    let mut tx = app.pool.begin().await.expect("begin");
+    for sql in [
+        "DELETE FROM store.store_orders WHERE order_id = $1",
+        "DELETE FROM tracking.order_views WHERE order_id = $1",
+        "DELETE FROM notification.inbox WHERE order_id = $1",
+        "DELETE FROM events.consumed WHERE consumer IN ('store', 'tracking', 'notification')
+           AND event_id IN (SELECT event_id FROM events.log WHERE order_id = $1)",
+    ] {
+        sqlx::query(sql)
+            .bind(order.0)
+            .execute(&mut *tx)
+            .await
+            .expect("forget");
+    }
+    for consumer in rebuilt {
+        let wanted: Vec<Uuid> = events
+            .iter()
+            .filter(|e| consumer.wants(e.event.name()))
+            .map(|e| e.event_id)
+            .collect();
+        assert!(wanted.len() > 1, "{} gets a batch", consumer.name());
+        app::platform::consumers::enqueue(&mut *tx, consumer, &wanted, false)
+            .await
+            .expect("queued");
+    }
+    tx.commit().await.expect("commit");
+
+    let pool = app.pool.clone();
+    eventually("the batches rebuild the read models", || {
+        let pool = pool.clone();
+        let expected = built_as_it_happened.clone();
+        async move { (read_models(pool).await == expected).then_some(()) }
+    })
+    .await;
     app.shutdown().await;
 }
 

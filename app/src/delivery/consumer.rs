@@ -32,8 +32,17 @@ pub fn delivery_status(events: &[StoredEvent]) -> Option<(&'static str, Option<A
     state
 }
 
-/// Applies one event to `delivery.deliveries`; returns whether it appended DeliveryRequested.
-pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
+/// Applies a batch to `delivery.deliveries` event by event (what a delivery does next depends on
+/// which event it sees); returns whether it appended DeliveryRequested.
+pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<bool, ConsumeError> {
+    let mut opened = false;
+    for event in events {
+        opened |= apply_one(&mut *tx, event).await?;
+    }
+    Ok(opened)
+}
+
+async fn apply_one(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
     let history = event_log::events_of_order(&mut *tx, event.order_id).await?;
     let Some((status, rider)) = delivery_status(&history) else {
         // Cancelled before cooking: there is no delivery to cancel.

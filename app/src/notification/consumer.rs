@@ -1,11 +1,12 @@
 //! The notification consumer: each status change goes to the inbox of every party it concerns.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::PgConnection;
 
 use super::{db, kakao, order_number};
 use crate::ordering::machine::OrderEvent;
+use crate::ordering::OrderId;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::{Event, OrderPlaced, StoredEvent};
@@ -140,46 +141,78 @@ fn kakao_variables(
     variables
 }
 
-/// Applies one event: one inbox row per recipient, and a KakaoTalk message per recipient with a
-/// phone when the channel is configured.
+/// Applies a batch: one inbox row per (event, recipient), all written in one statement, and a
+/// KakaoTalk message per recipient with a phone when the channel is configured.
 pub async fn apply(
     tx: &mut PgConnection,
     state: &AppState,
-    event: &StoredEvent,
+    events: &[&StoredEvent],
 ) -> Result<bool, ConsumeError> {
-    let placed = match &event.event {
-        Event::OrderPlaced(placed) => (**placed).clone(),
-        _ => event_log::order_placed(&mut *tx, event.order_id)
-            .await?
-            .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?,
-    };
-    let number = order_number(event.order_id);
-    for audience in [Audience::Customer, Audience::Store, Audience::NearbyRiders] {
-        let Some(text) = message(&event.event, audience, &number) else {
-            continue;
-        };
-        let recipients: Vec<AccountId> = match audience {
-            Audience::Customer => vec![placed.customer_id],
-            Audience::Store => vec![placed.store_owner_id],
-            Audience::NearbyRiders => {
-                crate::delivery::db::riders_on_duty_near(&mut *tx, placed.pickup).await?
-            }
-        };
-        db::deliver(&mut *tx, event.event_id, event.order_id, &recipients, &text).await?;
-        let template = kakao_template(&event.event, audience).and_then(kakao::template);
-        if let (Some(template), Some(_)) = (template, &state.kakao) {
-            let variables = kakao_variables(&event.event, &placed, &number);
-            for recipient in recipients {
-                if kakao::record(&mut *tx, event.event_id, recipient, template, &variables).await? {
-                    let job = kakao::SendKakao {
-                        event_id: event.event_id,
-                        recipient_id: recipient.0,
-                    };
-                    let key = format!("kakao:{}:{}", event.event_id, recipient.0);
-                    jobs::enqueue(&mut *tx, &job, Some(key), None).await?;
+    let snapshots = placed_snapshots(&mut *tx, events).await?;
+    let mut inbox = Vec::new();
+    for event in events {
+        let placed = snapshots
+            .get(&event.order_id)
+            .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
+        let number = order_number(event.order_id);
+        for audience in [Audience::Customer, Audience::Store, Audience::NearbyRiders] {
+            let Some(text) = message(&event.event, audience, &number) else {
+                continue;
+            };
+            let recipients: Vec<AccountId> = match audience {
+                Audience::Customer => vec![placed.customer_id],
+                Audience::Store => vec![placed.store_owner_id],
+                Audience::NearbyRiders => {
+                    crate::delivery::db::riders_on_duty_near(&mut *tx, placed.pickup).await?
+                }
+            };
+            let template = kakao_template(&event.event, audience).and_then(kakao::template);
+            if let (Some(template), Some(_)) = (template, &state.kakao) {
+                let variables = kakao_variables(&event.event, placed, &number);
+                for &recipient in &recipients {
+                    if kakao::record(&mut *tx, event.event_id, recipient, template, &variables)
+                        .await?
+                    {
+                        let job = kakao::SendKakao {
+                            event_id: event.event_id,
+                            recipient_id: recipient.0,
+                        };
+                        let key = format!("kakao:{}:{}", event.event_id, recipient.0);
+                        jobs::enqueue(&mut *tx, &job, Some(key), None).await?;
+                    }
                 }
             }
+            inbox.extend(recipients.into_iter().map(|recipient| db::InboxMessage {
+                event_id: event.event_id,
+                order_id: event.order_id,
+                recipient,
+                text: text.clone(),
+            }));
         }
     }
+    db::deliver(&mut *tx, &inbox).await?;
     Ok(false)
+}
+
+/// The OrderPlaced snapshot of every order in the batch: from the batch where it is there, the
+/// rest from the log in one query.
+async fn placed_snapshots(
+    tx: &mut PgConnection,
+    events: &[&StoredEvent],
+) -> sqlx::Result<HashMap<OrderId, OrderPlaced>> {
+    let mut snapshots: HashMap<OrderId, OrderPlaced> = events
+        .iter()
+        .filter_map(|event| match &event.event {
+            Event::OrderPlaced(placed) => Some((event.order_id, (**placed).clone())),
+            _ => None,
+        })
+        .collect();
+    let missing: Vec<OrderId> = event_log::orders_of(events)
+        .into_iter()
+        .filter(|order_id| !snapshots.contains_key(order_id))
+        .collect();
+    if !missing.is_empty() {
+        snapshots.extend(event_log::placed_snapshots_of(&mut *tx, &missing).await?);
+    }
+    Ok(snapshots)
 }

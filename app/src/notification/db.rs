@@ -7,24 +7,34 @@ use super::Notification;
 use crate::ordering::OrderId;
 use crate::platform::AccountId;
 
-/// Puts `message` in each recipient's inbox, once per (event, recipient).
-pub async fn deliver(
-    db: impl PgExecutor<'_>,
-    event_id: Uuid,
-    order_id: OrderId,
-    recipients: &[AccountId],
-    message: &str,
-) -> sqlx::Result<()> {
-    let ids: Vec<Uuid> = recipients.iter().map(|r| r.0).collect();
+/// One message for one person's inbox about one event.
+#[derive(Debug, Clone)]
+pub struct InboxMessage {
+    pub event_id: Uuid,
+    pub order_id: OrderId,
+    pub recipient: AccountId,
+    pub text: String,
+}
+
+/// Puts each message in its recipient's inbox, once per (event, recipient), in one statement.
+pub async fn deliver(db: impl PgExecutor<'_>, messages: &[InboxMessage]) -> sqlx::Result<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let recipients: Vec<Uuid> = messages.iter().map(|m| m.recipient.0).collect();
+    let order_ids: Vec<Uuid> = messages.iter().map(|m| m.order_id.0).collect();
+    let event_ids: Vec<Uuid> = messages.iter().map(|m| m.event_id).collect();
+    let texts: Vec<&str> = messages.iter().map(|m| m.text.as_str()).collect();
     sqlx::query(
         "INSERT INTO notification.inbox (notification_id, recipient_id, order_id, event_id, message)
-         SELECT gen_random_uuid(), r, $2, $3, $4 FROM unnest($1::uuid[]) AS r
+         SELECT gen_random_uuid(), r, o, e, m
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS t(r, o, e, m)
          ON CONFLICT (event_id, recipient_id) DO NOTHING",
     )
-    .bind(&ids)
-    .bind(order_id.0)
-    .bind(event_id)
-    .bind(message)
+    .bind(&recipients)
+    .bind(&order_ids)
+    .bind(&event_ids)
+    .bind(&texts)
     .execute(db)
     .await?;
     Ok(())

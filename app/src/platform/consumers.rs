@@ -126,66 +126,30 @@ pub async fn apply_once(
 }
 
 /// Runs the context's consumer over the fresh events; returns whether it appended events.
+/// Each context takes the batch whole, so its reads and writes are one statement per batch
+/// rather than per event.
 async fn dispatch_to_context(
     tx: &mut PgConnection,
     state: &AppState,
     consumer: Consumer,
     events: &[&StoredEvent],
 ) -> Result<bool, ConsumeError> {
-    // Payment and the deadlines each gather the batch into one job, so they take it whole.
-    match consumer {
-        Consumer::Payment => return crate::payment::consumer::apply(tx, events).await,
-        Consumer::Deadlines => return crate::ordering::consumer::apply(tx, events).await,
-        _ => {}
+    if events.is_empty() {
+        return Ok(false);
     }
-    let mut emitted = false;
-    for event in worth_applying(consumer, events) {
-        let span = tracing::info_span!(
-            "consume",
-            consumer = consumer.name(),
-            order_id = %event.order_id.0,
-            event = event.event.name(),
-            seq = event.seq
-        );
-        emitted |= apply_event(tx, state, consumer, event)
-            .instrument(span)
-            .await?;
+    let span = tracing::info_span!("consume", consumer = consumer.name(), events = events.len());
+    async {
+        match consumer {
+            Consumer::Store => crate::store::consumer::apply(tx, events).await,
+            Consumer::Payment => crate::payment::consumer::apply(tx, events).await,
+            Consumer::Delivery => crate::delivery::consumer::apply(tx, events).await,
+            Consumer::Tracking => crate::tracking::consumer::apply(tx, events).await,
+            Consumer::Notification => crate::notification::consumer::apply(tx, state, events).await,
+            Consumer::Deadlines => crate::ordering::consumer::apply(tx, events).await,
+        }
     }
-    Ok(emitted)
-}
-
-/// The events `consumer` needs to see. A consumer that folds the order's whole history gets only
-/// the newest event of each order in the batch: the same result, one history read per order.
-fn worth_applying<'e>(consumer: Consumer, events: &[&'e StoredEvent]) -> Vec<&'e StoredEvent> {
-    if !consumer.folds_order_history() {
-        return events.to_vec();
-    }
-    let mut seen = HashSet::new();
-    let mut newest: Vec<&StoredEvent> = events
-        .iter()
-        .rev()
-        .filter(|event| seen.insert(event.order_id))
-        .copied()
-        .collect();
-    newest.reverse();
-    newest
-}
-
-/// Runs the context's consumer on one event; returns whether it appended events.
-async fn apply_event(
-    tx: &mut PgConnection,
-    state: &AppState,
-    consumer: Consumer,
-    event: &StoredEvent,
-) -> Result<bool, ConsumeError> {
-    match consumer {
-        Consumer::Store => crate::store::consumer::apply(tx, event).await,
-        Consumer::Payment => crate::payment::consumer::apply(tx, &[event]).await,
-        Consumer::Delivery => crate::delivery::consumer::apply(tx, event).await,
-        Consumer::Tracking => crate::tracking::consumer::apply(tx, event).await,
-        Consumer::Notification => crate::notification::consumer::apply(tx, state, event).await,
-        Consumer::Deadlines => crate::ordering::consumer::apply(tx, &[event]).await,
-    }
+    .instrument(span)
+    .await
 }
 
 /// Whether a fault drill makes this attempt fail (and counts it).
@@ -325,9 +289,11 @@ pub async fn history(
     .await?;
     let ids: Vec<Uuid> = events.iter().map(|e| e.1).collect();
     let done: Vec<(String, Uuid, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT consumer, event_id, consumed_at FROM events.consumed WHERE event_id = ANY($1)",
+        "SELECT consumer, event_id, consumed_at FROM events.consumed
+         WHERE consumer = ANY($2) AND event_id = ANY($1)",
     )
     .bind(&ids)
+    .bind(Consumer::ALL.map(Consumer::name).as_slice())
     .fetch_all(pool)
     .await?;
     let done: HashMap<(String, Uuid), DateTime<Utc>> =
@@ -392,42 +358,4 @@ pub async fn history(
             },
         )
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ordering::machine::OrderEvent;
-    use crate::ordering::OrderId;
-    use crate::platform::events::Event;
-
-    fn stored(seq: i64, order: u128, event: OrderEvent) -> StoredEvent {
-        StoredEvent {
-            seq,
-            event_id: Uuid::from_u128(seq as u128),
-            order_id: OrderId(Uuid::from_u128(order)),
-            event: Event::Order(event),
-            actor: "test".into(),
-            occurred_at: chrono::Utc::now(),
-        }
-    }
-
-    #[test]
-    fn history_folds_see_each_order_once_at_its_newest_event_and_others_see_all() {
-        let batch = [
-            stored(1, 1, OrderEvent::CookStarted),
-            stored(2, 2, OrderEvent::CookStarted),
-            stored(3, 1, OrderEvent::CookFinished),
-        ];
-        let batch: Vec<&StoredEvent> = batch.iter().collect();
-        let seqs = |events: Vec<&StoredEvent>| events.iter().map(|e| e.seq).collect::<Vec<_>>();
-
-        assert_eq!(seqs(worth_applying(Consumer::Tracking, &batch)), [2, 3]);
-        assert_eq!(seqs(worth_applying(Consumer::Store, &batch)), [2, 3]);
-        assert_eq!(
-            seqs(worth_applying(Consumer::Notification, &batch)),
-            [1, 2, 3]
-        );
-        assert_eq!(seqs(worth_applying(Consumer::Delivery, &batch)), [1, 2, 3]);
-    }
 }

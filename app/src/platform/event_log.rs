@@ -32,6 +32,42 @@ pub async fn append(
     Ok(event_id)
 }
 
+/// Appends each `(order, event)` to the log in one statement, in the given order, inside the
+/// caller's transaction.
+pub async fn append_many(
+    conn: &mut PgConnection,
+    events: &[(OrderId, Event)],
+    actor: &str,
+) -> sqlx::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let event_ids: Vec<Uuid> = events.iter().map(|_| Uuid::new_v4()).collect();
+    let order_ids: Vec<Uuid> = events.iter().map(|(order_id, _)| order_id.0).collect();
+    let names: Vec<&str> = events.iter().map(|(_, event)| event.name()).collect();
+    let payloads = events
+        .iter()
+        .map(|(_, event)| serde_json::to_string(event))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    // WITH ORDINALITY keeps the log's sequence in the order the events were decided.
+    sqlx::query(
+        "INSERT INTO events.log (event_id, order_id, event_type, payload, actor)
+         SELECT e, o, t, p::jsonb, $5
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY
+             AS x(e, o, t, p, n)
+         ORDER BY n",
+    )
+    .bind(&event_ids)
+    .bind(&order_ids)
+    .bind(&names)
+    .bind(&payloads)
+    .bind(actor)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 type EventRow = (i64, Uuid, Uuid, serde_json::Value, String, DateTime<Utc>);
 
 fn decode(row: EventRow) -> sqlx::Result<StoredEvent> {
@@ -74,22 +110,64 @@ pub async fn events_of_order(
     rows.into_iter().map(decode).collect()
 }
 
-/// The snapshot taken when the order was placed.
-pub async fn order_placed(
+/// Every event of each of these orders: one history per order, each in log order.
+pub async fn histories_of(
     db: impl PgExecutor<'_>,
-    order_id: OrderId,
-) -> sqlx::Result<Option<OrderPlaced>> {
-    let payload: Option<serde_json::Value> = sqlx::query_scalar(
-        "SELECT payload FROM events.log WHERE order_id = $1 AND event_type = 'OrderPlaced'",
+    order_ids: &[OrderId],
+) -> sqlx::Result<Vec<Vec<StoredEvent>>> {
+    let ids: Vec<Uuid> = order_ids.iter().map(|o| o.0).collect();
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT seq, event_id, order_id, payload, actor, occurred_at FROM events.log
+         WHERE order_id = ANY($1) ORDER BY order_id, seq",
     )
-    .bind(order_id.0)
-    .fetch_optional(db)
+    .bind(&ids)
+    .fetch_all(db)
     .await?;
-    match payload.map(serde_json::from_value::<Event>) {
-        Some(Ok(Event::OrderPlaced(placed))) => Ok(Some(*placed)),
-        Some(Err(e)) => Err(sqlx::Error::Decode(Box::new(e))),
-        _ => Ok(None),
+    let mut histories: Vec<Vec<StoredEvent>> = Vec::with_capacity(ids.len());
+    for row in rows {
+        let event = decode(row)?;
+        match histories.last_mut() {
+            Some(history) if history[0].order_id == event.order_id => history.push(event),
+            _ => histories.push(vec![event]),
+        }
     }
+    Ok(histories)
+}
+
+/// The orders these events are about, each once, in the order first seen.
+pub fn orders_of(events: &[&StoredEvent]) -> Vec<OrderId> {
+    let mut seen = std::collections::HashSet::new();
+    events
+        .iter()
+        .map(|event| event.order_id)
+        .filter(|order_id| seen.insert(*order_id))
+        .collect()
+}
+
+/// The snapshots taken when each of these orders was placed.
+pub async fn placed_snapshots_of(
+    db: impl PgExecutor<'_>,
+    order_ids: &[OrderId],
+) -> sqlx::Result<Vec<(OrderId, OrderPlaced)>> {
+    let ids: Vec<Uuid> = order_ids.iter().map(|o| o.0).collect();
+    let rows: Vec<(Uuid, serde_json::Value)> = sqlx::query_as(
+        "SELECT order_id, payload FROM events.log
+         WHERE order_id = ANY($1) AND event_type = 'OrderPlaced'",
+    )
+    .bind(&ids)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(
+            |(order_id, payload)| match serde_json::from_value(payload) {
+                Ok(Event::OrderPlaced(placed)) => Ok((OrderId(order_id), *placed)),
+                Ok(other) => Err(sqlx::Error::Decode(
+                    format!("an OrderPlaced row holds {}", other.name()).into(),
+                )),
+                Err(e) => Err(sqlx::Error::Decode(Box::new(e))),
+            },
+        )
+        .collect()
 }
 
 /// The OrderPlaced snapshot within an order's history, when the history is already loaded.

@@ -208,12 +208,6 @@ impl Consumer {
         }
     }
 
-    /// Whether applying an event means re-folding the order's whole history (store and
-    /// tracking): then the newest event of an order stands for all of its events in a batch.
-    pub fn folds_order_history(self) -> bool {
-        matches!(self, Consumer::Store | Consumer::Tracking)
-    }
-
     /// Whether this consumer applies events named `event_name`.
     pub fn wants(self, event_name: &str) -> bool {
         self.wanted().contains(&event_name)

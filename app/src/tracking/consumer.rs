@@ -1,4 +1,4 @@
-//! The tracking consumer: every event refolds the order's view from the log.
+//! The tracking consumer: each event refolds its order's view from the log.
 
 use sqlx::PgConnection;
 
@@ -6,11 +6,15 @@ use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::StoredEvent;
 
-/// Refolds the order's whole history; whatever order jobs run in, the newest fold wins.
-pub async fn apply(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
-    let history = event_log::events_of_order(&mut *tx, event.order_id).await?;
-    if let Some(view) = super::project(&history) {
-        super::db::upsert(&mut *tx, &view).await?;
-    }
+/// Refolds the whole history of every order in the batch and writes the views in one statement.
+/// Whatever order jobs run in, the newest fold wins; an order's several events in one batch
+/// cost one fold.
+pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<bool, ConsumeError> {
+    let histories = event_log::histories_of(&mut *tx, &event_log::orders_of(events)).await?;
+    let views: Vec<_> = histories
+        .iter()
+        .filter_map(|history| super::project(history))
+        .collect();
+    super::db::upsert_all(&mut *tx, &views).await?;
     Ok(false)
 }

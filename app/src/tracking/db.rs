@@ -1,28 +1,46 @@
 //! The `tracking` schema: one row per order with its whole view as JSON.
 
+use chrono::{DateTime, Utc};
 use sqlx::{types::Json, PgExecutor};
+use uuid::Uuid;
 
 use super::OrderView;
 use crate::ordering::OrderId;
 use crate::platform::AccountId;
 
-/// Writes the view unless a view folded from later events is already there.
-pub async fn upsert(db: impl PgExecutor<'_>, view: &OrderView) -> sqlx::Result<()> {
+/// Writes the views, each unless a view folded from later events is already there.
+pub async fn upsert_all(db: impl PgExecutor<'_>, views: &[OrderView]) -> sqlx::Result<()> {
+    if views.is_empty() {
+        return Ok(());
+    }
+    let order_ids: Vec<Uuid> = views.iter().map(|v| v.order_id.0).collect();
+    let customer_ids: Vec<Uuid> = views.iter().map(|v| v.customer_id.0).collect();
+    let store_ids: Vec<Uuid> = views.iter().map(|v| v.store_id.0).collect();
+    let documents = views
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let statuses: Vec<&str> = views.iter().map(|v| v.status.as_str()).collect();
+    let last_seqs: Vec<i64> = views.iter().map(|v| v.last_seq).collect();
+    let placed_ats: Vec<DateTime<Utc>> = views.iter().map(|v| v.placed_at).collect();
     sqlx::query(
         "INSERT INTO tracking.order_views (order_id, customer_id, store_id, view, status, last_seq, placed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         SELECT o, c, s, v::jsonb, st, seq, p
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[],
+                     $7::timestamptz[]) AS t(o, c, s, v, st, seq, p)
          ON CONFLICT (order_id) DO UPDATE
              SET view = EXCLUDED.view, status = EXCLUDED.status, last_seq = EXCLUDED.last_seq,
                  updated_at = clock_timestamp()
              WHERE tracking.order_views.last_seq < EXCLUDED.last_seq",
     )
-    .bind(view.order_id.0)
-    .bind(view.customer_id.0)
-    .bind(view.store_id.0)
-    .bind(Json(view))
-    .bind(view.status.as_str())
-    .bind(view.last_seq)
-    .bind(view.placed_at)
+    .bind(&order_ids)
+    .bind(&customer_ids)
+    .bind(&store_ids)
+    .bind(&documents)
+    .bind(&statuses)
+    .bind(&last_seqs)
+    .bind(&placed_ats)
     .execute(db)
     .await?;
     Ok(())
