@@ -3,6 +3,8 @@
 //! the second write finds the version moved, decides again on the fresh order, and is refused
 //! with the reason (e.g. another rider claimed first).
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sqlx::PgConnection;
 
@@ -44,21 +46,68 @@ pub async fn execute_in(
     actor: &Actor,
     command: &Command,
 ) -> Result<Order, CommandError> {
-    let (mut order, version) = db::load(&mut *conn, order_id)
+    execute_many_in(conn, &[order_id], actor, command)
         .await?
-        .ok_or(CommandError::NotFound)?;
-    let events = decide(&order, actor, command, Utc::now()).map_err(CommandError::Refused)?;
-    for event in &events {
-        order.apply(event);
+        .pop()
+        .map_or(Err(CommandError::NotFound), |(_, outcome)| outcome)
+}
+
+/// Decides and applies the same `command` to each order inside the caller's transaction, with one
+/// read and one write for all of them; the caller commits. Each order gets its own outcome, as
+/// [`execute_in`] would give it; `Conflict` ones were changed meanwhile and were not written.
+pub async fn execute_many_in(
+    conn: &mut PgConnection,
+    order_ids: &[OrderId],
+    actor: &Actor,
+    command: &Command,
+) -> sqlx::Result<Vec<(OrderId, Result<Order, CommandError>)>> {
+    let now = Utc::now();
+    let mut loaded: HashMap<OrderId, (Order, i32)> = db::load_many(&mut *conn, order_ids)
+        .await?
+        .into_iter()
+        .map(|(order, version)| (order.order_id, (order, version)))
+        .collect();
+    let mut outcomes = Vec::with_capacity(order_ids.len());
+    let mut decided = Vec::new();
+    for &order_id in order_ids {
+        let Some((mut order, version)) = loaded.remove(&order_id) else {
+            outcomes.push((order_id, Err(CommandError::NotFound)));
+            continue;
+        };
+        match decide(&order, actor, command, now) {
+            Ok(events) => {
+                for event in &events {
+                    order.apply(event);
+                }
+                decided.push((order, version, events));
+            }
+            Err(refusal) => outcomes.push((order_id, Err(CommandError::Refused(refusal)))),
+        }
     }
-    if !db::save(&mut *conn, &order, version, &events).await? {
-        return Err(CommandError::Conflict);
+    let saved = db::save_many(
+        &mut *conn,
+        &decided
+            .iter()
+            .map(|(order, version, events)| db::Decided {
+                order,
+                version: *version,
+                events,
+            })
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let mut appended = Vec::new();
+    for (order, _, events) in decided {
+        let order_id = order.order_id;
+        if saved.contains(&order_id) {
+            appended.extend(events.into_iter().map(|e| (order_id, Event::Order(e))));
+            outcomes.push((order_id, Ok(order)));
+        } else {
+            outcomes.push((order_id, Err(CommandError::Conflict)));
+        }
     }
-    let actor_label = actor.label();
-    for event in events {
-        event_log::append(&mut *conn, order_id, &Event::Order(event), &actor_label).await?;
-    }
-    Ok(order)
+    event_log::append_many(&mut *conn, &appended, &actor.label()).await?;
+    Ok(outcomes)
 }
 
 /// Runs `command` in its own transaction, retrying on a concurrent change, and wakes the

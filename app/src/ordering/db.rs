@@ -1,5 +1,7 @@
 //! The `ordering` schema: orders and their lines.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -23,35 +25,12 @@ type OrderRow = (
     Option<Uuid>,
 );
 
-/// The order and the version it was read at.
-pub async fn load(
-    db: impl PgExecutor<'_>,
-    order_id: OrderId,
-) -> sqlx::Result<Option<(Order, i32)>> {
-    let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT order_id, customer_id, store_id, status, version, accept_by, pay_by, ready_by, rider_id
-         FROM ordering.orders WHERE order_id = $1",
-    )
-    .bind(order_id.0)
-    .fetch_optional(db)
-    .await?;
-    let Some((
-        order_id,
-        customer_id,
-        store_id,
-        status,
-        version,
-        accept_by,
-        pay_by,
-        ready_by,
-        rider_id,
-    )) = row
-    else {
-        return Ok(None);
-    };
+fn decode(row: OrderRow) -> sqlx::Result<(Order, i32)> {
+    let (order_id, customer_id, store_id, status, version, accept_by, pay_by, ready_by, rider_id) =
+        row;
     let status = OrderStatus::parse(&status)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown order status {status}").into()))?;
-    Ok(Some((
+    Ok((
         Order {
             order_id: OrderId(order_id),
             customer_id: AccountId(customer_id),
@@ -63,7 +42,73 @@ pub async fn load(
             rider_id: rider_id.map(AccountId),
         },
         version,
-    )))
+    ))
+}
+
+/// The order and the version it was read at.
+pub async fn load(
+    db: impl PgExecutor<'_>,
+    order_id: OrderId,
+) -> sqlx::Result<Option<(Order, i32)>> {
+    Ok(load_many(db, &[order_id]).await?.pop())
+}
+
+/// Those of these orders that exist, each with the version it was read at.
+pub async fn load_many(
+    db: impl PgExecutor<'_>,
+    order_ids: &[OrderId],
+) -> sqlx::Result<Vec<(Order, i32)>> {
+    let ids: Vec<Uuid> = order_ids.iter().map(|o| o.0).collect();
+    let rows: Vec<OrderRow> = sqlx::query_as(
+        "SELECT order_id, customer_id, store_id, status, version, accept_by, pay_by, ready_by,
+                rider_id
+         FROM ordering.orders WHERE order_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(decode).collect()
+}
+
+/// An order as decided, with the version it was read at and the events that decided it.
+pub struct Decided<'a> {
+    pub order: &'a Order,
+    pub version: i32,
+    pub events: &'a [OrderEvent],
+}
+
+/// The reasons and prep time the events carry, for their columns.
+#[derive(Default)]
+struct Details {
+    prep_minutes: Option<i32>,
+    cancel_reason: Option<String>,
+    reject_reason: Option<String>,
+    failure_reason: Option<String>,
+}
+
+fn details(events: &[OrderEvent]) -> Details {
+    let mut details = Details::default();
+    for event in events {
+        match event {
+            OrderEvent::OrderAccepted {
+                prep_minutes: m, ..
+            } => details.prep_minutes = Some(i32::from(*m)),
+            OrderEvent::OrderCancelled { reason, .. } => {
+                details.cancel_reason = Some(match reason {
+                    CancelReason::Customer(r) | CancelReason::Operator(r) => r.as_str().to_owned(),
+                    CancelReason::PaymentTimeout => "PAYMENT_TIMEOUT".to_owned(),
+                })
+            }
+            OrderEvent::OrderRejected { reason } => {
+                details.reject_reason = Some(reason.as_str().to_owned())
+            }
+            OrderEvent::DeliveryFailed { reason } => {
+                details.failure_reason = Some(reason.as_str().to_owned())
+            }
+            _ => {}
+        }
+    }
+    details
 }
 
 /// Writes the order as decided, if nobody changed it since `version`. Returns false if they did.
@@ -73,55 +118,89 @@ pub async fn save(
     version: i32,
     events: &[OrderEvent],
 ) -> sqlx::Result<bool> {
-    let mut prep_minutes = None;
-    let mut cancel_reason = None;
-    let mut reject_reason = None;
-    let mut failure_reason = None;
-    for event in events {
-        match event {
-            OrderEvent::OrderAccepted {
-                prep_minutes: m, ..
-            } => prep_minutes = Some(i32::from(*m)),
-            OrderEvent::OrderCancelled { reason, .. } => {
-                cancel_reason = Some(match reason {
-                    CancelReason::Customer(r) | CancelReason::Operator(r) => r.as_str().to_owned(),
-                    CancelReason::PaymentTimeout => "PAYMENT_TIMEOUT".to_owned(),
-                })
-            }
-            OrderEvent::OrderRejected { reason } => {
-                reject_reason = Some(reason.as_str().to_owned())
-            }
-            OrderEvent::DeliveryFailed { reason } => {
-                failure_reason = Some(reason.as_str().to_owned())
-            }
-            _ => {}
-        }
-    }
-    let updated = sqlx::query(
-        "UPDATE ordering.orders SET
-             status = $3, accept_by = $4, pay_by = $5, ready_by = $6, rider_id = $7,
-             prep_minutes = coalesce($8, prep_minutes),
-             cancel_reason = coalesce($9, cancel_reason),
-             reject_reason = coalesce($10, reject_reason),
-             failure_reason = coalesce($11, failure_reason),
-             version = version + 1, updated_at = now()
-         WHERE order_id = $1 AND version = $2",
+    let saved = save_many(
+        conn,
+        &[Decided {
+            order,
+            version,
+            events,
+        }],
     )
-    .bind(order.order_id.0)
-    .bind(version)
-    .bind(order.status.as_str())
-    .bind(order.accept_by)
-    .bind(order.pay_by)
-    .bind(order.ready_by)
-    .bind(order.rider_id.map(|r| r.0))
-    .bind(prep_minutes)
-    .bind(cancel_reason)
-    .bind(reject_reason)
-    .bind(failure_reason)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(updated == 1)
+    .await?;
+    Ok(saved.contains(&order.order_id))
+}
+
+/// Writes each order as decided, in one statement, if nobody changed it since its version.
+/// Returns the orders written; the others were changed meanwhile.
+pub async fn save_many(
+    conn: &mut PgConnection,
+    decided: &[Decided<'_>],
+) -> sqlx::Result<HashSet<OrderId>> {
+    if decided.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut columns = SaveColumns::default();
+    for one in decided {
+        let order = one.order;
+        let details = details(one.events);
+        columns.order_ids.push(order.order_id.0);
+        columns.versions.push(one.version);
+        columns.statuses.push(order.status.as_str());
+        columns.accept_bys.push(order.accept_by);
+        columns.pay_bys.push(order.pay_by);
+        columns.ready_bys.push(order.ready_by);
+        columns.rider_ids.push(order.rider_id.map(|r| r.0));
+        columns.prep_minutes.push(details.prep_minutes);
+        columns.cancel_reasons.push(details.cancel_reason);
+        columns.reject_reasons.push(details.reject_reason);
+        columns.failure_reasons.push(details.failure_reason);
+    }
+    let saved: Vec<Uuid> = sqlx::query_scalar(
+        "UPDATE ordering.orders o SET
+             status = d.status, accept_by = d.accept_by, pay_by = d.pay_by,
+             ready_by = d.ready_by, rider_id = d.rider_id,
+             prep_minutes = coalesce(d.prep_minutes, o.prep_minutes),
+             cancel_reason = coalesce(d.cancel_reason, o.cancel_reason),
+             reject_reason = coalesce(d.reject_reason, o.reject_reason),
+             failure_reason = coalesce(d.failure_reason, o.failure_reason),
+             version = o.version + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[],
+                     $6::timestamptz[], $7::uuid[], $8::int[], $9::text[], $10::text[], $11::text[])
+             AS d(order_id, version, status, accept_by, pay_by, ready_by, rider_id, prep_minutes,
+                  cancel_reason, reject_reason, failure_reason)
+         WHERE o.order_id = ANY($1) AND o.order_id = d.order_id AND o.version = d.version
+         RETURNING o.order_id",
+    )
+    .bind(&columns.order_ids)
+    .bind(&columns.versions)
+    .bind(&columns.statuses)
+    .bind(&columns.accept_bys)
+    .bind(&columns.pay_bys)
+    .bind(&columns.ready_bys)
+    .bind(&columns.rider_ids)
+    .bind(&columns.prep_minutes)
+    .bind(&columns.cancel_reasons)
+    .bind(&columns.reject_reasons)
+    .bind(&columns.failure_reasons)
+    .fetch_all(conn)
+    .await?;
+    Ok(saved.into_iter().map(OrderId).collect())
+}
+
+/// Decided orders column by column, for one `unnest` update.
+#[derive(Default)]
+struct SaveColumns {
+    order_ids: Vec<Uuid>,
+    versions: Vec<i32>,
+    statuses: Vec<&'static str>,
+    accept_bys: Vec<Option<DateTime<Utc>>>,
+    pay_bys: Vec<Option<DateTime<Utc>>>,
+    ready_bys: Vec<Option<DateTime<Utc>>>,
+    rider_ids: Vec<Option<Uuid>>,
+    prep_minutes: Vec<Option<i32>>,
+    cancel_reasons: Vec<Option<String>>,
+    reject_reasons: Vec<Option<String>>,
+    failure_reasons: Vec<Option<String>>,
 }
 
 /// Inserts a new order in PLACED with its lines.

@@ -1,6 +1,7 @@
 //! The `payment` schema: payments and refunds.
 
 use sqlx::PgExecutor;
+use uuid::Uuid;
 
 use crate::ordering::OrderId;
 use crate::platform::money::Won;
@@ -12,18 +13,35 @@ pub async fn record_payment(
     amount: Won,
     payment_key: Option<&str>,
 ) -> sqlx::Result<bool> {
+    let recorded =
+        record_payments(db, &[(order_id, amount, payment_key.map(str::to_owned))]).await?;
+    Ok(recorded == 1)
+}
+
+/// Records approved payments `(order, amount, the provider's key)` in one statement, skipping
+/// orders already paid; returns how many were new.
+pub async fn record_payments(
+    db: impl PgExecutor<'_>,
+    payments: &[(OrderId, Won, Option<String>)],
+) -> sqlx::Result<u64> {
+    if payments.is_empty() {
+        return Ok(0);
+    }
+    let order_ids: Vec<Uuid> = payments.iter().map(|(o, _, _)| o.0).collect();
+    let amounts: Vec<i64> = payments.iter().map(|(_, a, _)| a.0).collect();
+    let keys: Vec<Option<&str>> = payments.iter().map(|(_, _, k)| k.as_deref()).collect();
     let inserted = sqlx::query(
         "INSERT INTO payment.payments (order_id, amount_krw, status, payment_key)
-         VALUES ($1, $2, 'APPROVED', $3)
+         SELECT o, a, 'APPROVED', k FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS p(o, a, k)
          ON CONFLICT (order_id) DO NOTHING",
     )
-    .bind(order_id.0)
-    .bind(amount.0)
-    .bind(payment_key)
+    .bind(&order_ids)
+    .bind(&amounts)
+    .bind(&keys)
     .execute(db)
     .await?
     .rows_affected();
-    Ok(inserted == 1)
+    Ok(inserted)
 }
 
 /// Asks for the order's payment back, once: returns the amount if a refund is now pending, or

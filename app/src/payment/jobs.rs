@@ -2,6 +2,8 @@
 //! window. Each calls the provider with the order's idempotency key, so a retry (the queue's, or
 //! the customer's "pay now") never moves money twice.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext};
 use serde::{Deserialize, Serialize};
@@ -9,7 +11,7 @@ use sqlx::PgConnection;
 
 use super::db;
 use super::gateway::GatewayError;
-use crate::ordering::commands::{execute_in, CommandError};
+use crate::ordering::commands::{execute_in, execute_many_in, CommandError};
 use crate::ordering::machine::{Actor, Command};
 use crate::ordering::{db as orders, OrderId, OrderStatus};
 use crate::platform::events::Event;
@@ -41,59 +43,111 @@ pub enum ChargeError {
 }
 
 /// Tries to take the order's money once.
-#[tracing::instrument(skip(state), fields(order_id = %order_id.0))]
 pub async fn charge(
     state: &AppState,
     order_id: OrderId,
     amount: Won,
 ) -> Result<ChargeOutcome, ChargeError> {
-    let Some((order, _)) = orders::load(&state.pool, order_id).await? else {
-        return Ok(ChargeOutcome::NotPayable);
-    };
-    if !matches!(
-        order.status,
-        OrderStatus::Placed | OrderStatus::PaymentDeferred
-    ) {
-        return Ok(ChargeOutcome::NotPayable);
-    }
-    match state.payments.approve(order_id, amount).await {
-        Ok(payment) => {
-            let mut tx = state.pool.begin().await?;
-            let command = Command::ApprovePayment {
-                accept_by: Utc::now() + state.acceptance_window,
-            };
-            let outcome = match execute_in(&mut tx, order_id, &Actor::Payment, &command).await {
-                Ok(_) => {
-                    db::record_payment(&mut *tx, order_id, amount, Some(&payment.payment_key))
-                        .await?;
-                    tracing::info!(%amount, "payment approved");
-                    ChargeOutcome::Paid
-                }
-                Err(CommandError::Refused(refusal)) => {
-                    // Cancelled (or out of time) while the provider was approving: give it back.
-                    tracing::warn!(%refusal, "approved for an order that no longer wants paying");
-                    db::record_payment(&mut *tx, order_id, amount, Some(&payment.payment_key))
-                        .await?;
-                    queue_refund(&mut tx, order_id, "NotPayable").await?;
-                    ChargeOutcome::NotPayable
-                }
-                Err(CommandError::Conflict) => return Err(ChargeError::Conflict),
-                Err(CommandError::NotFound) => ChargeOutcome::NotPayable,
-                Err(CommandError::Db(e)) => return Err(e.into()),
-            };
-            tx.commit().await?;
-            state.wake_dispatcher();
-            Ok(outcome)
-        }
-        Err(GatewayError::Busy(reason)) => {
-            tracing::info!(%reason, "payment provider busy; the customer may pay later");
-            if order.status == OrderStatus::Placed {
-                defer(state, order_id).await?;
+    charge_many(state, vec![Charge { order_id, amount }])
+        .await?
+        .pop()
+        .map_or(Ok(ChargeOutcome::NotPayable), |(_, outcome)| outcome)
+}
+
+/// Tries to take each order's money once: a few provider calls at a time, then every approval
+/// recorded in one transaction. Each order gets its own outcome; an error for all of them means
+/// the database failed before any was recorded.
+async fn charge_many(
+    state: &AppState,
+    charges: Vec<Charge>,
+) -> Result<Vec<(Charge, Result<ChargeOutcome, ChargeError>)>, ChargeError> {
+    let order_ids: Vec<OrderId> = charges.iter().map(|c| c.order_id).collect();
+    let statuses: HashMap<OrderId, OrderStatus> = orders::load_many(&state.pool, &order_ids)
+        .await?
+        .into_iter()
+        .map(|(order, _)| (order.order_id, order.status))
+        .collect();
+    let mut outcomes = Vec::with_capacity(charges.len());
+    let mut payable = Vec::new();
+    for wanted in charges {
+        match statuses.get(&wanted.order_id) {
+            Some(status @ (OrderStatus::Placed | OrderStatus::PaymentDeferred)) => {
+                payable.push((wanted, *status))
             }
-            Ok(ChargeOutcome::Deferred)
+            _ => outcomes.push((wanted, Ok(ChargeOutcome::NotPayable))),
         }
-        Err(refused) => Err(ChargeError::Provider(refused)),
     }
+    let answers = jobs::each_at_most(payable, CHARGES_IN_FLIGHT, |(wanted, status)| async move {
+        let answer = state.payments.approve(wanted.order_id, wanted.amount).await;
+        Some((wanted, status, answer))
+    })
+    .await;
+    let mut approved = Vec::new();
+    for (wanted, status, answer) in answers {
+        match answer {
+            Ok(payment) => approved.push((wanted, payment.payment_key)),
+            Err(GatewayError::Busy(reason)) => {
+                tracing::info!(order_id = %wanted.order_id.0, %reason, "payment provider busy; the customer may pay later");
+                let deferred = if status == OrderStatus::Placed {
+                    defer(state, wanted.order_id).await
+                } else {
+                    Ok(())
+                };
+                outcomes.push((wanted, deferred.map(|()| ChargeOutcome::Deferred)));
+            }
+            Err(refused) => outcomes.push((wanted, Err(ChargeError::Provider(refused)))),
+        }
+    }
+    if !approved.is_empty() {
+        outcomes.extend(record_approvals(state, approved).await?);
+    }
+    Ok(outcomes)
+}
+
+/// Moves the approved orders to PAID and records their payments, all in one transaction. An
+/// order cancelled (or out of time) while the provider approved it gets its money back.
+async fn record_approvals(
+    state: &AppState,
+    approved: Vec<(Charge, String)>,
+) -> Result<Vec<(Charge, Result<ChargeOutcome, ChargeError>)>, ChargeError> {
+    let command = Command::ApprovePayment {
+        accept_by: Utc::now() + state.acceptance_window,
+    };
+    let order_ids: Vec<OrderId> = approved.iter().map(|(c, _)| c.order_id).collect();
+    let mut tx = state.pool.begin().await?;
+    let mut decided: HashMap<OrderId, Result<_, CommandError>> =
+        execute_many_in(&mut tx, &order_ids, &Actor::Payment, &command)
+            .await?
+            .into_iter()
+            .collect();
+    let mut paid = Vec::new();
+    let mut outcomes = Vec::with_capacity(approved.len());
+    for (wanted, payment_key) in approved {
+        let outcome = match decided.remove(&wanted.order_id) {
+            Some(Ok(_)) => {
+                paid.push((wanted.order_id, wanted.amount, Some(payment_key)));
+                Ok(ChargeOutcome::Paid)
+            }
+            Some(Err(CommandError::Refused(refusal))) => {
+                tracing::warn!(order_id = %wanted.order_id.0, %refusal, "approved for an order that no longer wants paying");
+                db::record_payment(&mut *tx, wanted.order_id, wanted.amount, Some(&payment_key))
+                    .await?;
+                queue_refund(&mut tx, wanted.order_id, "NotPayable").await?;
+                Ok(ChargeOutcome::NotPayable)
+            }
+            // Changed meanwhile: the next attempt asks the provider again with the same key and
+            // is answered with this same payment.
+            Some(Err(CommandError::Conflict)) => Err(ChargeError::Conflict),
+            Some(Err(CommandError::NotFound)) | None => Ok(ChargeOutcome::NotPayable),
+            Some(Err(CommandError::Db(e))) => Err(ChargeError::Db(e)),
+        };
+        outcomes.push((wanted, outcome));
+    }
+    db::record_payments(&mut *tx, &paid).await?;
+    tx.commit().await?;
+    state.wake_dispatcher();
+    tracing::info!(orders = paid.len(), "payments approved");
+    Ok(outcomes)
 }
 
 /// PLACED → PAYMENT_DEFERRED, with the job that closes the pay-later window at its end.
@@ -177,7 +231,9 @@ impl TaskHandler for ChargeOrders {
     async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
         let state = jobs::app_state(&ctx)?;
         let tried = self.charges.len();
-        let unsettled = charge_all(&state, self.charges).await;
+        let unsettled = charge_all(&state, self.charges)
+            .await
+            .map_err(|e| format!("charging {tried} orders: {e}"))?;
         if unsettled.is_empty() {
             return Ok(());
         }
@@ -199,19 +255,20 @@ impl TaskHandler for ChargeOrders {
     }
 }
 
-/// Charges every order, a few at a time; returns those neither paid nor past wanting payment.
-async fn charge_all(state: &AppState, charges: Vec<Charge>) -> Vec<Charge> {
-    jobs::each_at_most(charges, CHARGES_IN_FLIGHT, |wanted| async move {
-        match charge(state, wanted.order_id, wanted.amount).await {
+/// Charges every order; returns those neither paid nor past wanting payment.
+async fn charge_all(state: &AppState, charges: Vec<Charge>) -> Result<Vec<Charge>, ChargeError> {
+    Ok(charge_many(state, charges)
+        .await?
+        .into_iter()
+        .filter_map(|(wanted, outcome)| match outcome {
             Ok(ChargeOutcome::Paid | ChargeOutcome::NotPayable) => None,
             Ok(ChargeOutcome::Deferred) => Some(wanted),
             Err(error) => {
                 tracing::warn!(order_id = %wanted.order_id.0, %error, "charge failed; retrying");
                 Some(wanted)
             }
-        }
-    })
-    .await
+        })
+        .collect())
 }
 
 /// The job: get a pending refund paid by the provider, then record PaymentCancelled.
