@@ -19,7 +19,7 @@ pub async fn place(
     request: &PlaceOrderRequest,
 ) -> Result<OrderId, AppError> {
     let pool = &state.pool;
-    let store = store::db::store_by_id(pool, request.store_id)
+    let (store, week) = store::db::store_with_hours(pool, request.store_id)
         .await?
         .ok_or_else(|| AppError::NotFound("That store does not exist.".into()))?;
     let now = Utc::now();
@@ -29,7 +29,6 @@ pub async fn place(
             store.name
         )));
     }
-    let week = store::db::hours_of_store(pool, request.store_id).await?;
     if !hours::is_open_at(&week, now) {
         return Err(AppError::Invalid(format!(
             "{} is closed now. Today's hours: {}.",

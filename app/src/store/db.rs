@@ -279,6 +279,45 @@ pub async fn store_by_id(
     .await
 }
 
+/// The store and its opening hours in one read, as PlaceOrder needs them.
+pub async fn store_with_hours(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+) -> sqlx::Result<Option<(StoreRow, Vec<DayHours>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        store: StoreRow,
+        weekdays: Vec<i16>,
+        opens: Vec<i16>,
+        closes: Vec<i16>,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.store_id, s.owner_id, s.name, s.category, s.address, s.lat, s.lng,
+                s.delivery_radius_m, s.minimum_order_krw, s.delivery_fee_krw, s.prep_minutes,
+                s.accepting_orders,
+                array_remove(array_agg(h.weekday), NULL) AS weekdays,
+                array_remove(array_agg(h.opens_min), NULL) AS opens,
+                array_remove(array_agg(h.closes_min), NULL) AS closes
+         FROM store.stores s LEFT JOIN store.opening_hours h USING (store_id)
+         WHERE s.store_id = $1
+         GROUP BY s.store_id",
+    )
+    .bind(store.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| {
+        let week = (row.weekdays.iter().zip(&row.opens).zip(&row.closes))
+            .map(|((&weekday, &opens), &closes)| DayHours {
+                weekday: weekday as u8,
+                opens: opens as u16,
+                closes: closes as u16,
+            })
+            .collect();
+        (row.store, week)
+    }))
+}
+
 /// The store's opening hours.
 pub async fn hours_of_store(
     db: impl PgExecutor<'_>,
