@@ -12,7 +12,7 @@ use app::platform::{consumers::ConsumeEvents, dispatcher, state::AppState};
 use graphile_worker::WorkerOptions;
 
 /// Jobs run at once per process; consumers spend most of their time waiting on PostgreSQL.
-const CONCURRENCY: usize = 8;
+const CONCURRENCY: usize = 4;
 
 /// The running dispatcher and worker; stop them with [`Background::stop`].
 pub struct Background {
