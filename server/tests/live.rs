@@ -74,6 +74,21 @@ async fn gimbap_order(app: &TestApp) -> OrderId {
     place(app, &app.logged_in(CUSTOMER).await).await
 }
 
+/// A socket of the demo customer, following their own orders; returns it with that topic.
+async fn customer_following_own_orders(app: &TestApp) -> (Socket, Topic) {
+    let me: Uuid = sqlx::query_scalar("SELECT account_id FROM platform.accounts WHERE email = $1")
+        .bind(CUSTOMER)
+        .fetch_one(&app.pool)
+        .await
+        .expect("demo customer");
+    let me = Topic::Account(app::platform::AccountId(me));
+    let cookie = session_cookie(app, CUSTOMER).await;
+    let mut socket = connect(app, Some(&cookie)).await.expect("connects");
+    send(&mut socket, ClientMessage::Follow(me)).await;
+    assert_eq!(next(&mut socket).await, ServerMessage::Following(me));
+    (socket, me)
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_visitor_without_a_session_cannot_connect(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
@@ -84,16 +99,7 @@ async fn a_visitor_without_a_session_cannot_connect(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_customer_follows_their_orders_and_sees_one_paid(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
-    let me: Uuid = sqlx::query_scalar("SELECT account_id FROM platform.accounts WHERE email = $1")
-        .bind(CUSTOMER)
-        .fetch_one(&app.pool)
-        .await
-        .expect("demo customer");
-    let me = Topic::Account(app::platform::AccountId(me));
-    let cookie = session_cookie(&app, CUSTOMER).await;
-    let mut socket = connect(&app, Some(&cookie)).await.expect("connects");
-    send(&mut socket, ClientMessage::Follow(me)).await;
-    assert_eq!(next(&mut socket).await, ServerMessage::Following(me));
+    let (mut socket, me) = customer_following_own_orders(&app).await;
 
     let order = gimbap_order(&app).await;
     // Every change names the order and its status; payment brings it to Paid.
@@ -178,5 +184,39 @@ async fn following_what_is_not_yours_is_refused(pool: PgPool) {
         next(&mut socket).await,
         ServerMessage::Following(Topic::Store(StoreId(gimbap)))
     );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn when_the_listener_loses_postgresql_sockets_resync_and_changes_flow_again(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let (mut socket, _) = customer_following_own_orders(&app).await;
+
+    // The live listener's connection ends, as it does when PostgreSQL restarts.
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()
+           AND query LIKE '%' || $1 || '%'",
+    )
+    .bind(app::platform::live::hub::CHANNEL)
+    .fetch_all(&app.pool)
+    .await
+    .expect("terminate");
+    assert_eq!(ended, [true], "one listener connection");
+    // Whatever it missed, the socket is told to read afresh once it listens again ...
+    assert_eq!(next(&mut socket).await, ServerMessage::Resync);
+    // ... and later changes reach it as before.
+    let order = gimbap_order(&app).await;
+    loop {
+        match next(&mut socket).await {
+            ServerMessage::Changed(change) if change.order_id == order => {
+                if change.status == Some(OrderStatus::Paid) {
+                    break;
+                }
+            }
+            ServerMessage::Resync => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
     app.shutdown().await;
 }

@@ -92,11 +92,10 @@ impl LiveHub {
                 result = self.listen_once(&pool) => result,
                 _ = stop.changed() => return,
             };
-            if let Err(error) = listened {
-                tracing::warn!(%error, "live listener lost its connection; reconnecting");
+            match listened {
+                Ok(()) => tracing::warn!("live listener lost its connection; reconnecting"),
+                Err(error) => tracing::warn!(%error, "live listener failed; reconnecting"),
             }
-            // Sockets may have missed changes while the listener was away.
-            let _ = self.changes.send(Arc::new(Broadcast::Resync));
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                 _ = stop.changed() => return,
@@ -107,8 +106,12 @@ impl LiveHub {
     async fn listen_once(&self, pool: &PgPool) -> sqlx::Result<()> {
         let mut listener = PgListener::connect_with(pool).await?;
         listener.listen(CHANNEL).await?;
-        loop {
-            let notification = listener.recv().await?;
+        // Sockets may have missed changes while no listener was listening; from here on none
+        // are missed, so this is the moment to have them read afresh.
+        let _ = self.changes.send(Arc::new(Broadcast::Resync));
+        // `try_recv`, not `recv`: `recv` reconnects by itself and drops what was sent meanwhile
+        // without a word, and then no socket would be told to resync.
+        while let Some(notification) = listener.try_recv().await? {
             let Ok(note) = serde_json::from_str::<ViewChanged>(notification.payload()) else {
                 tracing::warn!(payload = notification.payload(), "unreadable live note");
                 continue;
@@ -122,6 +125,8 @@ impl LiveHub {
                 let _ = self.changes.send(Arc::new(Broadcast::Changes(changes)));
             }
         }
+        // The connection dropped; `listen` reconnects and has every socket resync.
+        Ok(())
     }
 
     /// Serves one socket of `user` until it closes.
