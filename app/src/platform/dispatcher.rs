@@ -18,7 +18,7 @@ use graphile_worker::TaskHandler;
 /// Events per batch: large enough to share the queue's cost, small enough for one NOTIFY payload.
 pub const BATCH_SIZE: usize = 500;
 /// After a partial batch, how long to let the next one gather.
-const COALESCE: Duration = Duration::from_millis(25);
+const COALESCE: Duration = Duration::from_millis(50);
 /// How often a dispatcher looks for events committed by other processes.
 const POLL: Duration = Duration::from_millis(50);
 
