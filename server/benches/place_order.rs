@@ -1,6 +1,6 @@
 //! Measures PlaceOrder end to end on this machine and compares it with PostgreSQL's own ceiling.
 //!
-//! `cargo bench -p server --bench place_order [-- --clients 16 --seconds 15]`
+//! `cargo bench -p server --bench place_order [-- --clients 16 --seconds 15 --statements 20]`
 //!
 //! 1. pgbench runs the same domain SQL as PlaceOrder's transaction (order, lines, OrderPlaced)
 //!    with the same number of clients: the database's ceiling for this write.
@@ -30,6 +30,9 @@ struct Options {
     /// `--consumers paused`: hold every consumer during the load, to see PlaceOrder alone;
     /// they are resumed afterwards and the drain time shows what they then owe.
     consumers_paused: bool,
+    /// `--statements N`: load pg_stat_statements and print the N statements that took the most
+    /// database time during the load and the drain.
+    statements: Option<i64>,
 }
 
 fn options() -> Result<Options> {
@@ -37,6 +40,7 @@ fn options() -> Result<Options> {
         clients: 16,
         seconds: 15,
         consumers_paused: false,
+        statements: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -51,9 +55,10 @@ fn options() -> Result<Options> {
             "--clients" => options.clients = value.parse()?,
             "--seconds" => options.seconds = value.parse()?,
             "--consumers" => options.consumers_paused = value == "paused",
-            other => {
-                bail!("unknown option {other}; use --clients N --seconds S --consumers running|paused")
-            }
+            "--statements" => options.statements = Some(value.parse()?),
+            other => bail!(
+                "unknown option {other}; use --clients N --seconds S --consumers running|paused --statements N"
+            ),
         }
     }
     Ok(options)
@@ -62,7 +67,10 @@ fn options() -> Result<Options> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let options = options()?;
-    let cluster = support::fresh_cluster("bench")?;
+    let mut cluster = support::fresh_cluster("bench")?;
+    if options.statements.is_some() {
+        cluster = with_statement_stats(cluster, "bench").await?;
+    }
     let outcome = run(&cluster, &options).await;
     cluster.stop()?;
     outcome
@@ -100,6 +108,9 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     let state = AppState::new(pool.clone(), Some("baedal-demo".into()), payments);
     let background = server::workers::start(state.clone()).await?;
     let base = support::serve(state).await?;
+    if options.statements.is_some() {
+        reset_statement_stats(&pool).await?;
+    }
 
     if options.consumers_paused {
         for consumer in Consumer::ALL {
@@ -205,6 +216,12 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
         lag.2
     );
     drop(samples);
+    if let Some(limit) = options.statements {
+        println!("statements by database time (load and drain):");
+        for line in top_statements(&pool, limit).await? {
+            println!("  {line}");
+        }
+    }
     background.stop().await;
     pool.close().await;
     Ok(())
@@ -328,4 +345,44 @@ async fn sample_backlog(pool: PgPool, samples: Arc<Mutex<Vec<(i64, i64)>>>) {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// Restarts the cluster `name` with pg_stat_statements loaded, so that a run can tell which
+/// statements took the database's time (see [`top_statements`]).
+async fn with_statement_stats(cluster: PrivateCluster, name: &str) -> Result<PrivateCluster> {
+    let admin = PgPool::connect(&cluster.url("postgres")).await?;
+    sqlx::query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
+        .execute(&admin)
+        .await?;
+    admin.close().await;
+    cluster.stop()?;
+    PrivateCluster::start(&support::cluster_dir(name), None)
+}
+
+/// Forgets the statement figures gathered so far (the setup's), in a database of a cluster
+/// started by [`with_statement_stats`].
+async fn reset_statement_stats(pool: &PgPool) -> Result<()> {
+    sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        .execute(pool)
+        .await?;
+    sqlx::query("SELECT pg_stat_statements_reset()")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The `limit` statements that took the most execution time since the last reset, one line each:
+/// calls, total time, and the statement's start.
+async fn top_statements(pool: &PgPool, limit: i64) -> Result<Vec<String>> {
+    let rows: Vec<(i64, f64, String)> = sqlx::query_as(
+        "SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(calls, ms, statement)| format!("{calls:>8} calls {ms:>8.0} ms  {statement}"))
+        .collect())
 }

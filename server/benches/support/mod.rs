@@ -12,8 +12,7 @@ use server::database::PrivateCluster;
 
 /// A new, empty cluster under `.baedal/<name>`; what an earlier run left there is removed.
 pub fn fresh_cluster(name: &str) -> Result<PrivateCluster> {
-    // cargo runs benchmarks from the package directory; keep the cluster beside the others.
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.baedal")).join(name);
+    let dir = cluster_dir(name);
     if dir.exists() {
         if let Ok(old) = PrivateCluster::start(&dir, None) {
             let _ = old.stop();
@@ -21,6 +20,12 @@ pub fn fresh_cluster(name: &str) -> Result<PrivateCluster> {
         std::fs::remove_dir_all(&dir)?;
     }
     PrivateCluster::start(&dir, None)
+}
+
+/// Where the cluster `name` keeps its data.
+pub fn cluster_dir(name: &str) -> PathBuf {
+    // cargo runs benchmarks from the package directory; keep the cluster beside the others.
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.baedal")).join(name)
 }
 
 /// The payment simulator at full speed in this process, and a client for it with the default
