@@ -1,8 +1,11 @@
 //! The delivery consumer: cooked food becomes a delivery open to riders near the store.
 
+use std::collections::HashMap;
+
 use sqlx::PgConnection;
 
 use crate::ordering::machine::OrderEvent;
+use crate::ordering::OrderId;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::{Event, StoredEvent};
@@ -35,20 +38,33 @@ pub fn delivery_status(events: &[StoredEvent]) -> Option<(&'static str, Option<A
 /// Applies a batch to `delivery.deliveries` event by event (what a delivery does next depends on
 /// which event it sees); returns whether it appended DeliveryRequested.
 pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<bool, ConsumeError> {
+    let histories: HashMap<OrderId, Vec<StoredEvent>> =
+        event_log::histories_of(&mut *tx, &event_log::orders_of(events))
+            .await?
+            .into_iter()
+            .map(|history| (history[0].order_id, history))
+            .collect();
     let mut opened = false;
     for event in events {
-        opened |= apply_one(&mut *tx, event).await?;
+        let history = histories
+            .get(&event.order_id)
+            .map_or(&[][..], Vec::as_slice);
+        opened |= apply_one(&mut *tx, event, history).await?;
     }
     Ok(opened)
 }
 
-async fn apply_one(tx: &mut PgConnection, event: &StoredEvent) -> Result<bool, ConsumeError> {
-    let history = event_log::events_of_order(&mut *tx, event.order_id).await?;
-    let Some((status, rider)) = delivery_status(&history) else {
+/// Applies one event given its order's whole history.
+async fn apply_one(
+    tx: &mut PgConnection,
+    event: &StoredEvent,
+    history: &[StoredEvent],
+) -> Result<bool, ConsumeError> {
+    let Some((status, rider)) = delivery_status(history) else {
         // Cancelled before cooking: there is no delivery to cancel.
         return Ok(false);
     };
-    let placed = event_log::placed_in(&history)
+    let placed = event_log::placed_in(history)
         .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
     sqlx::query(
         "INSERT INTO delivery.deliveries

@@ -111,25 +111,6 @@ fn details(events: &[OrderEvent]) -> Details {
     details
 }
 
-/// Writes the order as decided, if nobody changed it since `version`. Returns false if they did.
-pub async fn save(
-    conn: &mut PgConnection,
-    order: &Order,
-    version: i32,
-    events: &[OrderEvent],
-) -> sqlx::Result<bool> {
-    let saved = save_many(
-        conn,
-        &[Decided {
-            order,
-            version,
-            events,
-        }],
-    )
-    .await?;
-    Ok(saved.contains(&order.order_id))
-}
-
 /// Writes each order as decided, in one statement, if nobody changed it since its version.
 /// Returns the orders written; the others were changed meanwhile.
 pub async fn save_many(

@@ -100,14 +100,10 @@ pub async fn events_of_order(
     db: impl PgExecutor<'_>,
     order_id: OrderId,
 ) -> sqlx::Result<Vec<StoredEvent>> {
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT seq, event_id, order_id, payload, actor, occurred_at FROM events.log
-         WHERE order_id = $1 ORDER BY seq",
-    )
-    .bind(order_id.0)
-    .fetch_all(db)
-    .await?;
-    rows.into_iter().map(decode).collect()
+    Ok(histories_of(db, &[order_id])
+        .await?
+        .pop()
+        .unwrap_or_default())
 }
 
 /// Every event of each of these orders: one history per order, each in log order.

@@ -196,10 +196,9 @@ pub async fn store_menu(store_id: StoreId) -> Result<super::StoreMenu, AppError>
     use super::{db, hours};
     use crate::platform::{money::Won, state::AppState};
     let state = AppState::get()?;
-    let store = db::store_by_id(&state.pool, store_id)
+    let (store, week) = db::store_with_hours(&state.pool, store_id)
         .await?
         .ok_or_else(|| AppError::NotFound("That store does not exist.".into()))?;
-    let week = db::hours_of_store(&state.pool, store_id).await?;
     let items = db::menu_of_store(&state.pool, store_id).await?;
     let now = chrono::Utc::now();
     Ok(super::StoreMenu {
@@ -223,11 +222,10 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
     use crate::platform::{auth, state::AppState, Role};
     let owner = auth::require(Role::Owner).await?;
     let state = AppState::get()?;
-    let store = db::store_by_id(&state.pool, store_id)
+    let (store, week) = db::store_with_hours(&state.pool, store_id)
         .await?
-        .filter(|store| store.owner_id == owner.account_id.0)
+        .filter(|(store, _)| store.owner_id == owner.account_id.0)
         .ok_or_else(not_your_store)?;
-    let week = db::hours_of_store(&state.pool, store_id).await?;
     Ok(super::StoreSetup {
         store_id,
         name: store.name,

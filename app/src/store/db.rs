@@ -279,7 +279,7 @@ pub async fn store_by_id(
     .await
 }
 
-/// The store and its opening hours in one read, as PlaceOrder needs them.
+/// The store and its opening hours in one read.
 pub async fn store_with_hours(
     db: impl PgExecutor<'_>,
     store: StoreId,
@@ -316,17 +316,6 @@ pub async fn store_with_hours(
             .collect();
         (row.store, week)
     }))
-}
-
-/// The store's opening hours.
-pub async fn hours_of_store(
-    db: impl PgExecutor<'_>,
-    store: StoreId,
-) -> sqlx::Result<Vec<DayHours>> {
-    Ok(hours_of(db, &[store.0])
-        .await?
-        .remove(&store.0)
-        .unwrap_or_default())
 }
 
 #[derive(sqlx::FromRow)]
