@@ -16,12 +16,12 @@ export async function open(page: Page, path: string) {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
-/** Logs in through the login form, as a person would. */
+/** Logs in through the login form, as a person would, in either language. */
 export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await open(page, '/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel(/^(Email|이메일)$/).fill(email);
+  await page.getByLabel(/^(Password|비밀번호)$/).fill(password);
+  await page.getByRole('button', { name: /^(Log in|로그인)$/ }).click();
 }
 
 /** The payment simulator that `playwright.config.ts` starts beside the server. */

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { DEMO, logIn, open } from './helpers';
 
 test('customer sees the open demo stores that deliver to their address', async ({ page }) => {

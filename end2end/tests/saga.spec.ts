@@ -1,4 +1,5 @@
-import { test, expect, Browser, Page } from '@playwright/test';
+import { Browser, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import * as fs from 'node:fs';
 import { logIn, open, providerURL } from './helpers';
 
@@ -9,6 +10,12 @@ const STORE = '서울숲 24시 김밥';
 const OWNER = 'owner.halmae@baedal.test';
 const RIDER = 'rider.jiwoo@baedal.test';
 const OTHER_RIDER = 'rider.hyunwoo@baedal.test';
+
+/** Reloads `page` as a person would (a fresh load from the server) and waits until it is live. */
+async function reload(page: Page) {
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
 
 /** A logged-in page of its own browser context: its own cookies, like another person's phone. */
 async function person(browser: Browser, email: string, landing: string | RegExp): Promise<Page> {
@@ -78,6 +85,13 @@ test('the whole saga plays live across customer, owner and rider screens', async
   await expect(card.getByRole('timer')).toContainText(/Accept within \d:\d\d/);
   await owner.screenshot({ path: 'artifacts/owner-board.png', fullPage: true });
 
+  // The owner's tablet restarts with the order ringing: the board comes back as it was, alive.
+  await reload(owner);
+  await expect(newColumn.locator(`[data-order="${number}"]`)).toBeVisible();
+  await expect(owner.getByText('New order waiting. Turn the sound on to hear the next ones.')).toBeVisible();
+  await owner.getByRole('button', { name: 'Turn on order sound' }).click();
+  await expect(owner.getByText('New order! Ringing until you accept or reject it.')).toBeVisible();
+
   latencies.push({
     step: 'accept → customer',
     ms: await timed(
@@ -87,6 +101,11 @@ test('the whole saga plays live across customer, owner and rider screens', async
   });
   await expect(customer.getByText(/ready by \d\d:\d\d/)).toBeVisible();
   await expect(customer.getByRole('button', { name: 'Cancel order' })).toBeVisible();
+
+  // The customer reloads their tracking page mid-saga; the next step still arrives live.
+  await reload(customer);
+  await expect(status).toHaveText('Accepted');
+  await expect(customer.getByText(/ready by \d\d:\d\d/)).toBeVisible();
 
   latencies.push({
     step: 'start cooking → customer',
@@ -121,6 +140,10 @@ test('the whole saga plays live across customer, owner and rider screens', async
   );
   const mine = rider.getByRole('list', { name: 'My active deliveries' });
   await expect(mine).toContainText('서울 성동구 왕십리로 50');
+  await expect(mine).toContainText('서울 성동구 성수이로 113');
+
+  // The rider reloads with the delivery in hand: it is still theirs and the buttons work.
+  await reload(rider);
   await expect(mine).toContainText('서울 성동구 성수이로 113');
 
   latencies.push({

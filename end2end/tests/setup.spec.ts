@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { logIn, open } from './helpers';
 
 // These tests use a store and a consumer that the saga tests do not touch, so they can run beside them.

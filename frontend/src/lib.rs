@@ -4,6 +4,6 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
+    app::platform::crash::watch_for_panics();
     leptos::mount::hydrate_body(app::App);
 }

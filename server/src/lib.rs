@@ -2,6 +2,7 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod client_errors;
 pub mod config;
 pub mod database;
 pub mod demo;

@@ -1,11 +1,19 @@
 //! The axum application: pages, server functions, static files, sessions.
 
-use app::platform::{auth, session_store::PgSessionStore, state::AppState};
+use std::time::Instant;
+
+use crate::client_errors::{self, ClientErrorLog};
+use app::platform::{
+    auth, crash, first_frame::PageCaller, session_store::PgSessionStore, state::AppState,
+};
 use app::{shell, App};
 use axum::extract::ws::WebSocketUpgrade;
-use axum::http::StatusCode;
+use axum::extract::DefaultBodyLimit;
+use axum::extract::{Request, State};
+use axum::http::{request::Parts, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -28,12 +36,23 @@ pub fn app(leptos_options: LeptosOptions, state: AppState, secure_cookies: bool)
 
     Router::new()
         .route("/ws", get(live_socket))
+        .route(
+            crash::REPORT_PATH,
+            post(client_errors::receive)
+                .with_state(ClientErrorLog::new(Instant::now()))
+                .layer(DefaultBodyLimit::max(crash::MAX_REPORT_BYTES)),
+        )
         .leptos_routes_with_context(
             &leptos_options,
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    let caller = use_context::<Parts>()
+                        .and_then(|parts| parts.extensions.get::<PageCaller>().cloned());
+                    provide_context(caller.unwrap_or(PageCaller(None)));
+                }
             },
             {
                 let options = leptos_options.clone();
@@ -41,6 +60,10 @@ pub fn app(leptos_options: LeptosOptions, state: AppState, secure_cookies: bool)
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            find_page_caller,
+        ))
         .layer(Extension(state))
         .layer(sessions)
         .with_state(leptos_options)
@@ -61,4 +84,39 @@ async fn live_socket(
         Ok(None) => (StatusCode::UNAUTHORIZED, "Log in to follow live updates.").into_response(),
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     }
+}
+
+/// Finds who is asking for a page before the page renders, so that the server renders the page
+/// for them in one pass and hands the same answer to the browser (`platform::first_frame`).
+/// Server functions, the socket and static files find the caller themselves, or need none.
+async fn find_page_caller(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if is_page_request(&request) {
+        let caller = match auth::user_of_session(&session, &state.pool).await {
+            Ok(user) => user,
+            Err(error) => {
+                tracing::error!(%error, "could not read the session of a page request");
+                None
+            }
+        };
+        request.extensions_mut().insert(PageCaller(caller));
+    }
+    next.run(request).await
+}
+
+fn is_page_request(request: &Request) -> bool {
+    let path = request.uri().path();
+    let is_file = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    request.method() == Method::GET
+        && !is_file
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && path != "/ws"
 }

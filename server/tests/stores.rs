@@ -42,7 +42,7 @@ async fn stores_deliver_only_within_their_radius(pool: PgPool) {
         .find(|c| c.name == "서울숲 24시 김밥")
         .expect("listed");
     assert!(gimbap.open_now, "open all day");
-    assert_eq!(gimbap.hours_today, "Open 24 hours");
+    assert_eq!(gimbap.hours_today, ShownHours::AllDay);
     assert_eq!(gimbap.delivery_fee.to_string(), "₩2,500");
     let switched_off = cards
         .iter()

@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::PgConnection;
 
-use super::{db, kakao, order_number};
+use super::{db, kakao, order_number, InboxText};
+use crate::i18n::Locale;
 use crate::ordering::machine::OrderEvent;
 use crate::ordering::OrderId;
 use crate::platform::consumers::ConsumeError;
@@ -22,68 +23,39 @@ enum Audience {
     NearbyRiders,
 }
 
-/// The message for `audience` about `event`, if that audience hears of it.
-fn message(event: &Event, audience: Audience, number: &str) -> Option<String> {
+/// What `audience` is told about `event`, if that audience hears of it.
+fn message(event: &Event, audience: Audience) -> Option<InboxText> {
     use Audience::*;
     use OrderEvent as E;
-    let text = match (event, audience) {
-        (Event::OrderPlaced(_), Customer) => {
-            format!("Order {number} is placed. We are taking payment.")
-        }
-        (Event::Order(E::Paid { .. }), Customer) => {
-            format!("Order {number} is paid and sent to the store.")
-        }
-        (Event::Order(E::Paid { .. }), Store) => format!("New order {number}. Accept it soon."),
-        (Event::Order(E::PaymentDeferred { .. }), Customer) => format!(
-            "Payment for order {number} is busy. We will try again shortly; you can also pay now."
-        ),
-        (Event::Order(E::OrderAccepted { prep_minutes, .. }), Customer) => format!(
-            "The store accepted order {number}. It will be ready in about {prep_minutes} minutes."
-        ),
-        (Event::Order(E::OrderRejected { reason }), Customer) => format!(
-            "The store could not take order {number}: {}. You will be refunded.",
-            reason.as_str()
-        ),
-        (Event::Order(E::OrderExpired), Customer) => {
-            format!("The store did not answer order {number} in time. You will be refunded.")
-        }
-        (Event::Order(E::OrderExpired), Store) => {
-            format!("Order {number} expired before it was accepted.")
-        }
-        (Event::Order(E::CookStarted), Customer) => format!("Order {number} is being cooked."),
-        (Event::Order(E::CookFinished), Customer) => {
-            format!("Order {number} is ready and waiting for a rider.")
-        }
-        (Event::DeliveryRequested { .. }, NearbyRiders) => {
-            format!("A delivery near you is ready: order {number}.")
-        }
-        (Event::Order(E::RiderAssigned { .. }), Customer) => {
-            format!("A rider is on the way to the store for order {number}.")
-        }
-        (Event::Order(E::RiderAssigned { .. }), Store) => {
-            format!("A rider is coming to pick up order {number}.")
-        }
-        (Event::Order(E::Picked), Customer) => format!("Order {number} is on its way to you."),
-        (Event::Order(E::Delivered), Customer) => {
-            format!("Order {number} was delivered. Enjoy your meal!")
-        }
-        (Event::Order(E::DeliveryFailed { reason }), Customer) => format!(
-            "Delivery of order {number} failed: {}. We will sort it out.",
-            reason.as_str()
-        ),
-        (Event::Order(E::OrderCompleted), Customer) => format!("Order {number} is complete."),
-        (Event::Order(E::OrderCancelled { .. }), Customer) => {
-            format!("Order {number} is cancelled.")
-        }
-        (Event::Order(E::OrderCancelled { .. }), Store) => {
-            format!("Order {number} was cancelled. Do not cook it.")
-        }
-        (Event::PaymentCancelled { amount }, Customer) => {
-            format!("{amount} for order {number} was refunded.")
-        }
+    Some(match (event, audience) {
+        (Event::OrderPlaced(_), Customer) => InboxText::Placed,
+        (Event::Order(E::Paid { .. }), Customer) => InboxText::Paid,
+        (Event::Order(E::Paid { .. }), Store) => InboxText::NewOrderForStore,
+        (Event::Order(E::PaymentDeferred { .. }), Customer) => InboxText::PaymentDeferred,
+        (Event::Order(E::OrderAccepted { prep_minutes, .. }), Customer) => InboxText::Accepted {
+            prep_minutes: *prep_minutes,
+        },
+        (Event::Order(E::OrderRejected { reason }), Customer) => InboxText::Rejected {
+            reason: reason.as_str().to_owned(),
+        },
+        (Event::Order(E::OrderExpired), Customer) => InboxText::Expired,
+        (Event::Order(E::OrderExpired), Store) => InboxText::ExpiredForStore,
+        (Event::Order(E::CookStarted), Customer) => InboxText::Cooking,
+        (Event::Order(E::CookFinished), Customer) => InboxText::Cooked,
+        (Event::DeliveryRequested { .. }, NearbyRiders) => InboxText::DeliveryNearby,
+        (Event::Order(E::RiderAssigned { .. }), Customer) => InboxText::RiderAssigned,
+        (Event::Order(E::RiderAssigned { .. }), Store) => InboxText::RiderComingToStore,
+        (Event::Order(E::Picked), Customer) => InboxText::PickedUp,
+        (Event::Order(E::Delivered), Customer) => InboxText::Delivered,
+        (Event::Order(E::DeliveryFailed { reason }), Customer) => InboxText::DeliveryFailed {
+            reason: reason.as_str().to_owned(),
+        },
+        (Event::Order(E::OrderCompleted), Customer) => InboxText::Completed,
+        (Event::Order(E::OrderCancelled { .. }), Customer) => InboxText::Cancelled,
+        (Event::Order(E::OrderCancelled { .. }), Store) => InboxText::CancelledForStore,
+        (Event::PaymentCancelled { amount }, Customer) => InboxText::Refunded { amount: *amount },
         _ => return None,
-    };
-    Some(text)
+    })
 }
 
 /// The KakaoTalk template for `audience` about `event`. Riders near a pickup hear of new
@@ -156,7 +128,7 @@ pub async fn apply(
             .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
         let number = order_number(event.order_id);
         for audience in [Audience::Customer, Audience::Store, Audience::NearbyRiders] {
-            let Some(text) = message(&event.event, audience, &number) else {
+            let Some(text) = message(&event.event, audience) else {
                 continue;
             };
             let recipients: Vec<AccountId> = match audience {
@@ -182,11 +154,13 @@ pub async fn apply(
                     }
                 }
             }
+            let english = text.in_language(Locale::en, &number);
             inbox.extend(recipients.into_iter().map(|recipient| db::InboxMessage {
                 event_id: event.event_id,
                 order_id: event.order_id,
                 recipient,
                 text: text.clone(),
+                english: english.clone(),
             }));
         }
     }

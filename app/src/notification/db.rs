@@ -3,7 +3,7 @@
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use super::Notification;
+use super::{InboxText, Notification};
 use crate::ordering::OrderId;
 use crate::platform::AccountId;
 
@@ -13,7 +13,9 @@ pub struct InboxMessage {
     pub event_id: Uuid,
     pub order_id: OrderId,
     pub recipient: AccountId,
-    pub text: String,
+    pub text: InboxText,
+    /// The sentence in English, kept for operators and for readers of the raw table.
+    pub english: String,
 }
 
 /// Puts each message in its recipient's inbox, once per (event, recipient), in one statement.
@@ -24,16 +26,23 @@ pub async fn deliver(db: impl PgExecutor<'_>, messages: &[InboxMessage]) -> sqlx
     let recipients: Vec<Uuid> = messages.iter().map(|m| m.recipient.0).collect();
     let order_ids: Vec<Uuid> = messages.iter().map(|m| m.order_id.0).collect();
     let event_ids: Vec<Uuid> = messages.iter().map(|m| m.event_id).collect();
-    let texts: Vec<&str> = messages.iter().map(|m| m.text.as_str()).collect();
+    let english: Vec<&str> = messages.iter().map(|m| m.english.as_str()).collect();
+    let texts: Vec<sqlx::types::Json<&InboxText>> = messages
+        .iter()
+        .map(|m| sqlx::types::Json(&m.text))
+        .collect();
     sqlx::query(
-        "INSERT INTO notification.inbox (notification_id, recipient_id, order_id, event_id, message)
-         SELECT gen_random_uuid(), r, o, e, m
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS t(r, o, e, m)
+        "INSERT INTO notification.inbox
+             (notification_id, recipient_id, order_id, event_id, message, text)
+         SELECT gen_random_uuid(), r, o, e, m, x
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])
+             AS t(r, o, e, m, x)
          ON CONFLICT (event_id, recipient_id) DO NOTHING",
     )
     .bind(&recipients)
     .bind(&order_ids)
     .bind(&event_ids)
+    .bind(&english)
     .bind(&texts)
     .execute(db)
     .await?;
@@ -46,8 +55,16 @@ pub async fn inbox(
     recipient: AccountId,
     limit: i64,
 ) -> sqlx::Result<Vec<Notification>> {
-    let rows: Vec<(Uuid, Uuid, String, chrono::DateTime<chrono::Utc>, bool)> = sqlx::query_as(
-        "SELECT notification_id, order_id, message, created_at, read_at IS NOT NULL
+    type Row = (
+        Uuid,
+        Uuid,
+        Option<sqlx::types::Json<InboxText>>,
+        String,
+        chrono::DateTime<chrono::Utc>,
+        bool,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT notification_id, order_id, text, message, created_at, read_at IS NOT NULL
          FROM notification.inbox WHERE recipient_id = $1 ORDER BY created_at DESC LIMIT $2",
     )
     .bind(recipient.0)
@@ -57,9 +74,10 @@ pub async fn inbox(
     Ok(rows
         .into_iter()
         .map(
-            |(notification_id, order_id, message, created_at, read)| Notification {
+            |(notification_id, order_id, text, message, created_at, read)| Notification {
                 notification_id,
                 order_id: OrderId(order_id),
+                text: text.map(|json| json.0),
                 message,
                 created_at,
                 read,

@@ -14,19 +14,128 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::i18n::{td_string, Locale};
 use crate::ordering::OrderId;
+use crate::platform::money::Won;
 
 /// One message in someone's inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     pub notification_id: Uuid,
     pub order_id: OrderId,
+    /// What happened, worded at read time in the reader's language; `None` only for messages
+    /// stored before messages were kept this way.
+    pub text: Option<InboxText>,
+    /// The English sentence stored with the message (what older messages have alone).
     pub message: String,
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }
 
+impl Notification {
+    /// The message in the reader's language.
+    pub fn in_language(&self, locale: Locale) -> String {
+        match &self.text {
+            Some(text) => text.in_language(locale, &order_number(self.order_id)),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// What an inbox message says, kept as the event's facts rather than a sentence, so that each
+/// reader gets it in their own language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InboxText {
+    Placed,
+    Paid,
+    NewOrderForStore,
+    PaymentDeferred,
+    Accepted { prep_minutes: u16 },
+    Rejected { reason: String },
+    Expired,
+    ExpiredForStore,
+    Cooking,
+    Cooked,
+    DeliveryNearby,
+    RiderAssigned,
+    RiderComingToStore,
+    PickedUp,
+    Delivered,
+    DeliveryFailed { reason: String },
+    Completed,
+    Cancelled,
+    CancelledForStore,
+    Refunded { amount: Won },
+}
+
+impl InboxText {
+    /// The sentence about order `number` in `locale`.
+    pub fn in_language(&self, locale: Locale, number: &str) -> String {
+        use InboxText::*;
+        let number = number.to_owned();
+        match self {
+            Placed => td_string!(locale, inbox_text.placed, number),
+            Paid => td_string!(locale, inbox_text.paid, number),
+            NewOrderForStore => td_string!(locale, inbox_text.new_order_for_store, number),
+            PaymentDeferred => td_string!(locale, inbox_text.payment_deferred, number),
+            Accepted { prep_minutes } => {
+                td_string!(locale, inbox_text.accepted, number, minutes = *prep_minutes)
+            }
+            Rejected { reason } => {
+                td_string!(locale, inbox_text.rejected, number, reason = reason.clone())
+            }
+            Expired => td_string!(locale, inbox_text.expired, number),
+            ExpiredForStore => td_string!(locale, inbox_text.expired_for_store, number),
+            Cooking => td_string!(locale, inbox_text.cooking, number),
+            Cooked => td_string!(locale, inbox_text.cooked, number),
+            DeliveryNearby => td_string!(locale, inbox_text.delivery_nearby, number),
+            RiderAssigned => td_string!(locale, inbox_text.rider_assigned, number),
+            RiderComingToStore => td_string!(locale, inbox_text.rider_coming_to_store, number),
+            PickedUp => td_string!(locale, inbox_text.picked_up, number),
+            Delivered => td_string!(locale, inbox_text.delivered, number),
+            DeliveryFailed { reason } => {
+                td_string!(
+                    locale,
+                    inbox_text.delivery_failed,
+                    number,
+                    reason = reason.clone()
+                )
+            }
+            Completed => td_string!(locale, inbox_text.completed, number),
+            Cancelled => td_string!(locale, inbox_text.cancelled, number),
+            CancelledForStore => td_string!(locale, inbox_text.cancelled_for_store, number),
+            Refunded { amount } => {
+                td_string!(
+                    locale,
+                    inbox_text.refunded,
+                    number,
+                    amount = amount.to_string()
+                )
+            }
+        }
+        .to_string()
+    }
+}
+
 /// The short number people read an order by: the first eight hex digits of its id.
 pub fn order_number(order_id: OrderId) -> String {
     order_id.0.simple().to_string()[..8].to_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_reads_in_the_readers_language() {
+        let accepted = InboxText::Accepted { prep_minutes: 25 };
+        assert_eq!(
+            accepted.in_language(Locale::en, "A1155710"),
+            "The store accepted order A1155710. It will be ready in about 25 minutes."
+        );
+        assert_eq!(
+            accepted.in_language(Locale::ko, "A1155710"),
+            "가게에서 주문 A1155710을(를) 접수했어요. 약 25분 뒤 준비돼요."
+        );
+    }
 }

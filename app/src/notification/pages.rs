@@ -17,20 +17,16 @@ use crate::platform::{AppError, CurrentUser};
 pub fn InboxLink(user: CurrentUser) -> impl IntoView {
     let changes = follow(Topic::Account(user.account_id));
     let inbox = Resource::new(move || changes.get(), |_| my_notifications());
-    let unread = move || {
-        inbox
-            .get()
-            .and_then(Result::ok)
-            .map(|list| list.iter().filter(|n| !n.read).count())
-            .unwrap_or(0)
-    };
     let i18n = use_i18n();
     view! {
         <A href="/inbox" attr:class="inbox-link">
             {t!(i18n, nav.inbox)}
             <Transition fallback=|| ()>
-                {move || {
-                    let count = unread();
+                {move || Suspend::new(async move {
+                    let count = inbox
+                        .await
+                        .map(|list| list.iter().filter(|n| !n.read).count())
+                        .unwrap_or(0);
                     (count > 0)
                         .then(|| {
                             view! {
@@ -43,7 +39,7 @@ pub fn InboxLink(user: CurrentUser) -> impl IntoView {
                                 </span>
                             }
                         })
-                }}
+                })}
             </Transition>
         </A>
     }
@@ -80,16 +76,16 @@ pub fn InboxPage() -> impl IntoView {
                                 {list
                                     .into_iter()
                                     .map(|n| {
+                                        let about = format!(
+                                            "#{} · {}",
+                                            order_number(n.order_id),
+                                            time_of_day(n.created_at),
+                                        );
+                                        let unread = !n.read;
                                         view! {
-                                            <li class="card" class:unread=!n.read>
-                                                <p>{n.message}</p>
-                                                <p class="muted">
-                                                    {format!(
-                                                        "#{} · {}",
-                                                        order_number(n.order_id),
-                                                        time_of_day(n.created_at),
-                                                    )}
-                                                </p>
+                                            <li class="card" class:unread=unread>
+                                                <p>{move || n.in_language(i18n.get_locale())}</p>
+                                                <p class="muted">{about}</p>
                                             </li>
                                         }
                                     })

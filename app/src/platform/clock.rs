@@ -16,9 +16,11 @@ pub fn countdown(now: DateTime<Utc>, deadline: DateTime<Utc>) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// The current time, updated every second in the browser (the server renders it once).
+/// The current time, updated every second in the browser. It starts at the server's render time
+/// while the browser replays the server's first frame, so a countdown or a time-bound button
+/// hydrates exactly as the server rendered it.
 pub fn ticking_now() -> Signal<DateTime<Utc>> {
-    let now = RwSignal::new(Utc::now());
+    let now = RwSignal::new(super::first_frame::now_for_this_frame());
     #[cfg(feature = "hydrate")]
     {
         if let Ok(handle) = set_interval_with_handle(

@@ -2,8 +2,10 @@
 
 pub mod api;
 pub mod clock;
+pub mod crash;
 pub mod error;
 pub mod events;
+pub mod first_frame;
 pub mod geo;
 pub mod live;
 pub mod money;

@@ -1,5 +1,6 @@
 //! The shell every page sits in, the login page and shared UI pieces.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -30,32 +31,23 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-sub">" 배달"</span>
             </A>
             <nav aria-label=move || t_string!(i18n, nav.account)>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match session.user.await {
-                            Ok(Some(user)) => {
-                                view! {
-                                    <RoleLinks user=user.clone() />
-                                    <A href=user.role.home_path() attr:class="who">
-                                        {user.display_name.clone()}
-                                        <span class="role-tag">
-                                            {move || role_label(i18n.get_locale(), user.role)}
-                                        </span>
-                                    </A>
-                                    <ActionForm action=session.logout attr:class="inline">
-                                        <button type="submit" class="link">
-                                            {t!(i18n, common.log_out)}
-                                        </button>
-                                    </ActionForm>
-                                }
-                                    .into_any()
-                            }
-                            _ => {
-                                view! { <A href="/login">{t!(i18n, common.log_in)}</A> }.into_any()
-                            }
-                        }
-                    })}
-                </Transition>
+                {move || match session.user.get() {
+                    Some(user) => Either::Left(view! {
+                        <RoleLinks user=user.clone() />
+                        <A href=user.role.home_path() attr:class="who">
+                            {user.display_name.clone()}
+                            <span class="role-tag">
+                                {move || role_label(i18n.get_locale(), user.role)}
+                            </span>
+                        </A>
+                        <ActionForm action=session.logout attr:class="inline">
+                            <button type="submit" class="link">
+                                {t!(i18n, common.log_out)}
+                            </button>
+                        </ActionForm>
+                    }),
+                    None => Either::Right(view! { <A href="/login">{t!(i18n, common.log_in)}</A> }),
+                }}
                 <LanguageSwitch />
             </nav>
         </header>

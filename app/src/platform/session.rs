@@ -1,27 +1,44 @@
 //! The browser's view of who is logged in, shared by every page through context.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::api::{session_user, Login, Logout};
+use super::api::{Login, Logout};
+use super::first_frame::provide_first_frame;
 use super::{AppError, CurrentUser, Role};
 use crate::i18n::{t, use_i18n};
 
-/// Login and logout actions plus the current user, refetched whenever either action runs.
+/// Login and logout actions plus the current user.
 #[derive(Clone, Copy)]
 pub struct SessionContext {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    /// Who is logged in: the server's answer when it rendered the page, then whatever the last
+    /// login or logout in this tab made of it. Known at once, so no page waits for it.
+    pub user: ReadSignal<Option<CurrentUser>>,
 }
 
 /// Creates the session context once, at the top of the app.
 pub fn provide_session_context() {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
-    let user = Resource::new(
-        move || (login.version().get(), logout.version().get()),
-        |_| session_user(),
-    );
+    let (user, set_user) = signal(provide_first_frame().user);
+    let change_to = move |next: Option<CurrentUser>| {
+        // Setting the same account again would rebuild every page that depends on it.
+        if user.with_untracked(|now| *now != next) {
+            set_user.set(next);
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(signed_in)) = login.value().get() {
+            change_to(Some(signed_in));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            change_to(None);
+        }
+    });
     provide_context(SessionContext {
         login,
         logout,
@@ -38,19 +55,14 @@ pub fn use_session() -> SessionContext {
 #[component]
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
-    let i18n = use_i18n();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match session.user.await {
-                    Ok(Some(user)) if user.role == role => children.read_value()().into_any(),
-                    Ok(Some(_)) => view! { <Refusal error=AppError::WrongRole(role) /> }.into_any(),
-                    Ok(None) => view! { <Refusal error=AppError::NotLoggedIn /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+    let access = Memo::new(move |_| match session.user.get() {
+        Some(user) if user.role == role => Ok(()),
+        Some(_) => Err(AppError::WrongRole(role)),
+        None => Err(AppError::NotLoggedIn),
+    });
+    move || match access.get() {
+        Ok(()) => Either::Left(children()),
+        Err(error) => Either::Right(view! { <Refusal error /> }),
     }
 }
 
@@ -68,11 +80,7 @@ fn Refusal(error: AppError) -> impl IntoView {
     }
 }
 
-/// The logged-in user, once the session has loaded (inside [`RequireRole`] it always has).
+/// The logged-in user (inside [`RequireRole`] there always is one).
 pub fn signed_in_user() -> Option<CurrentUser> {
-    use_session()
-        .user
-        .get_untracked()
-        .and_then(Result::ok)
-        .flatten()
+    use_session().user.get_untracked()
 }

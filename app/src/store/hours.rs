@@ -3,6 +3,8 @@
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{td_string, Locale};
+
 /// Korea Standard Time; Korea keeps no daylight saving, so a fixed offset is exact.
 pub fn kst() -> FixedOffset {
     FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
@@ -29,12 +31,46 @@ impl DayHours {
         self.closes < self.opens
     }
 
-    /// "10:00–22:00", or "Open 24 hours".
-    pub fn label(self) -> String {
+    /// What these hours look like on screen.
+    pub fn shown(self) -> ShownHours {
         if self.is_all_day() {
-            return "Open 24 hours".to_owned();
+            ShownHours::AllDay
+        } else {
+            ShownHours::Between {
+                opens: self.opens,
+                closes: self.closes,
+            }
         }
-        format!("{}–{}", clock(self.opens), clock(self.closes))
+    }
+
+    /// "10:00–22:00", or "Open 24 hours" (English, for server messages).
+    pub fn label(self) -> String {
+        self.shown().to_string()
+    }
+}
+
+/// One day's hours as people read them; the page words them in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShownHours {
+    AllDay,
+    Between { opens: u16, closes: u16 },
+    Closed,
+}
+
+impl ShownHours {
+    /// "10:00–22:00", "Open 24 hours" or "24시간 영업", "Closed today" or "오늘 휴무".
+    pub fn in_language(self, locale: Locale) -> String {
+        match self {
+            ShownHours::AllDay => td_string!(locale, hours.all_day).to_owned(),
+            ShownHours::Closed => td_string!(locale, hours.closed_today).to_owned(),
+            ShownHours::Between { opens, closes } => format!("{}–{}", clock(opens), clock(closes)),
+        }
+    }
+}
+
+impl std::fmt::Display for ShownHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_language(Locale::en))
     }
 }
 
@@ -58,13 +94,12 @@ pub fn is_open_at(week: &[DayHours], now: DateTime<Utc>) -> bool {
     })
 }
 
-/// Today's hours as shown to people, or "Closed today".
-pub fn label_for_today(week: &[DayHours], now: DateTime<Utc>) -> String {
+/// Today's hours as shown to people, or closed today.
+pub fn label_for_today(week: &[DayHours], now: DateTime<Utc>) -> ShownHours {
     let today = now.with_timezone(&kst()).weekday().num_days_from_monday() as u8;
     week.iter()
         .find(|day| day.weekday == today)
-        .map(|day| day.label())
-        .unwrap_or_else(|| "Closed today".to_owned())
+        .map_or(ShownHours::Closed, |day| day.shown())
 }
 
 /// Parses "10:00-22:00" (or "24h") into the same hours for every day of the week.
@@ -302,14 +337,25 @@ mod tests {
         for hour in 0..24 {
             assert!(is_open_at(&week, kst_time(24, hour, 30)), "at {hour}:30");
         }
-        assert_eq!(label_for_today(&week, kst_time(24, 3, 0)), "Open 24 hours");
+        assert_eq!(
+            label_for_today(&week, kst_time(24, 3, 0)),
+            ShownHours::AllDay
+        );
+        assert_eq!(ShownHours::AllDay.in_language(Locale::ko), "24시간 영업");
+        assert_eq!(ShownHours::AllDay.in_language(Locale::en), "Open 24 hours");
     }
 
     #[test]
     fn labels_show_korean_local_time() {
         let week = every_day("11:30-21:00").expect("valid");
-        assert_eq!(label_for_today(&week, kst_time(24, 12, 0)), "11:30–21:00");
-        assert_eq!(label_for_today(&[], kst_time(24, 12, 0)), "Closed today");
+        assert_eq!(
+            label_for_today(&week, kst_time(24, 12, 0)).to_string(),
+            "11:30–21:00"
+        );
+        assert_eq!(
+            label_for_today(&[], kst_time(24, 12, 0)),
+            ShownHours::Closed
+        );
     }
 
     #[test]

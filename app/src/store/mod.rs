@@ -30,8 +30,8 @@ pub struct StoreCard {
     pub minimum_order: Won,
     pub prep_minutes: u16,
     pub open_now: bool,
-    /// Today's hours as shown to people, e.g. "10:00–22:00" or "Open 24 hours".
-    pub hours_today: String,
+    /// Today's hours, worded by the page in the reader's language.
+    pub hours_today: hours::ShownHours,
 }
 
 /// A store as its owner's dashboard shows it.
@@ -45,7 +45,7 @@ pub struct OwnedStore {
     pub accepting_orders: bool,
     /// Switch on and inside today's hours.
     pub open_now: bool,
-    pub hours_today: String,
+    pub hours_today: hours::ShownHours,
     pub delivery_radius_m: u32,
     pub minimum_order: Won,
     pub delivery_fee: Won,
@@ -109,7 +109,7 @@ pub struct StoreMenu {
     pub minimum_order: Won,
     pub prep_minutes: u16,
     pub open_now: bool,
-    pub hours_today: String,
+    pub hours_today: hours::ShownHours,
     pub items: Vec<MenuItem>,
 }
 

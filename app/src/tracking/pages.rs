@@ -227,7 +227,7 @@ fn Tracking(
         &as_order(&order),
         &customer,
         &Command::ConfirmDelivery,
-        chrono::Utc::now(),
+        now.get_untracked(),
     )
     .is_ok();
     let reached = |event: &str| {

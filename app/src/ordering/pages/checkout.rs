@@ -8,7 +8,9 @@ use crate::ordering::api::PlaceOrder;
 use crate::ordering::cart::{items_total, price_cart};
 use crate::ordering::saved_cart::use_cart;
 use crate::ordering::PlaceOrderRequest;
-use crate::platform::{api::my_addresses, pages::ErrorNote, session::RequireRole, Role};
+use crate::platform::{
+    api::my_addresses, pages::ErrorNote, session::RequireRole, AppError, Role, SavedAddress,
+};
 use crate::store::{api::store_menu, StoreMenu};
 
 /// `/cart`.
@@ -28,6 +30,8 @@ fn Checkout() -> impl IntoView {
     let cart = use_cart();
     let i18n = use_i18n();
     let store_id = Memo::new(move |_| cart.with(|c| c.store.as_ref().map(|(id, _)| *id)));
+    // Created here, beside the menu, so that no resource is born inside a Suspense.
+    let addresses = Resource::new(|| (), |_| my_addresses());
     let menu = Resource::new(
         move || store_id.get(),
         |id| async move {
@@ -41,7 +45,7 @@ fn Checkout() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, cart.loading)}</p> }>
             {move || Suspend::new(async move {
                 match menu.await {
-                    Ok(Some(menu)) => view! { <CartLines menu /> }.into_any(),
+                    Ok(Some(menu)) => view! { <CartLines menu addresses /> }.into_any(),
                     Ok(None) => {
                         view! {
                             <section class="card">
@@ -61,7 +65,10 @@ fn Checkout() -> impl IntoView {
 }
 
 #[component]
-fn CartLines(menu: StoreMenu) -> impl IntoView {
+fn CartLines(
+    menu: StoreMenu,
+    addresses: Resource<Result<Vec<SavedAddress>, AppError>>,
+) -> impl IntoView {
     let cart = use_cart();
     let i18n = use_i18n();
     let menu = StoredValue::new(menu);
@@ -152,15 +159,17 @@ fn CartLines(menu: StoreMenu) -> impl IntoView {
             <ul class="cart-lines">{lines_view}</ul>
             {totals}
         </section>
-        <PlaceOrderForm menu />
+        <PlaceOrderForm menu addresses />
     }
 }
 
 #[component]
-fn PlaceOrderForm(menu: StoredValue<StoreMenu>) -> impl IntoView {
+fn PlaceOrderForm(
+    menu: StoredValue<StoreMenu>,
+    addresses: Resource<Result<Vec<SavedAddress>, AppError>>,
+) -> impl IntoView {
     let cart = use_cart();
     let i18n = use_i18n();
-    let addresses = Resource::new(|| (), |_| my_addresses());
     let place = ServerAction::<PlaceOrder>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {

@@ -50,7 +50,7 @@ fn Menu(menu: StoreMenu) -> impl IntoView {
     view! {
         <section class="store-head">
             <h1>{menu.name.clone()}</h1>
-            <p class="muted">{menu.category.clone()} " · " {menu.hours_today.clone()}</p>
+            <p class="muted">{menu.category.clone()} " · " {move || menu.hours_today.in_language(i18n.get_locale())}</p>
             <p class="facts-line">
                 {move || t_string!(i18n, common.store_facts, fee, minimum, minutes)}
             </p>

@@ -8,9 +8,11 @@ pub use menu::StorePage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 use super::saved_cart::use_cart;
 use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::platform::AppError;
 use crate::platform::{
     api::{my_addresses, AddAddress},
     geo::format_distance,
@@ -32,6 +34,18 @@ pub fn CustomerHome() -> impl IntoView {
     let add_address = ServerAction::<AddAddress>::new();
     let addresses = Resource::new(move || add_address.version().get(), |_| my_addresses());
     let cart = use_cart();
+    let wanted = Memo::new(move |_| cart.with(|c| c.address_id));
+    // The stores near the chosen address. This resource reads the addresses itself instead of
+    // waiting for the one above: every resource of the page exists before any Suspense waits
+    // (see "What a page may read before hydration" in the README).
+    let stores = Resource::new(
+        move || (add_address.version().get(), wanted.get()),
+        |(_, wanted)| async move {
+            let saved = my_addresses().await?;
+            let at = chosen_address(&saved, wanted).map_or(NEIGHBOURHOOD, |a| a.position);
+            nearby_stores(at.lat, at.lng).await
+        },
+    );
     let i18n = use_i18n();
     // The cart remembers the chosen address; a new address becomes the chosen one.
     Effect::new(move |_| {
@@ -44,7 +58,7 @@ pub fn CustomerHome() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match addresses.await {
-                    Ok(saved) => view! { <StoresNear saved add_address /> }.into_any(),
+                    Ok(saved) => view! { <StoresNear saved stores add_address /> }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
@@ -52,8 +66,20 @@ pub fn CustomerHome() -> impl IntoView {
     }
 }
 
+/// The saved address the cart names, else the first one.
+fn chosen_address(saved: &[SavedAddress], wanted: Option<Uuid>) -> Option<&SavedAddress> {
+    saved
+        .iter()
+        .find(|a| Some(a.address_id) == wanted)
+        .or_else(|| saved.first())
+}
+
 #[component]
-fn StoresNear(saved: Vec<SavedAddress>, add_address: ServerAction<AddAddress>) -> impl IntoView {
+fn StoresNear(
+    saved: Vec<SavedAddress>,
+    stores: Resource<Result<Vec<StoreCard>, AppError>>,
+    add_address: ServerAction<AddAddress>,
+) -> impl IntoView {
     let cart = use_cart();
     let i18n = use_i18n();
     let logged_in = !saved.is_empty();
@@ -66,14 +92,6 @@ fn StoresNear(saved: Vec<SavedAddress>, add_address: ServerAction<AddAddress>) -
                 .unwrap_or(0)
         })
     };
-    let position = move || {
-        saved.with_value(|list| {
-            list.get(chosen())
-                .map(|address| address.position)
-                .unwrap_or(NEIGHBOURHOOD)
-        })
-    };
-    let stores = Resource::new(position, |at| nearby_stores(at.lat, at.lng));
 
     let picker = move || {
         saved.with_value(|list| {
@@ -167,7 +185,7 @@ fn StoreCardView(card: StoreCard) -> impl IntoView {
                 </h3>
                 <span class="muted">{format_distance(card.distance_m)}</span>
             </div>
-            <p class="muted">{card.category} " · " {card.hours_today}</p>
+            <p class="muted">{card.category} " · " {move || card.hours_today.in_language(i18n.get_locale())}</p>
             <p class="facts-line">
                 {move || t_string!(i18n, common.store_facts, fee, minimum, minutes)}
             </p>

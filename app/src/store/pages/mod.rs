@@ -15,7 +15,7 @@ use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
 use crate::platform::clock::{countdown, ticking_now, time_of_day};
 use crate::platform::live::{follow, Topic};
-use crate::platform::{pages::ErrorNote, session::RequireRole, Role};
+use crate::platform::{pages::ErrorNote, session::RequireRole, AppError, Role};
 
 /// `/store`.
 #[component]
@@ -31,6 +31,26 @@ pub fn OwnerHome() -> impl IntoView {
 fn Dashboard() -> impl IntoView {
     let switch = ServerAction::<SetStoreOpen>::new();
     let stores = Resource::new(move || switch.version().get(), |_| my_stores());
+    let actions = KitchenActions {
+        accept: ServerAction::new(),
+        reject: ServerAction::new(),
+        start: ServerAction::new(),
+        finish: ServerAction::new(),
+    };
+    // Bumped by the board whenever one of its stores changes live. The orders are loaded here,
+    // beside the stores and not inside the board, so that both resources exist before any
+    // Suspense waits (see "What a page may read before hydration" in the README).
+    let kitchen_changed = RwSignal::new(0u64);
+    let orders = Resource::new(
+        move || {
+            let acted = actions.accept.version().get()
+                + actions.reject.version().get()
+                + actions.start.version().get()
+                + actions.finish.version().get();
+            (kitchen_changed.get(), acted)
+        },
+        |_| kitchen_orders(),
+    );
     let i18n = use_i18n();
     view! {
         <h1>{t!(i18n, kitchen.title)}</h1>
@@ -54,7 +74,7 @@ fn Dashboard() -> impl IntoView {
                                     .map(|store| view! { <OwnedStoreCard store switch /> })
                                     .collect_view()}
                             </ul>
-                            <KitchenBoard store_ids=ids />
+                            <KitchenBoard store_ids=ids actions orders kitchen_changed />
                         }
                             .into_any()
                     }
@@ -85,7 +105,7 @@ fn OwnedStoreCard(store: OwnedStore, switch: ServerAction<SetStoreOpen>) -> impl
                 </span>
             </div>
             <p class="muted">
-                {store.category.clone()} " · " {store.hours_today.clone()} " · "
+                {store.category.clone()} " · " {move || store.hours_today.in_language(i18n.get_locale())} " · "
                 {move || t_string!(i18n, kitchen.menu_counts, items, sold_out)}
             </p>
             <A href=format!("/store/{}/setup", store.store_id.0) attr:class="button">
@@ -137,34 +157,21 @@ struct KitchenActions {
 }
 
 #[component]
-fn KitchenBoard(store_ids: Vec<super::StoreId>) -> impl IntoView {
+fn KitchenBoard(
+    store_ids: Vec<super::StoreId>,
+    actions: KitchenActions,
+    orders: Resource<Result<Vec<KitchenOrder>, AppError>>,
+    kitchen_changed: RwSignal<u64>,
+) -> impl IntoView {
     let changes: Vec<Signal<u64>> = store_ids
         .into_iter()
         .map(|id| follow(Topic::Store(id)))
         .collect();
-    let actions = KitchenActions {
-        accept: ServerAction::new(),
-        reject: ServerAction::new(),
-        start: ServerAction::new(),
-        finish: ServerAction::new(),
-    };
-    let orders = Resource::new(
-        move || {
-            let live: u64 = changes.iter().map(|c| c.get()).sum();
-            let acted = actions.accept.version().get()
-                + actions.reject.version().get()
-                + actions.start.version().get()
-                + actions.finish.version().get();
-            (live, acted)
-        },
-        |_| kitchen_orders(),
+    Effect::watch(
+        move || changes.iter().map(|c| c.get()).sum::<u64>(),
+        move |_, _, _| kitchen_changed.update(|n| *n += 1),
+        false,
     );
-    let has_new = Signal::derive(move || {
-        orders
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|list| list.iter().any(|o| o.status == "NEW"))
-    });
     let failure = move || {
         let errors = [
             actions.accept.value().get().and_then(Result::err),
@@ -186,7 +193,7 @@ fn KitchenBoard(store_ids: Vec<super::StoreId>) -> impl IntoView {
     };
     let i18n = use_i18n();
     view! {
-        <OrderAlarm has_new />
+        <OrderAlarm orders />
         {failure}
         {move || {
             busy().then(|| view! { <p class="progress" role="status">{t!(i18n, common.sending)}</p> })
@@ -354,7 +361,10 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
 /// Rings while a new order waits. Browsers allow sound only after a click on the page, so the
 /// owner turns it on once, visibly.
 #[component]
-fn OrderAlarm(has_new: Signal<bool>) -> impl IntoView {
+fn OrderAlarm(orders: Resource<Result<Vec<KitchenOrder>, AppError>>) -> impl IntoView {
+    fn any_new(list: &[KitchenOrder]) -> bool {
+        list.iter().any(|order| order.status == "NEW")
+    }
     let sound_on = RwSignal::new(false);
     let i18n = use_i18n();
     #[cfg(feature = "hydrate")]
@@ -375,7 +385,11 @@ fn OrderAlarm(has_new: Signal<bool>) -> impl IntoView {
         if let Some(Some(handle)) = previous {
             handle.clear();
         }
-        if !(sound_on.get() && has_new.get()) {
+        let has_new = orders
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|list| any_new(&list));
+        if !(sound_on.get() && has_new) {
             return None;
         }
         bell.with_value(|b| b.as_ref().map(ring));
@@ -387,22 +401,31 @@ fn OrderAlarm(has_new: Signal<bool>) -> impl IntoView {
         )
         .ok()
     });
+    // Whether an order waits is read inside the Transition, so the server renders it with the
+    // orders it loaded and the browser's first frame agrees.
     view! {
-        <div class="alarm" class:ringing=move || has_new.get() role="status">
-            <span>
-                {move || match (has_new.get(), sound_on.get()) {
-                    (true, true) => t_string!(i18n, kitchen.alarm_ringing),
-                    (true, false) => t_string!(i18n, kitchen.alarm_waiting),
-                    (false, true) => t_string!(i18n, kitchen.alarm_on),
-                    (false, false) => t_string!(i18n, kitchen.alarm_off),
-                }}
-            </span>
-            <Show when=move || !sound_on.get()>
-                <button type="button" on:click=turn_on>
-                    {t!(i18n, kitchen.sound_on)}
-                </button>
-            </Show>
-        </div>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let has_new = orders.await.is_ok_and(|list| any_new(&list));
+                view! {
+                    <div class="alarm" class:ringing=has_new role="status">
+                        <span>
+                            {move || match (has_new, sound_on.get()) {
+                                (true, true) => t_string!(i18n, kitchen.alarm_ringing),
+                                (true, false) => t_string!(i18n, kitchen.alarm_waiting),
+                                (false, true) => t_string!(i18n, kitchen.alarm_on),
+                                (false, false) => t_string!(i18n, kitchen.alarm_off),
+                            }}
+                        </span>
+                        <Show when=move || !sound_on.get()>
+                            <button type="button" on:click=turn_on>
+                                {t!(i18n, kitchen.sound_on)}
+                            </button>
+                        </Show>
+                    </div>
+                }
+            })}
+        </Transition>
     }
 }
 

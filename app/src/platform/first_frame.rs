@@ -1,0 +1,52 @@
+//! What the server knew when it rendered a page: who was logged in, and the time.
+//!
+//! Hydration replays the server's render in the browser and must build exactly the same first
+//! frame, node for node. Anything a page shows in that frame must therefore come from the server:
+//! this value (read synchronously, so no `Suspense` waits on it) or a `Resource` created in a
+//! component body and read inside `<Suspense/>`/`<Transition/>`. The rules every page follows are
+//! in the README ("What a page may read before hydration").
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::CurrentUser;
+
+/// The caller and the clock, as the server saw them while rendering the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FirstFrame {
+    pub user: Option<CurrentUser>,
+    pub rendered_at: DateTime<Utc>,
+}
+
+/// The caller of one page request, found by the server before it renders the page (the render
+/// itself cannot wait for the session store without making the page's shape depend on timing).
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct PageCaller(pub Option<CurrentUser>);
+
+/// Creates the first frame once, at the top of the app: on the server from the request's
+/// [`PageCaller`], in the browser from what the server serialized into the page.
+pub fn provide_first_frame() -> FirstFrame {
+    let frame = SharedValue::new(|| FirstFrame {
+        #[cfg(feature = "ssr")]
+        user: use_context::<PageCaller>().and_then(|caller| caller.0),
+        #[cfg(not(feature = "ssr"))]
+        user: None,
+        rendered_at: Utc::now(),
+    })
+    .into_inner();
+    provide_context(frame.clone());
+    frame
+}
+
+/// The time to show now: the server's render time while the browser replays the first frame,
+/// the browser's own clock afterwards.
+pub fn now_for_this_frame() -> DateTime<Utc> {
+    let replaying = cfg!(feature = "ssr")
+        || Owner::current_shared_context().is_some_and(|context| context.during_hydration());
+    match use_context::<FirstFrame>() {
+        Some(frame) if replaying => frame.rendered_at,
+        _ => Utc::now(),
+    }
+}
