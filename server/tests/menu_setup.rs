@@ -3,7 +3,7 @@
 mod common;
 
 use app::platform::{AppError, Role};
-use app::store::hours::DayForm;
+use app::store::hours::{DayForm, ShownHours};
 use app::store::{MenuItem, StoreMenu, StoreSetup};
 use common::*;
 use serde_json::json;

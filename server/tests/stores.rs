@@ -5,6 +5,7 @@ mod common;
 use app::delivery::RiderDuty;
 use app::ops::PlatformCounts;
 use app::platform::{AppError, Role};
+use app::store::hours::ShownHours;
 use app::store::{OwnedStore, StoreCard};
 use common::*;
 use sqlx::PgPool;
