@@ -49,9 +49,12 @@ pub fn app(leptos_options: LeptosOptions, state: AppState, secure_cookies: bool)
                 let state = state.clone();
                 move || {
                     provide_context(state.clone());
-                    let caller = use_context::<Parts>()
-                        .and_then(|parts| parts.extensions.get::<PageCaller>().cloned());
-                    provide_context(caller.unwrap_or(PageCaller(None)));
+                    // Only page requests carry one; server functions find their caller themselves.
+                    if let Some(caller) = use_context::<Parts>()
+                        .and_then(|parts| parts.extensions.get::<PageCaller>().cloned())
+                    {
+                        provide_context(caller);
+                    }
                 }
             },
             {

@@ -6,6 +6,7 @@ use argon2::{
 };
 use tower_sessions::Session;
 
+use super::first_frame::PageCaller;
 use super::{db, state::AppState, AccountId, AppError, CurrentUser, Role};
 
 const ACCOUNT_KEY: &str = "account_id";
@@ -72,7 +73,12 @@ pub async fn log_out() -> Result<(), AppError> {
 }
 
 /// The logged-in account, read fresh from the database so a removed account stops working at once.
+/// While a page renders, that read was already made for the page (`first_frame::PageCaller`),
+/// and the page's server functions share it instead of reading the session again each.
 pub async fn current() -> Result<Option<CurrentUser>, AppError> {
+    if let Some(PageCaller(caller)) = leptos::prelude::use_context::<PageCaller>() {
+        return Ok(caller);
+    }
     let session = session().await?;
     let state = AppState::get()?;
     user_of_session(&session, &state.pool).await

@@ -21,6 +21,7 @@ pub struct FirstFrame {
 
 /// The caller of one page request, found by the server before it renders the page (the render
 /// itself cannot wait for the session store without making the page's shape depend on timing).
+/// Only page renders have it in context; server functions called over HTTP never do.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone)]
 pub struct PageCaller(pub Option<CurrentUser>);

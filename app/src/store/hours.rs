@@ -42,11 +42,6 @@ impl DayHours {
             }
         }
     }
-
-    /// "10:00–22:00", or "Open 24 hours" (English, for server messages).
-    pub fn label(self) -> String {
-        self.shown().to_string()
-    }
 }
 
 /// One day's hours as people read them; the page words them in the reader's language.
@@ -257,7 +252,7 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(week[2].label(), "Open 24 hours");
+        assert_eq!(week[2].shown().to_string(), "Open 24 hours");
     }
 
     #[test]

@@ -35,13 +35,13 @@ pub fn CustomerHome() -> impl IntoView {
     let addresses = Resource::new(move || add_address.version().get(), |_| my_addresses());
     let cart = use_cart();
     let wanted = Memo::new(move |_| cart.with(|c| c.address_id));
-    // The stores near the chosen address. This resource reads the addresses itself instead of
-    // waiting for the one above: every resource of the page exists before any Suspense waits
-    // (see "What a page may read before hydration" in the README).
+    // The stores near the chosen address. Created here and not in the component that shows
+    // them, so every resource of the page exists before any Suspense waits (see "What a page may
+    // read before hydration" in the README); it waits for the addresses above instead.
     let stores = Resource::new(
         move || (add_address.version().get(), wanted.get()),
-        |(_, wanted)| async move {
-            let saved = my_addresses().await?;
+        move |(_, wanted)| async move {
+            let saved = addresses.await?;
             let at = chosen_address(&saved, wanted).map_or(NEIGHBOURHOOD, |a| a.position);
             nearby_stores(at.lat, at.lng).await
         },
