@@ -162,3 +162,40 @@ async fn the_login_page_lists_demo_accounts_rendered_on_the_server(pool: PgPool)
     assert!(html.contains(r#"<html lang="en""#), "{html}");
     assert!(html.contains("Demo accounts"), "{html}");
 }
+
+/// A page rendered for one visitor must never lend its caller to another request. Pages read
+/// their caller before rendering (`first_frame::PageCaller`); a server function running on the
+/// same thread meanwhile must still find its own caller, not that page's.
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_page_rendered_for_someone_else_never_answers_for_a_server_function(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let rider = app.logged_in(RIDER).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let visitor = app.browser();
+    let mut pages = Vec::new();
+    for _ in 0..60 {
+        let (visitor, customer) = (visitor.clone(), customer.clone());
+        pages.push(tokio::spawn(async move {
+            visitor.page("/").await;
+            customer.page("/orders").await;
+        }));
+    }
+    let mut answers = Vec::new();
+    for _ in 0..60 {
+        let rider = rider.clone();
+        answers.push(tokio::spawn(async move {
+            rider.call::<app::delivery::RiderDuty>("my_duty", &[]).await
+        }));
+    }
+    for page in pages {
+        page.await.expect("a page renders");
+    }
+    let mut wrong = Vec::new();
+    for answer in answers {
+        if let Err(error) = answer.await.expect("a call returns") {
+            wrong.push(error);
+        }
+    }
+    assert_eq!(wrong, Vec::<AppError>::new(), "the rider's own calls");
+    app.shutdown().await;
+}

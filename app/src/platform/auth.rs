@@ -6,7 +6,7 @@ use argon2::{
 };
 use tower_sessions::Session;
 
-use super::first_frame::PageCaller;
+use super::first_frame::{self, PageCaller};
 use super::{db, state::AppState, AccountId, AppError, CurrentUser, Role};
 
 const ACCOUNT_KEY: &str = "account_id";
@@ -76,7 +76,7 @@ pub async fn log_out() -> Result<(), AppError> {
 /// While a page renders, that read was already made for the page (`first_frame::PageCaller`),
 /// and the page's server functions share it instead of reading the session again each.
 pub async fn current() -> Result<Option<CurrentUser>, AppError> {
-    if let Some(PageCaller(caller)) = leptos::prelude::use_context::<PageCaller>() {
+    if let Some(PageCaller(caller)) = first_frame::page_caller() {
         return Ok(caller);
     }
     let session = session().await?;

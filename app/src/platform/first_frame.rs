@@ -21,17 +21,30 @@ pub struct FirstFrame {
 
 /// The caller of one page request, found by the server before it renders the page (the render
 /// itself cannot wait for the session store without making the page's shape depend on timing).
-/// Only page renders have it in context; server functions called over HTTP never do.
+/// It travels in that request's extensions; server functions called over HTTP never have one.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone)]
 pub struct PageCaller(pub Option<CurrentUser>);
+
+/// The caller of the page this code renders, if it renders one.
+///
+/// Read from the request's own `Parts`, never from a context of its own: leptos_axum gives each
+/// server function an owner whose parent is whatever owner the thread last entered, so a
+/// context value can come from another visitor's page render on the same thread (the test
+/// `a_page_rendered_for_someone_else_never_answers_for_a_server_function` shows it). Each
+/// request provides its own `Parts` in its own owner, and the nearest one is this request's.
+#[cfg(feature = "ssr")]
+pub fn page_caller() -> Option<PageCaller> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageCaller>().cloned())
+}
 
 /// Creates the first frame once, at the top of the app: on the server from the request's
 /// [`PageCaller`], in the browser from what the server serialized into the page.
 pub fn provide_first_frame() -> FirstFrame {
     let frame = SharedValue::new(|| FirstFrame {
         #[cfg(feature = "ssr")]
-        user: use_context::<PageCaller>().and_then(|caller| caller.0),
+        user: page_caller().and_then(|caller| caller.0),
         #[cfg(not(feature = "ssr"))]
         user: None,
         rendered_at: Utc::now(),

@@ -152,6 +152,7 @@ impl TestApp {
     }
 }
 
+#[derive(Clone)]
 pub struct Browser {
     pub base: String,
     pub http: reqwest::Client,
