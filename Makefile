@@ -40,9 +40,7 @@ with-test-db:
 	$(CARGO_ENV) cargo test -p app -p server
 	cd end2end && npx playwright test
 
-## An optimised build; prints the size of the browser bundle.
+## An optimised build with precompressed files; prints the size of the browser bundle.
 release: setup
-	cargo leptos build --release
-	@for f in target/site/pkg/baedal.wasm target/site/pkg/baedal.js target/site/pkg/baedal.css; do \
-	  printf '%-32s %8d bytes raw %8d gzip %8d brotli\n' $$f $$(stat -c %s $$f) $$(gzip -9c $$f | wc -c) $$( (brotli -c $$f 2>/dev/null || echo) | wc -c); \
-	done
+	cargo leptos build --release --precompress
+	scripts/bundle-sizes.sh

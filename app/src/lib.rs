@@ -22,7 +22,7 @@ pub mod tracking;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -41,6 +41,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#2ac1bc" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icon-192.png" />
+                // Installs the service worker (offline page, cached bundle); needs no wasm.
+                <script src="/pwa.js" defer></script>
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -61,7 +65,6 @@ pub fn App() -> impl IntoView {
     ordering::saved_cart::provide_cart();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/baedal.css" />
         <Title text="Baedal" />
         // The language comes from the cookie the switch sets, else the browser's own list.
         <i18n::I18nContextProvider>

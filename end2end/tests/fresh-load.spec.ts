@@ -144,7 +144,8 @@ for (const { locale, lang, other } of LANGUAGES) {
 
 test.describe('a page whose WebAssembly fails', () => {
   // The rewritten page is not the server's own answer, so Chromium also refuses its socket.
-  test.use({ allowedProblem: /hydrat|panicked|unreachable|RuntimeError|WebSocket/i });
+  // Pages fetched by the service worker never reach `page.route`, which breaks them here.
+  test.use({ allowedProblem: /hydrat|panicked|unreachable|RuntimeError|WebSocket/i, serviceWorkers: 'block' });
 
   test('says so, offers a reload, and the server hears of it', async ({ page }) => {
     await logIn(page, DEMO.customer);

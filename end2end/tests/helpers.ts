@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { Browser, expect, Page } from '@playwright/test';
 
 /** The demo data's shared password (server/demo/seongsu.json). */
 export const DEMO_PASSWORD = 'baedal-demo';
@@ -26,3 +26,13 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD)
 
 /** The payment simulator that `playwright.config.ts` starts beside the server. */
 export const providerURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 99}`;
+
+/** A logged-in page of its own browser context: its own cookies, like another person's phone. */
+export async function person(browser: Browser, email: string, landing: string | RegExp): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await logIn(page, email);
+  await expect(page).toHaveURL(landing);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  return page;
+}

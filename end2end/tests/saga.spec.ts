@@ -1,7 +1,7 @@
-import { Browser, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import * as fs from 'node:fs';
-import { logIn, open, providerURL } from './helpers';
+import { person, providerURL } from './helpers';
 
 // Riders and the kitchen are shared between these tests, so they run one after another.
 test.describe.configure({ mode: 'serial' });
@@ -15,16 +15,6 @@ const OTHER_RIDER = 'rider.hyunwoo@baedal.test';
 async function reload(page: Page) {
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
-/** A logged-in page of its own browser context: its own cookies, like another person's phone. */
-async function person(browser: Browser, email: string, landing: string | RegExp): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const page = await context.newPage();
-  await logIn(page, email);
-  await expect(page).toHaveURL(landing);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-  return page;
 }
 
 /** Orders one 제육덮밥 as `customer` and returns the order number shown on the tracking page. */

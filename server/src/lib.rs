@@ -8,4 +8,5 @@ pub mod database;
 pub mod demo;
 pub mod payment_gateway_sim;
 pub mod routes;
+pub mod site;
 pub mod workers;

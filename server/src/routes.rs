@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use crate::client_errors::{self, ClientErrorLog};
+use crate::site::{self, BuildAssets};
 use app::platform::{
     auth, crash, first_frame::PageCaller, session_store::PgSessionStore, state::AppState,
 };
@@ -10,20 +11,25 @@ use app::{shell, App};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
-use axum::http::{request::Parts, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
 
 /// How long a session lasts without being used.
 const SESSION_IDLE_DAYS: i64 = 14;
 
 /// Builds the whole HTTP application around `state`.
-pub fn app(leptos_options: LeptosOptions, state: AppState, secure_cookies: bool) -> Router {
+pub fn app(mut leptos_options: LeptosOptions, state: AppState, secure_cookies: bool) -> Router {
+    let assets = BuildAssets::read(&leptos_options);
+    // Pages name the bundle's files as this build wrote them, whoever started the binary.
+    leptos_options.hash_files = assets.hashed;
+    tracing::info!(hashed = assets.hashed, files = ?assets.first_load, "serving this build's bundle");
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
         .with_name("baedal_session")
@@ -34,8 +40,17 @@ pub fn app(leptos_options: LeptosOptions, state: AppState, secure_cookies: bool)
             SESSION_IDLE_DAYS,
         )));
 
+    let pkg_path = format!("/{}", leptos_options.site_pkg_dir);
+    let pkg = assets.pkg_service(&leptos_options);
     Router::new()
         .route("/ws", get(live_socket))
+        .route(
+            "/sw.js",
+            get({
+                let assets = assets.clone();
+                move || std::future::ready(assets.service_worker())
+            }),
+        )
         .route(
             crash::REPORT_PATH,
             post(client_errors::receive)
@@ -47,15 +62,7 @@ pub fn app(leptos_options: LeptosOptions, state: AppState, secure_cookies: bool)
             routes,
             {
                 let state = state.clone();
-                move || {
-                    provide_context(state.clone());
-                    // Only page requests carry one; server functions find their caller themselves.
-                    if let Some(caller) = use_context::<Parts>()
-                        .and_then(|parts| parts.extensions.get::<PageCaller>().cloned())
-                    {
-                        provide_context(caller);
-                    }
-                }
+                move || provide_context(state.clone())
             },
             {
                 let options = leptos_options.clone();
@@ -63,6 +70,12 @@ pub fn app(leptos_options: LeptosOptions, state: AppState, secure_cookies: bool)
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(site::revalidate_layer())
+        // Pages, server functions and the small static files, compressed as they go out (a
+        // middling level: these are made per request). Added before `/pkg`, whose files the
+        // release build compresses ahead of time at the highest level.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .nest_service(&pkg_path, pkg)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             find_page_caller,

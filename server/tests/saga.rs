@@ -416,6 +416,73 @@ async fn two_riders_claiming_at_once_end_with_one_winner(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_rider_tap_sent_again_with_its_key_gets_the_first_answer_and_counts_once(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let (order, _) = cooked_order(&app, &customer).await;
+    let rider = app.logged_in(RIDER).await;
+    open_for(&rider, order).await;
+    let arg = id_arg(order);
+    rider
+        .call::<()>("claim_delivery", &[("order_id", &arg)])
+        .await
+        .expect("claimed");
+
+    // The phone's outbox sends a tap until it hears back: twice at once, and once more later.
+    let key = Uuid::new_v4().to_string();
+    let tap = [("order_id", arg.as_str()), ("request_key", key.as_str())];
+    let (first, second) = tokio::join!(
+        rider.call::<OrderStatus>("pick_up", &tap),
+        rider.call::<OrderStatus>("pick_up", &tap),
+    );
+    let again = rider.call::<OrderStatus>("pick_up", &tap).await;
+    for answer in [first, second, again] {
+        assert_eq!(answer, Ok(OrderStatus::PickedUp));
+    }
+    // Without a key the same step is a new command, and the state machine refuses it.
+    let without_key = owner_does(&rider, "pick_up", order).await;
+    assert!(
+        matches!(
+            without_key,
+            Err(AppError::Refused(Refusal::NotNow {
+                status: OrderStatus::PickedUp,
+                ..
+            }))
+        ),
+        "{without_key:?}"
+    );
+    // A key belongs to one step: reusing it for another is refused and changes nothing.
+    let reused = rider
+        .call::<OrderStatus>("deliver", &tap)
+        .await
+        .expect_err("a key of another step");
+    assert!(matches!(reused, AppError::Invalid(_)), "{reused:?}");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) FROM events.log WHERE order_id = $1 AND event_type = 'Picked'",
+            order
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) FROM events.log WHERE order_id = $1 AND event_type = 'Delivered'",
+            order
+        )
+        .await,
+        0
+    );
+
+    // Another rider cannot replay this rider's key: keys are per rider.
+    let other = app.logged_in(OTHER_RIDER).await;
+    assert!(other.call::<OrderStatus>("pick_up", &tap).await.is_err());
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn a_cancel_racing_a_cook_start_has_one_winner(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;

@@ -85,40 +85,46 @@ pub async fn claim_delivery(order_id: crate::ordering::OrderId) -> Result<(), Ap
     super::claim::claim(&state, rider.account_id, order_id).await
 }
 
-/// Runs a command of the assigned rider.
+/// Runs a command of the assigned rider. With a `request_key` (the phone's queue of offline taps
+/// sends one), a repeat of the same key gets the first answer again instead of running twice.
 #[cfg(feature = "ssr")]
 async fn rider_command(
     order_id: crate::ordering::OrderId,
     command: crate::ordering::machine::Command,
+    request_key: Option<uuid::Uuid>,
 ) -> Result<crate::ordering::OrderStatus, AppError> {
-    use crate::ordering::machine::Actor;
     use crate::platform::{auth, state::AppState, Role};
     let rider = auth::require(Role::Rider).await?;
     let state = AppState::get()?;
-    let order = crate::ordering::commands::execute(
-        &state,
-        order_id,
-        &Actor::Rider(rider.account_id),
-        &command,
-    )
-    .await?;
-    Ok(order.status)
+    super::receipt::run_once(&state, rider.account_id, order_id, &command, request_key).await
 }
 
 /// The rider has the food.
 #[server(endpoint = "pick_up")]
 pub async fn pick_up(
     order_id: crate::ordering::OrderId,
+    request_key: Option<uuid::Uuid>,
 ) -> Result<crate::ordering::OrderStatus, AppError> {
-    rider_command(order_id, crate::ordering::machine::Command::PickUp).await
+    rider_command(
+        order_id,
+        crate::ordering::machine::Command::PickUp,
+        request_key,
+    )
+    .await
 }
 
 /// The rider handed the food over.
 #[server(endpoint = "deliver")]
 pub async fn deliver(
     order_id: crate::ordering::OrderId,
+    request_key: Option<uuid::Uuid>,
 ) -> Result<crate::ordering::OrderStatus, AppError> {
-    rider_command(order_id, crate::ordering::machine::Command::Deliver).await
+    rider_command(
+        order_id,
+        crate::ordering::machine::Command::Deliver,
+        request_key,
+    )
+    .await
 }
 
 /// The delivery could not be made, and why.
@@ -126,10 +132,11 @@ pub async fn deliver(
 pub async fn report_failure(
     order_id: crate::ordering::OrderId,
     reason: String,
+    request_key: Option<uuid::Uuid>,
 ) -> Result<crate::ordering::OrderStatus, AppError> {
     use crate::ordering::machine::{Command, Reason};
     let reason = Reason::new(&reason).map_err(AppError::Refused)?;
-    rider_command(order_id, Command::ReportFailure { reason }).await
+    rider_command(order_id, Command::ReportFailure { reason }, request_key).await
 }
 
 /// The delivery-confirm button (brief, item 11): completes the whole transaction.
@@ -137,7 +144,12 @@ pub async fn report_failure(
 pub async fn confirm_delivery(
     order_id: crate::ordering::OrderId,
 ) -> Result<crate::ordering::OrderStatus, AppError> {
-    rider_command(order_id, crate::ordering::machine::Command::ConfirmDelivery).await
+    rider_command(
+        order_id,
+        crate::ordering::machine::Command::ConfirmDelivery,
+        None,
+    )
+    .await
 }
 
 /// The calling rider's deliveries: those still to finish, then the finished ones.

@@ -263,3 +263,59 @@ pub async fn set_position(
     .await?;
     Ok(updated.rows_affected() == 1)
 }
+
+/// The answer already given to this rider's `request_key`, if the key was used before. Inside a
+/// transaction that goes on to run the command, a repeat of the same key arriving meanwhile waits
+/// here until the first one commits, then reads its answer.
+pub async fn reserve_receipt(
+    conn: &mut sqlx::PgConnection,
+    rider: AccountId,
+    request_key: uuid::Uuid,
+) -> sqlx::Result<Option<(uuid::Uuid, String, serde_json::Value)>> {
+    // The lock on the key is taken by the advisory lock, not by a row: a row inserted now could
+    // only be inserted with its answer, which is not known yet.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text || $2::text, 0))")
+        .bind(rider.0)
+        .bind(request_key)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_as(
+        "SELECT order_id, command, answer FROM delivery.rider_receipts
+         WHERE rider_id = $1 AND request_key = $2",
+    )
+    .bind(rider.0)
+    .bind(request_key)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Keeps the answer to a rider's `request_key`, and forgets this rider's answers from over a
+/// week ago (a phone sends its queue again within hours).
+pub async fn save_receipt(
+    conn: &mut sqlx::PgConnection,
+    rider: AccountId,
+    request_key: uuid::Uuid,
+    order_id: uuid::Uuid,
+    command: &str,
+    answer: &serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO delivery.rider_receipts (rider_id, request_key, order_id, command, answer)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(rider.0)
+    .bind(request_key)
+    .bind(order_id)
+    .bind(command)
+    .bind(answer)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM delivery.rider_receipts
+         WHERE rider_id = $1 AND answered_at < now() - interval '7 days'",
+    )
+    .bind(rider.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

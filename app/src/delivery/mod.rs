@@ -9,6 +9,10 @@ pub mod claim;
 pub mod consumer;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+mod receipt;
+
+pub mod outbox;
 
 use serde::{Deserialize, Serialize};
 

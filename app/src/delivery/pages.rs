@@ -6,13 +6,16 @@ use super::api::{
     my_deliveries, my_duty, open_deliveries, ClaimDelivery, ConfirmDelivery, Deliver, PickUp,
     ReportFailure, SetDuty, SetPosition,
 };
+use super::outbox::{Outbox, RiderTap};
 use super::{DeliveryStatus, OpenDelivery, RiderDelivery};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
+use crate::ordering::OrderId;
 use crate::platform::clock::time_of_day;
 use crate::platform::live::{follow, Topic};
 use crate::platform::pages::{action_feedback, ErrorNote};
-use crate::platform::{geo::format_distance, session::RequireRole, Role};
+use crate::platform::session::{use_session, RequireRole};
+use crate::platform::{geo::format_distance, Role};
 
 /// `/rider`.
 #[component]
@@ -24,23 +27,18 @@ pub fn RiderHome() -> impl IntoView {
     }
 }
 
-/// The rider's commands, shared by every card.
+/// The rider's commands, shared by every card. Picked up, Delivered and a failure go through the
+/// outbox, so that a tap without a connection is kept and sent later.
 #[derive(Clone, Copy)]
 struct RiderActions {
     claim: ServerAction<ClaimDelivery>,
-    pick_up: ServerAction<PickUp>,
-    deliver: ServerAction<Deliver>,
     confirm: ServerAction<ConfirmDelivery>,
-    fail: ServerAction<ReportFailure>,
+    outbox: Outbox,
 }
 
 impl RiderActions {
     fn version(&self) -> usize {
-        self.claim.version().get()
-            + self.pick_up.version().get()
-            + self.deliver.version().get()
-            + self.confirm.version().get()
-            + self.fail.version().get()
+        self.claim.version().get() + self.confirm.version().get() + self.outbox.answered.get()
     }
 }
 
@@ -48,17 +46,28 @@ impl RiderActions {
 fn RiderScreen() -> impl IntoView {
     let set_duty = ServerAction::<SetDuty>::new();
     let set_position = ServerAction::<SetPosition>::new();
+    // RequireRole renders this only for a logged-in rider.
+    let rider = use_session()
+        .user
+        .get_untracked()
+        .map(|user| user.account_id.0)
+        .unwrap_or_default();
+    let outbox = Outbox::new(rider);
     let duty = Resource::new(
-        move || (set_duty.version().get(), set_position.version().get()),
+        move || {
+            (
+                set_duty.version().get(),
+                set_position.version().get(),
+                outbox.answered.get(),
+            )
+        },
         |_| my_duty(),
     );
     let changes = follow(Topic::Deliveries);
     let actions = RiderActions {
         claim: ServerAction::new(),
-        pick_up: ServerAction::new(),
-        deliver: ServerAction::new(),
         confirm: ServerAction::new(),
-        fail: ServerAction::new(),
+        outbox,
     };
     let open = Resource::new(
         move || {
@@ -121,6 +130,7 @@ fn RiderScreen() -> impl IntoView {
                             <PositionCard
                                 at=status.position.map(|p| (p.lat, p.lng))
                                 set_position
+                                outbox
                             />
                         }
                             .into_any()
@@ -133,10 +143,34 @@ fn RiderScreen() -> impl IntoView {
             set_duty.value().get().and_then(Result::err).map(|error| view! { <ErrorNote error /> })
         }}
         {action_feedback(actions.claim.pending(), actions.claim.value(), |l| td_string!(l, rider.claimed))}
-        {action_feedback(actions.pick_up.pending(), actions.pick_up.value(), |l| td_string!(l, rider.picked_up))}
-        {action_feedback(actions.deliver.pending(), actions.deliver.value(), |l| td_string!(l, rider.delivered))}
         {action_feedback(actions.confirm.pending(), actions.confirm.value(), |l| td_string!(l, rider.confirmed))}
-        {action_feedback(actions.fail.pending(), actions.fail.value(), |l| td_string!(l, rider.reported))}
+        {move || {
+            let count = outbox.waiting_count();
+            (count > 0)
+                .then(|| {
+                    view! {
+                        <p class="notice" role="status" data-testid="outbox">
+                            {move || t_string!(i18n, rider.waiting_to_send, count)}
+                        </p>
+                    }
+                })
+        }}
+        {move || outbox.refused.get().map(|error| view! { <ErrorNote error /> })}
+        {move || {
+            outbox
+                .done
+                .get()
+                .map(|tap| {
+                    let locale = i18n.get_locale();
+                    match tap {
+                        RiderTap::PickUp { .. } => td_string!(locale, rider.picked_up),
+                        RiderTap::Deliver { .. } => td_string!(locale, rider.delivered),
+                        RiderTap::ReportFailure { .. } => td_string!(locale, rider.reported),
+                        RiderTap::Position { .. } => td_string!(locale, rider.position_updated),
+                    }
+                })
+                .map(|done| view! { <p class="success" role="status">{done}</p> })
+        }}
         <section class="card">
             <h2>{t!(i18n, rider.mine)}</h2>
             <Transition fallback=loading>
@@ -164,12 +198,18 @@ fn RiderScreen() -> impl IntoView {
 
 /// Where the rider is: from the phone's location, or typed in when that is not available.
 #[component]
-fn PositionCard(at: Option<(f64, f64)>, set_position: ServerAction<SetPosition>) -> impl IntoView {
+fn PositionCard(
+    at: Option<(f64, f64)>,
+    set_position: ServerAction<SetPosition>,
+    outbox: Outbox,
+) -> impl IntoView {
     let located = RwSignal::new(None::<&'static str>);
     let i18n = use_i18n();
     let locate = move |_| {
         #[cfg(feature = "hydrate")]
-        locate_with_browser(set_position, located, i18n.get_locale_untracked());
+        locate_with_browser(outbox, located, i18n.get_locale_untracked());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = outbox;
     };
     let (lat, lng) = at.unwrap_or((37.5446, 127.0557));
     view! {
@@ -208,13 +248,10 @@ fn PositionCard(at: Option<(f64, f64)>, set_position: ServerAction<SetPosition>)
     }
 }
 
-/// Asks the browser for the rider's position and sends it; explains when the browser says no.
+/// Asks the browser for the rider's position and sends it (through the outbox, as the phone
+/// may have a fix but no connection); explains when the browser says no.
 #[cfg(feature = "hydrate")]
-fn locate_with_browser(
-    set_position: ServerAction<SetPosition>,
-    problem: RwSignal<Option<&'static str>>,
-    locale: Locale,
-) {
+fn locate_with_browser(outbox: Outbox, problem: RwSignal<Option<&'static str>>, locale: Locale) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Ok(geolocation) = window().navigator().geolocation() else {
         problem.set(Some(td_string!(locale, rider.no_geolocation)));
@@ -223,7 +260,7 @@ fn locate_with_browser(
     let found = Closure::once_into_js(move |position: web_sys::Position| {
         let coords = position.coords();
         problem.set(None);
-        set_position.dispatch(SetPosition {
+        outbox.tap(RiderTap::Position {
             lat: coords.latitude(),
             lng: coords.longitude(),
         });
@@ -347,44 +384,65 @@ fn delivery_label(locale: Locale, status: DeliveryStatus) -> &'static str {
 #[component]
 fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoView {
     let i18n = use_i18n();
-    let id = delivery.order_id.0.to_string();
-    let failure_id = id.clone();
-    let status = delivery.status;
-    let next = match delivery.status {
+    let order_id = delivery.order_id;
+    let outbox = actions.outbox;
+    // The server's status, moved on by the taps still on the phone.
+    let shown = move || outbox.shown_status(order_id, delivery.status);
+    let next = move || {
+        match shown() {
         DeliveryStatus::Assigned => view! {
-            <ActionForm action=actions.pick_up>
-                <input type="hidden" name="order_id" value=id.clone() />
+            <TapForm
+                action={<PickUp as server_fn::ServerFn>::url()}
+                order_id
+                outbox
+                tap=RiderTap::PickUp { order_id }
+            >
                 <button type="submit" class="primary big">{t!(i18n, rider.picked_up_button)}</button>
-            </ActionForm>
+            </TapForm>
         }
         .into_any(),
         DeliveryStatus::PickedUp => view! {
-            <ActionForm action=actions.deliver>
-                <input type="hidden" name="order_id" value=id.clone() />
+            <TapForm
+                action={<Deliver as server_fn::ServerFn>::url()}
+                order_id
+                outbox
+                tap=RiderTap::Deliver { order_id }
+            >
                 <button type="submit" class="primary big">{t!(i18n, rider.delivered_button)}</button>
-            </ActionForm>
+            </TapForm>
         }
         .into_any(),
-        _ => view! {
+        DeliveryStatus::Delivered => view! {
             <ActionForm action=actions.confirm>
-                <input type="hidden" name="order_id" value=id.clone() />
+                <input type="hidden" name="order_id" value=order_id.0.to_string() />
                 <button type="submit" class="primary big">{t!(i18n, rider.confirm)}</button>
             </ActionForm>
         }
         .into_any(),
+        _ => ().into_any(),
+    }
     };
-    let can_fail = matches!(
-        delivery.status,
-        DeliveryStatus::Assigned | DeliveryStatus::PickedUp
-    );
+    let can_fail = move || matches!(shown(), DeliveryStatus::Assigned | DeliveryStatus::PickedUp);
     view! {
         <li class="delivery active" data-order=order_number(delivery.order_id)>
             <p>
                 <strong>{format!("#{} · {}", order_number(delivery.order_id), delivery.store_name)}</strong>
                 " "
                 <span class="badge busy" data-testid="delivery-status">
-                    {move || delivery_label(i18n.get_locale(), status)}
+                    {move || delivery_label(i18n.get_locale(), shown())}
                 </span>
+                {move || {
+                    outbox
+                        .waiting(order_id)
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="badge waiting" data-testid="delivery-waiting">
+                                    {t!(i18n, rider.waiting_badge)}
+                                </span>
+                            }
+                        })
+                }}
             </p>
             <dl class="facts">
                 <dt>{t!(i18n, rider.pick_up_at)}</dt>
@@ -395,29 +453,70 @@ fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoVi
                 <dd>{format_distance(delivery.ride_m)}</dd>
             </dl>
             {next}
-            {can_fail
-                .then(|| {
-                    view! {
-                        <details>
-                            <summary>{t!(i18n, rider.report)}</summary>
-                            <ActionForm action=actions.fail attr:class="stack">
-                                <input type="hidden" name="order_id" value=failure_id.clone() />
-                                <label>
-                                    {t!(i18n, rider.what_happened)}
-                                    <input
-                                        name="reason"
-                                        required
-                                        maxlength="200"
-                                        placeholder=move || t_string!(i18n, rider.what_placeholder)
-                                    />
-                                </label>
-                                <button type="submit" class="danger">
-                                    {t!(i18n, rider.report_failed)}
-                                </button>
-                            </ActionForm>
-                        </details>
-                    }
-                })}
+            {move || can_fail().then(|| view! { <FailureForm order_id outbox /> })}
         </li>
+    }
+}
+
+/// A rider's step as a plain form (it works before the wasm has loaded, posting to the server
+/// function), which the live page turns into a tap kept in the outbox.
+#[component]
+fn TapForm(
+    action: &'static str,
+    order_id: OrderId,
+    outbox: Outbox,
+    tap: RiderTap,
+    children: Children,
+) -> impl IntoView {
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        outbox.tap(tap.clone());
+    };
+    view! {
+        <form method="post" action=action on:submit=on_submit>
+            <input type="hidden" name="order_id" value=order_id.0.to_string() />
+            {children()}
+        </form>
+    }
+}
+
+#[component]
+fn FailureForm(order_id: OrderId, outbox: Outbox) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Some(input) = reason.get() {
+            outbox.tap(RiderTap::ReportFailure {
+                order_id,
+                reason: input.value(),
+            });
+        }
+    };
+    view! {
+        <details>
+            <summary>{t!(i18n, rider.report)}</summary>
+            <form
+                method="post"
+                action={<ReportFailure as server_fn::ServerFn>::url()}
+                class="stack"
+                on:submit=on_submit
+            >
+                <input type="hidden" name="order_id" value=order_id.0.to_string() />
+                <label>
+                    {t!(i18n, rider.what_happened)}
+                    <input
+                        name="reason"
+                        node_ref=reason
+                        required
+                        maxlength="200"
+                        placeholder=move || t_string!(i18n, rider.what_placeholder)
+                    />
+                </label>
+                <button type="submit" class="danger">
+                    {t!(i18n, rider.report_failed)}
+                </button>
+            </form>
+        </details>
     }
 }
