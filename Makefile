@@ -41,6 +41,7 @@ with-test-db:
 	cd end2end && npx playwright test
 
 ## An optimised build with precompressed files; prints the size of the browser bundle.
-release: setup
-	cargo leptos build --release --precompress
+release:
+	scripts/setup.sh --release
+	PATH="$(HOME)/.cache/baedal/binaryen-132.0.0/node_modules/.bin:$$PATH" cargo leptos build --release --precompress
 	scripts/bundle-sizes.sh

@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_test=false
+want_test=false want_release=false
 [ "${1:-}" = "--test" ] && want_test=true
+[ "${1:-}" = "--release" ] && want_release=true
 
 say() { printf '\033[1;36m[setup]\033[0m %s\n' "$*"; }
 
@@ -51,4 +52,14 @@ fi
 if $want_test && [ ! -d end2end/node_modules/@playwright/test ]; then
   say "installing the browser-test packages (Playwright uses the system Chromium)"
   (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+# The release bundle goes through wasm-opt. Debian's (108) breaks wasm-bindgen 0.2.130's externref
+# table (the page never hydrates), so the release build uses binaryen from the npm registry.
+binaryen_version=132.0.0
+binaryen_dir="$HOME/.cache/baedal/binaryen-$binaryen_version"
+if $want_release && [ ! -x "$binaryen_dir/node_modules/.bin/wasm-opt" ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  say "installing binaryen $binaryen_version (wasm-opt) from npm"
+  npm install --prefix "$binaryen_dir" --no-audit --no-fund --no-save "binaryen@$binaryen_version" >/dev/null
 fi

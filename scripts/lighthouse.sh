@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Lighthouse's mobile profile on five first screens of the release build (`make release` first).
+# Prints performance, accessibility, best practices, LCP, TBT and CLS per page. It fetches the
+# `lighthouse` package from the npm registry on first use and drives the system Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${CARGO_TARGET_DIR:-target}
+[ -x "$target/release/server" ] || { echo "no release server: run 'make release' first" >&2; exit 1; }
+[ -x "$target/debug/baedal-pg" ] || cargo build -p server --bin baedal-pg
+exec "$target/debug/baedal-pg" --dir .baedal/lighthouse --fresh -- node scripts/lighthouse.mjs
