@@ -43,5 +43,5 @@ with-test-db:
 ## An optimised build with precompressed files; prints the size of the browser bundle.
 release:
 	scripts/setup.sh --release
-	PATH="$(HOME)/.cache/baedal/binaryen-132.0.0/node_modules/.bin:$$PATH" cargo leptos build --release --precompress
+	PATH="$(HOME)/.cache/baedal/binaryen/node_modules/.bin:$$PATH" cargo leptos build --release --precompress
 	scripts/bundle-sizes.sh

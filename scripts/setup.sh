@@ -57,8 +57,8 @@ fi
 # The release bundle goes through wasm-opt. Debian's (108) breaks wasm-bindgen 0.2.130's externref
 # table (the page never hydrates), so the release build uses binaryen from the npm registry.
 binaryen_version=132.0.0
-binaryen_dir="$HOME/.cache/baedal/binaryen-$binaryen_version"
-if $want_release && [ ! -x "$binaryen_dir/node_modules/.bin/wasm-opt" ]; then
+binaryen_dir="$HOME/.cache/baedal/binaryen"
+if $want_release && [ "$("$binaryen_dir/node_modules/.bin/wasm-opt" --version 2>/dev/null)" != "wasm-opt version ${binaryen_version%%.*} (version_${binaryen_version%%.*})" ]; then
   command -v npm >/dev/null || apt_install nodejs npm
   say "installing binaryen $binaryen_version (wasm-opt) from npm"
   npm install --prefix "$binaryen_dir" --no-audit --no-fund --no-save "binaryen@$binaryen_version" >/dev/null

@@ -44,13 +44,7 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, secure_cookies: b
     let pkg = assets.pkg_service(&leptos_options);
     Router::new()
         .route("/ws", get(live_socket))
-        .route(
-            "/sw.js",
-            get({
-                let assets = assets.clone();
-                move || std::future::ready(assets.service_worker())
-            }),
-        )
+        .route("/sw.js", assets.service_worker())
         .route(
             crash::REPORT_PATH,
             post(client_errors::receive)

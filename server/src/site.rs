@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use axum::http::{header, HeaderValue, Response};
-use axum::response::IntoResponse;
 use leptos::config::LeptosOptions;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -97,21 +96,30 @@ impl BuildAssets {
 
     /// `/sw.js`: the worker with this build's name and files on its first line. A new build
     /// changes those bytes, which is how the browser learns that it must update the worker.
-    pub fn service_worker(&self) -> axum::response::Response {
+    /// The script is made once; each request gets the same bytes.
+    pub fn service_worker<S: Clone + Send + Sync + 'static>(
+        &self,
+    ) -> axum::routing::MethodRouter<S> {
         let build = serde_json::json!({
             "version": self.version,
             "precache": self.first_load,
             "hashed": self.hashed,
         });
-        (
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                // The browser checks for a new worker itself; no cache in between may answer.
-                (header::CACHE_CONTROL, "no-cache"),
-            ],
-            format!("const BUILD = {build};\n{SERVICE_WORKER}"),
-        )
-            .into_response()
+        let script = axum::body::Bytes::from(format!("const BUILD = {build};\n{SERVICE_WORKER}"));
+        axum::routing::get(move || {
+            let script = script.clone();
+            async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        // The browser checks for a new worker itself; no cache in between may
+                        // answer.
+                        (header::CACHE_CONTROL, "no-cache"),
+                    ],
+                    script,
+                )
+            }
+        })
     }
 }
 

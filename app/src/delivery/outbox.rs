@@ -60,14 +60,13 @@ pub struct QueuedTap {
     pub tap: RiderTap,
 }
 
-/// The rider screen's outbox: what waits to be sent, and what the server refused of it.
+/// The rider screen's outbox: what waits to be sent, and how the server answered the last tap.
 #[derive(Clone, Copy)]
 pub struct Outbox {
     pub queued: RwSignal<Vec<QueuedTap>>,
-    /// The last refusal of a queued tap (the order was cancelled meanwhile, say).
-    pub refused: RwSignal<Option<AppError>>,
-    /// The last tap the server took.
-    pub done: RwSignal<Option<RiderTap>>,
+    /// The last tap the server answered, and its answer (a refusal: the order was cancelled
+    /// meanwhile, say).
+    pub last_answer: RwSignal<Option<(RiderTap, Result<(), AppError>)>>,
     /// Every tap the server took on this screen: until the list is read again it still shows
     /// the step before, and a button from that step must not come back for a moment.
     taken: RwSignal<Vec<RiderTap>>,
@@ -84,8 +83,7 @@ impl Outbox {
     pub fn new(rider: Uuid) -> Outbox {
         let outbox = Outbox {
             queued: RwSignal::new(Vec::new()),
-            refused: RwSignal::new(None),
-            done: RwSignal::new(None),
+            last_answer: RwSignal::new(None),
             taken: RwSignal::new(Vec::new()),
             answered: RwSignal::new(0),
             rider,
@@ -270,17 +268,10 @@ mod browser {
     }
 
     fn answered(outbox: Outbox, tap: RiderTap, answer: Result<(), AppError>) {
-        match answer {
-            Ok(()) => {
-                outbox.taken.update(|taken| taken.push(tap.clone()));
-                outbox.done.set(Some(tap));
-                outbox.refused.set(None);
-            }
-            Err(refusal) => {
-                outbox.done.set(None);
-                outbox.refused.set(Some(refusal));
-            }
+        if answer.is_ok() {
+            outbox.taken.update(|taken| taken.push(tap.clone()));
         }
+        outbox.last_answer.set(Some((tap, answer)));
         outbox.answered.update(|n| *n += 1);
     }
 

@@ -155,21 +155,23 @@ fn RiderScreen() -> impl IntoView {
                     }
                 })
         }}
-        {move || outbox.refused.get().map(|error| view! { <ErrorNote error /> })}
         {move || {
             outbox
-                .done
+                .last_answer
                 .get()
-                .map(|tap| {
-                    let locale = i18n.get_locale();
-                    match tap {
-                        RiderTap::PickUp { .. } => td_string!(locale, rider.picked_up),
-                        RiderTap::Deliver { .. } => td_string!(locale, rider.delivered),
-                        RiderTap::ReportFailure { .. } => td_string!(locale, rider.reported),
-                        RiderTap::Position { .. } => td_string!(locale, rider.position_updated),
+                .map(|(tap, answer)| match answer {
+                    Ok(()) => {
+                        let locale = i18n.get_locale();
+                        let done = match tap {
+                            RiderTap::PickUp { .. } => td_string!(locale, rider.picked_up),
+                            RiderTap::Deliver { .. } => td_string!(locale, rider.delivered),
+                            RiderTap::ReportFailure { .. } => td_string!(locale, rider.reported),
+                            RiderTap::Position { .. } => td_string!(locale, rider.position_updated),
+                        };
+                        view! { <p class="success" role="status">{done}</p> }.into_any()
                     }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
                 })
-                .map(|done| view! { <p class="success" role="status">{done}</p> })
         }}
         <section class="card">
             <h2>{t!(i18n, rider.mine)}</h2>
@@ -395,7 +397,7 @@ fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoVi
                 action={<PickUp as server_fn::ServerFn>::url()}
                 order_id
                 outbox
-                tap=RiderTap::PickUp { order_id }
+                tap=move || Some(RiderTap::PickUp { order_id })
             >
                 <button type="submit" class="primary big">{t!(i18n, rider.picked_up_button)}</button>
             </TapForm>
@@ -406,7 +408,7 @@ fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoVi
                 action={<Deliver as server_fn::ServerFn>::url()}
                 order_id
                 outbox
-                tap=RiderTap::Deliver { order_id }
+                tap=move || Some(RiderTap::Deliver { order_id })
             >
                 <button type="submit" class="primary big">{t!(i18n, rider.delivered_button)}</button>
             </TapForm>
@@ -459,21 +461,25 @@ fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoVi
 }
 
 /// A rider's step as a plain form (it works before the wasm has loaded, posting to the server
-/// function), which the live page turns into a tap kept in the outbox.
+/// function), which the live page turns into a tap kept in the outbox. `tap` reads the form's
+/// fields when it is submitted.
 #[component]
 fn TapForm(
     action: &'static str,
     order_id: OrderId,
     outbox: Outbox,
-    tap: RiderTap,
+    tap: impl Fn() -> Option<RiderTap> + 'static,
+    #[prop(optional)] class: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        outbox.tap(tap.clone());
+        if let Some(tap) = tap() {
+            outbox.tap(tap);
+        }
     };
     view! {
-        <form method="post" action=action on:submit=on_submit>
+        <form method="post" action=action class=class on:submit=on_submit>
             <input type="hidden" name="order_id" value=order_id.0.to_string() />
             {children()}
         </form>
@@ -484,25 +490,22 @@ fn TapForm(
 fn FailureForm(order_id: OrderId, outbox: Outbox) -> impl IntoView {
     let i18n = use_i18n();
     let reason = NodeRef::<leptos::html::Input>::new();
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if let Some(input) = reason.get() {
-            outbox.tap(RiderTap::ReportFailure {
-                order_id,
-                reason: input.value(),
-            });
-        }
+    let tap = move || {
+        reason.get().map(|input| RiderTap::ReportFailure {
+            order_id,
+            reason: input.value(),
+        })
     };
     view! {
         <details>
             <summary>{t!(i18n, rider.report)}</summary>
-            <form
-                method="post"
+            <TapForm
                 action={<ReportFailure as server_fn::ServerFn>::url()}
+                order_id
+                outbox
+                tap
                 class="stack"
-                on:submit=on_submit
             >
-                <input type="hidden" name="order_id" value=order_id.0.to_string() />
                 <label>
                     {t!(i18n, rider.what_happened)}
                     <input
@@ -516,7 +519,7 @@ fn FailureForm(order_id: OrderId, outbox: Outbox) -> impl IntoView {
                 <button type="submit" class="danger">
                     {t!(i18n, rider.report_failed)}
                 </button>
-            </form>
+            </TapForm>
         </details>
     }
 }
