@@ -77,6 +77,9 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
       RUST_LOG: 'warn,server=info',
       BAEDAL_PAYMENT_URL: providerURL,
+      // Every test logs in from this one address, often with the same demo account.
+      BAEDAL_LOGINS_PER_ACCOUNT: '600',
+      BAEDAL_LOGINS_PER_ADDRESS: '600',
     },
   },
   ],

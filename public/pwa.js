@@ -8,3 +8,12 @@ if ('serviceWorker' in navigator) {
     });
   });
 }
+
+// A button marked `data-reload` reloads the page. The crash banner uses it: when the WebAssembly
+// has failed there is no Rust left to run a click handler, and the page's security policy allows
+// no inline handlers.
+document.addEventListener('click', (event) => {
+  if (event.target instanceof Element && event.target.closest('[data-reload]')) {
+    location.reload();
+  }
+});

@@ -28,6 +28,12 @@ pub struct Config {
     /// `BAEDAL_KAKAO_URL`, `BAEDAL_KAKAO_SENDER_KEY`, `BAEDAL_KAKAO_API_KEY`: the AlimTalk
     /// endpoint and credentials. Without a URL, KakaoTalk is off and only the inbox is used.
     pub kakao: Option<app::notification::kakao::KakaoSettings>,
+    /// `BAEDAL_ALLOWED_ORIGINS=https://app.example,…`: origins besides the site's own that may
+    /// send commands and open live sockets (pages served from another name than the API).
+    pub allowed_origins: Vec<String>,
+    /// `BAEDAL_LOGINS_PER_ACCOUNT` (default 5) and `BAEDAL_LOGINS_PER_ADDRESS` (default 20): login
+    /// attempts a minute per account and per client address before 429.
+    pub throttle_limits: app::platform::throttle::ThrottleLimits,
 }
 
 impl Config {
@@ -83,6 +89,31 @@ impl Config {
                     sender_key: std::env::var("BAEDAL_KAKAO_SENDER_KEY").unwrap_or_default(),
                     api_key: std::env::var("BAEDAL_KAKAO_API_KEY").unwrap_or_default(),
                 }),
+            allowed_origins: std::env::var("BAEDAL_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            throttle_limits: {
+                let defaults = app::platform::throttle::ThrottleLimits::default();
+                let per_minute = |name: &str, default: u32| {
+                    u32::try_from(number(name, i64::from(default))).unwrap_or(default)
+                };
+                app::platform::throttle::ThrottleLimits {
+                    logins_per_account_per_minute: per_minute(
+                        "BAEDAL_LOGINS_PER_ACCOUNT",
+                        defaults.logins_per_account_per_minute,
+                    ),
+                    logins_per_address_per_minute: per_minute(
+                        "BAEDAL_LOGINS_PER_ADDRESS",
+                        defaults.logins_per_address_per_minute,
+                    ),
+                    ..defaults
+                }
+            },
         }
     }
 }

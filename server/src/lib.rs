@@ -2,11 +2,13 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod api_edge;
 pub mod client_errors;
 pub mod config;
 pub mod database;
 pub mod demo;
 pub mod payment_gateway_sim;
 pub mod routes;
+pub mod security;
 pub mod site;
 pub mod workers;

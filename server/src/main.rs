@@ -59,6 +59,11 @@ async fn serve(
     };
     let payment_url = match &config.payment_url {
         Some(url) => url.clone(),
+        // Outside the demo, charges must never be approved by a stand-in.
+        None if !config.demo => anyhow::bail!(
+            "BAEDAL_PAYMENT_URL is not set: set it to the payment provider's address \
+             (the built-in simulator runs only with BAEDAL_DEMO=1)"
+        ),
         None => {
             let url = server::payment_gateway_sim::start_in_process(Default::default())
                 .await
@@ -78,6 +83,7 @@ async fn serve(
     let mut state = AppState::new(pool.clone(), demo_password, payments);
     state.acceptance_window = config.acceptance_window;
     state.pay_later_window = config.pay_later_window;
+    state.throttles = app::platform::throttle::Throttles::new(config.throttle_limits);
     if let Some(settings) = &config.kakao {
         state.kakao = Some(KakaoChannel::new(settings.clone()).map_err(anyhow::Error::msg)?);
         tracing::info!(url = %settings.url, "KakaoTalk messages are on");
@@ -90,15 +96,23 @@ async fn serve(
     }
     let background = workers::start(state.clone()).await?;
     let addr = leptos_options.site_addr;
-    let app = routes::app(leptos_options, state, config.secure_cookies);
+    let deployment = routes::Deployment {
+        tls: config.secure_cookies,
+        allowed_origins: server::security::AllowedOrigins(config.allowed_origins.clone()),
+    };
+    let app = routes::app(leptos_options, state, &deployment);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Baedal is listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    // Connection info gives the login throttle each client's address.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
     background.stop().await;
     pool.close().await;
     Ok(())

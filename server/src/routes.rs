@@ -2,7 +2,9 @@
 
 use std::time::Instant;
 
+use crate::api_edge;
 use crate::client_errors::{self, ClientErrorLog};
+use crate::security::{self, AllowedOrigins};
 use crate::site::{self, BuildAssets};
 use app::platform::{
     auth, crash, first_frame::PageCaller, session_store::PgSessionStore, state::AppState,
@@ -21,28 +23,39 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
 
-/// How long a session lasts without being used.
-const SESSION_IDLE_DAYS: i64 = 14;
+/// The session cookie's name; `api_edge` counts calls per session by it.
+pub const SESSION_COOKIE: &str = "baedal_session";
+
+/// How this deployment is reached: over TLS (secure cookies, HSTS) or plain HTTP (the demo and
+/// tests on localhost), and which other origins may send it commands.
+#[derive(Debug, Clone, Default)]
+pub struct Deployment {
+    pub tls: bool,
+    pub allowed_origins: AllowedOrigins,
+}
 
 /// Builds the whole HTTP application around `state`.
-pub fn app(mut leptos_options: LeptosOptions, state: AppState, secure_cookies: bool) -> Router {
+pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Deployment) -> Router {
     let assets = BuildAssets::read(&leptos_options);
     // Pages name the bundle's files as this build wrote them, whoever started the binary.
     leptos_options.hash_files = assets.hashed;
     tracing::info!(hashed = assets.hashed, files = ?assets.first_load, "serving this build's bundle");
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
-        .with_name("baedal_session")
-        .with_secure(secure_cookies)
+        .with_name(SESSION_COOKIE)
+        .with_secure(deployment.tls)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(
-            SESSION_IDLE_DAYS,
+        // The longest idle time of any role; each login sets its own role's (`auth`).
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            auth::SessionLifetime::of(app::platform::Role::Customer)
+                .idle
+                .num_seconds(),
         )));
 
     let pkg_path = format!("/{}", leptos_options.site_pkg_dir);
     let pkg = assets.pkg_service(&leptos_options);
-    Router::new()
+    let router = Router::new()
         .route("/ws", get(live_socket))
         .route("/sw.js", assets.service_worker())
         .route(
@@ -56,15 +69,26 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, secure_cookies: b
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    security::page_policy();
+                }
             },
             {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            security::page_policy,
+            shell,
+        ))
         .layer(site::revalidate_layer())
+        // Inside the compression layer: it reads refusals before they are compressed.
+        .layer(middleware::from_fn_with_state(
+            state.throttles.clone(),
+            api_edge::guard,
+        ))
         // Pages, server functions and the small static files, compressed as they go out (a
         // middling level: these are made per request). Added before `/pkg`, whose files the
         // release build compresses ahead of time at the highest level.
@@ -76,8 +100,18 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, secure_cookies: b
         ))
         .layer(Extension(state))
         .layer(sessions)
-        .with_state(leptos_options)
+        // Outside the session layer: a request from another site is refused before its session
+        // is even read.
+        .layer(middleware::from_fn_with_state(
+            deployment.allowed_origins.clone(),
+            security::refuse_other_sites,
+        ))
+        .with_state(leptos_options);
+    security::with_headers(router, deployment.tls)
 }
+
+/// The largest message a browser may send on `/ws`: a follow or an unfollow is a few dozen bytes.
+const MAX_SOCKET_MESSAGE_BYTES: usize = 4 * 1024;
 
 /// `/ws`: live updates for the logged-in account of this session.
 async fn live_socket(
@@ -87,9 +121,16 @@ async fn live_socket(
 ) -> Response {
     match auth::user_of_session(&session, &state.pool).await {
         Ok(Some(user)) => {
+            let Some(session_id) = session.id() else {
+                return (StatusCode::UNAUTHORIZED, "Log in to follow live updates.")
+                    .into_response();
+            };
             let hub = state.live.clone();
             let pool = state.pool.clone();
-            upgrade.on_upgrade(move |socket| hub.serve(socket, user, pool))
+            upgrade
+                .max_message_size(MAX_SOCKET_MESSAGE_BYTES)
+                .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
+                .on_upgrade(move |socket| hub.serve(socket, user, session_id, pool))
         }
         Ok(None) => (StatusCode::UNAUTHORIZED, "Log in to follow live updates.").into_response(),
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),

@@ -8,7 +8,9 @@ use tokio::task::JoinHandle;
 use app::notification::kakao::SendKakao;
 use app::ordering::consumer::ExpireOrders;
 use app::payment::jobs::{ChargeOrders, ClosePaymentWindow, RefundPayment};
-use app::platform::{consumers::ConsumeEvents, dispatcher, state::AppState};
+use app::platform::{
+    consumers::ConsumeEvents, dispatcher, session_store::PgSessionStore, state::AppState,
+};
 use graphile_worker::WorkerOptions;
 
 /// Jobs run at once per process; consumers spend most of their time waiting on PostgreSQL.
@@ -58,10 +60,35 @@ pub async fn start(state: AppState) -> Result<Background> {
             .clone()
             .listen(state.pool.clone(), stop.subscribe()),
     );
+    let housekeeping_task = tokio::spawn(housekeeping(state.clone(), stop.subscribe()));
     Ok(Background {
         stop,
-        tasks: vec![worker_task, dispatcher_task, listener_task],
+        tasks: vec![
+            worker_task,
+            dispatcher_task,
+            listener_task,
+            housekeeping_task,
+        ],
     })
+}
+
+/// Every minute: drops the throttles' memory of clients back at their full allowance, and
+/// deletes sessions past their expiry (any process may; the delete is idempotent).
+async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let sessions = PgSessionStore::new(state.pool.clone());
+    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = every_minute.tick() => {
+                state.throttles.forget_quiet_clients();
+                if let Err(error) = sessions.delete_expired().await {
+                    tracing::warn!(%error, "could not delete expired sessions");
+                }
+            }
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 impl Background {

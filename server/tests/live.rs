@@ -15,24 +15,6 @@ use uuid::Uuid;
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// The session cookie of a fresh login as `email`.
-async fn session_cookie(app: &TestApp, email: &str) -> String {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/login", app.base))
-        .header("Accept", "application/json")
-        .form(&[("email", email), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .expect("login request");
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .expect("login sets the session cookie")
-        .to_str()
-        .expect("ascii cookie");
-    cookie.split(';').next().expect("name=value").to_owned()
-}
-
 async fn connect(app: &TestApp, cookie: Option<&str>) -> Result<Socket, u16> {
     let mut request = format!("{}/ws", app.base.replace("http://", "ws://"))
         .into_client_request()

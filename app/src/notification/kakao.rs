@@ -54,13 +54,32 @@ pub fn template(code: &'static str) -> Option<Template> {
 }
 
 impl Template {
-    /// The template's text with its variables filled in.
+    /// The template's text with its variables filled in, in one pass over the template: a value
+    /// is never read again, so a reason that says `#{주문번호}` is printed as typed. A variable the
+    /// template names but nobody gave stays as written.
     pub fn render(&self, variables: &BTreeMap<&'static str, String>) -> String {
-        variables
-            .iter()
-            .fold(self.text.to_owned(), |text, (name, value)| {
-                text.replace(&format!("#{{{name}}}"), value)
-            })
+        let mut rendered = String::with_capacity(self.text.len());
+        let mut rest = self.text;
+        while let Some(start) = rest.find("#{") {
+            rendered.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            match after.find('}') {
+                Some(end) => {
+                    let name = &after[..end];
+                    match variables.get(name) {
+                        Some(value) => rendered.push_str(value),
+                        None => rendered.push_str(&rest[start..start + 2 + end + 1]),
+                    }
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    rendered.push_str(&rest[start..]);
+                    rest = "";
+                }
+            }
+        }
+        rendered.push_str(rest);
+        rendered
     }
 }
 
@@ -225,6 +244,23 @@ mod tests {
         assert_eq!(
             template.render(&variables),
             "주문 1A2B3C4D 결제가 완료되어 서울숲 24시 김밥에 전달됐어요."
+        );
+    }
+
+    #[test]
+    fn a_value_that_looks_like_a_variable_is_printed_as_typed() {
+        let template = Template {
+            code: "BAEDAL_CANCELLED",
+            text: "주문 #{주문번호}이 취소됐어요. 사유: #{사유} #{없는변수} #{닫히지 않음",
+        };
+        let variables = BTreeMap::from([
+            ("주문번호", "1A2B3C4D".to_owned()),
+            ("사유", "#{주문번호} 말고 #{가게}".to_owned()),
+            ("가게", "김밥집".to_owned()),
+        ]);
+        assert_eq!(
+            template.render(&variables),
+            "주문 1A2B3C4D이 취소됐어요. 사유: #{주문번호} 말고 #{가게} #{없는변수} #{닫히지 않음"
         );
     }
 }

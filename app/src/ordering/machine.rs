@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use super::{OrderId, OrderStatus};
+use crate::platform::text::{TextProblem, TextRule};
 use crate::platform::AccountId;
 use crate::store::StoreId;
 
@@ -54,22 +55,24 @@ impl PrepMinutes {
     }
 }
 
-/// A reason a person typed: 1 to 200 characters once trimmed.
+/// A reason a person typed: 1 to 200 characters once trimmed and normalised; it may run over
+/// several lines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason(String);
 
 impl Reason {
     pub const MAX_CHARS: usize = 200;
+    const RULE: TextRule = TextRule::line("reason", Self::MAX_CHARS).multi_line();
 
     /// Trims the text and checks it says something, briefly.
     pub fn new(text: &str) -> Result<Reason, Refusal> {
-        let text = text.trim();
-        if text.is_empty() {
-            Err(Refusal::ReasonMissing)
-        } else if text.chars().count() > Self::MAX_CHARS {
-            Err(Refusal::ReasonTooLong)
-        } else {
-            Ok(Reason(text.to_owned()))
+        match Self::RULE.check(text) {
+            Ok(kept) => Ok(Reason(kept)),
+            Err(TextProblem::Missing { .. }) => Err(Refusal::ReasonMissing),
+            Err(TextProblem::TooLong { .. }) => Err(Refusal::ReasonTooLong),
+            Err(TextProblem::LineBreak { .. } | TextProblem::ControlCharacter { .. }) => {
+                Err(Refusal::ReasonNotText)
+            }
         }
     }
 
@@ -285,6 +288,8 @@ pub enum Refusal {
     PrepTimeOutOfRange,
     ReasonMissing,
     ReasonTooLong,
+    /// The reason holds a character nobody types (a control character).
+    ReasonNotText,
 }
 
 impl fmt::Display for Refusal {
@@ -330,6 +335,10 @@ impl fmt::Display for Refusal {
                 f,
                 "Please keep the reason under {} characters.",
                 Reason::MAX_CHARS
+            ),
+            Refusal::ReasonNotText => write!(
+                f,
+                "The reason holds a character that cannot be typed. Remove it and try again."
             ),
         }
     }

@@ -19,9 +19,21 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
     if email.len() > MAX_CREDENTIAL_LEN || password.len() > MAX_CREDENTIAL_LEN {
         return Err(AppError::BadCredentials);
     }
+    let state = super::state::AppState::get()?;
+    state.throttles.admit_login(email, client_address().await)?;
     let user = super::auth::log_in(email, &password).await?;
     leptos_axum::redirect(user.role.home_path());
     Ok(user)
+}
+
+/// The address the request came from, when the server was started with connection info.
+#[cfg(feature = "ssr")]
+async fn client_address() -> Option<std::net::IpAddr> {
+    use axum::extract::ConnectInfo;
+    leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(address)| address.ip())
 }
 
 /// Ends the caller's session.
@@ -67,30 +79,21 @@ pub async fn add_address(
     lat: f64,
     lng: f64,
 ) -> Result<SavedAddress, AppError> {
-    use super::{auth, geo::Position, state::AppState, Role};
+    use super::{auth, geo::Position, state::AppState, text::TextRule, Role};
     let customer = auth::require(Role::Customer).await?;
-    let label = label.trim();
-    let line = line.trim();
-    if label.is_empty() || label.chars().count() > 40 {
-        return Err(AppError::Invalid(
-            "Give the address a short name, up to 40 characters (for example Home).".into(),
-        ));
-    }
-    if line.is_empty() || line.chars().count() > 200 {
-        return Err(AppError::Invalid(
-            "Type the address riders should come to, up to 200 characters.".into(),
-        ));
-    }
+    let label = TextRule::line("address name", 40).check(&label)?;
+    let line = TextRule::line("address", 200).check(&line)?;
     let position = Position::new(lat, lng).ok_or_else(|| {
         AppError::Invalid("That point is not on the map. Check the latitude and longitude.".into())
     })?;
     let state = AppState::get()?;
     let address_id =
-        super::db::insert_address(&state.pool, customer.account_id, label, line, position).await?;
+        super::db::insert_address(&state.pool, customer.account_id, &label, &line, position)
+            .await?;
     Ok(SavedAddress {
         address_id,
-        label: label.to_owned(),
-        line: line.to_owned(),
+        label,
+        line,
         position,
     })
 }

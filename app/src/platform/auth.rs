@@ -10,6 +10,41 @@ use super::first_frame::{self, PageCaller};
 use super::{db, state::AppState, AccountId, AppError, CurrentUser, Role};
 
 const ACCOUNT_KEY: &str = "account_id";
+/// When this session logged in, and when it was last used (Unix seconds).
+const LOGGED_IN_AT: &str = "logged_in_at";
+const LAST_SEEN: &str = "last_seen";
+/// A used session's "last seen" is written at most this often, not on every request.
+const REFRESH_AFTER_SECONDS: i64 = 5 * 60;
+
+/// How long a session of each role lives: unused for `idle`, or `absolute` after logging in,
+/// whichever comes first. An operator's session can pause consumers and cancel deliveries, so it
+/// lives shorter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLifetime {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+}
+
+impl SessionLifetime {
+    pub fn of(role: Role) -> SessionLifetime {
+        match role {
+            Role::Operator => SessionLifetime {
+                idle: chrono::Duration::minutes(30),
+                absolute: chrono::Duration::hours(12),
+            },
+            Role::Customer | Role::Owner | Role::Rider => SessionLifetime {
+                idle: chrono::Duration::hours(2),
+                absolute: chrono::Duration::days(7),
+            },
+        }
+    }
+
+    /// Whether a session that logged in and was last used at these times has ended by `now`.
+    pub fn has_ended(&self, logged_in_at: i64, last_seen: i64, now: i64) -> bool {
+        now - last_seen > self.idle.num_seconds()
+            || now - logged_in_at > self.absolute.num_seconds()
+    }
+}
 
 /// Hashes a password with Argon2id and a fresh salt.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -45,17 +80,30 @@ fn session_error(error: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
-/// Checks the credentials and binds the account to a fresh session id.
+/// Checks the credentials and binds the account to a fresh session id. The caller has already
+/// been admitted by the login throttle; the password check waits for a free slot off the async
+/// workers (`throttle::Throttles::password_check`).
 pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError> {
     let state = AppState::get()?;
-    let Some(account) = db::account_by_email(&state.pool, email).await? else {
-        // Hash anyway so that a wrong email takes as long as a wrong password.
-        let _ = hash_password(password);
+    let account = db::account_by_email(&state.pool, email).await?;
+    let password = password.to_owned();
+    let stored_hash = account
+        .as_ref()
+        .map(|account| account.password_hash.clone());
+    let matches = state
+        .throttles
+        .password_check(move || match stored_hash {
+            Some(stored_hash) => password_matches(&password, &stored_hash),
+            // Hash anyway so that a wrong email takes as long as a wrong password.
+            None => {
+                let _ = hash_password(&password);
+                false
+            }
+        })
+        .await?;
+    let Some(account) = account.filter(|_| matches) else {
         return Err(AppError::BadCredentials);
     };
-    if !password_matches(password, &account.password_hash) {
-        return Err(AppError::BadCredentials);
-    }
     let session = session().await?;
     // A new id on login stops session fixation.
     session.cycle_id().await.map_err(session_error)?;
@@ -63,13 +111,33 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
         .insert(ACCOUNT_KEY, account.user.account_id)
         .await
         .map_err(session_error)?;
+    let now = chrono::Utc::now().timestamp();
+    session
+        .insert(LOGGED_IN_AT, now)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(LAST_SEEN, now)
+        .await
+        .map_err(session_error)?;
+    let idle = SessionLifetime::of(account.user.role).idle;
+    session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+        time::Duration::seconds(idle.num_seconds()),
+    )));
     tracing::info!(account_id = %account.user.account_id.0, role = account.user.role.as_str(), "logged in");
     Ok(account.user)
 }
 
-/// Forgets the session entirely.
+/// Forgets the session entirely, and closes its live sockets on this instance (others notice
+/// at their next session check).
 pub async fn log_out() -> Result<(), AppError> {
-    session().await?.flush().await.map_err(session_error)
+    let session = session().await?;
+    let id = session.id();
+    session.flush().await.map_err(session_error)?;
+    if let Some(id) = id {
+        AppState::get()?.live.session_ended(id);
+    }
+    Ok(())
 }
 
 /// The logged-in account, read fresh from the database so a removed account stops working at once.
@@ -84,7 +152,9 @@ pub async fn current() -> Result<Option<CurrentUser>, AppError> {
     user_of_session(&session, &state.pool).await
 }
 
-/// The account a session belongs to, outside server functions (the websocket handshake).
+/// The account a session belongs to, outside server functions (the websocket handshake). A
+/// session past its idle or absolute lifetime is ended here and answers `None`; a session in use
+/// has its "last seen" moved on (at most every few minutes), which also moves its expiry.
 pub async fn user_of_session(
     session: &Session,
     pool: &sqlx::PgPool,
@@ -96,7 +166,33 @@ pub async fn user_of_session(
     else {
         return Ok(None);
     };
-    Ok(db::account_by_id(pool, account_id).await?)
+    // A session from before lifetimes were kept has no login time: it counts as long ended.
+    let logged_in_at: i64 = session
+        .get(LOGGED_IN_AT)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    let last_seen: i64 = session
+        .get(LAST_SEEN)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(logged_in_at);
+    let Some(user) = db::account_by_id(pool, account_id).await? else {
+        return Ok(None);
+    };
+    let now = chrono::Utc::now().timestamp();
+    if SessionLifetime::of(user.role).has_ended(logged_in_at, last_seen, now) {
+        tracing::info!(account_id = %account_id.0, "session ended by its lifetime");
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    }
+    if now - last_seen > REFRESH_AFTER_SECONDS {
+        session
+            .insert(LAST_SEEN, now)
+            .await
+            .map_err(session_error)?;
+    }
+    Ok(Some(user))
 }
 
 /// The caller, who must be logged in with `role`.
@@ -105,5 +201,33 @@ pub async fn require(role: Role) -> Result<CurrentUser, AppError> {
         Some(user) if user.role == role => Ok(user),
         Some(_) => Err(AppError::WrongRole(role)),
         None => Err(AppError::NotLoggedIn),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3600;
+
+    #[test]
+    fn a_customer_session_ends_after_two_idle_hours_or_seven_days() {
+        let lifetime = SessionLifetime::of(Role::Customer);
+        let login = 1_000_000;
+        assert!(!lifetime.has_ended(login, login, login + 2 * HOUR));
+        assert!(lifetime.has_ended(login, login, login + 2 * HOUR + 1));
+        // Used every hour, it still ends a week after logging in.
+        let day7 = login + 7 * 24 * HOUR;
+        assert!(!lifetime.has_ended(login, day7 - HOUR, day7));
+        assert!(lifetime.has_ended(login, day7, day7 + 1));
+    }
+
+    #[test]
+    fn an_operator_session_lives_shorter() {
+        let lifetime = SessionLifetime::of(Role::Operator);
+        let login = 1_000_000;
+        assert!(lifetime.has_ended(login, login, login + 31 * 60));
+        assert!(lifetime.has_ended(login, login + 11 * HOUR, login + 12 * HOUR + 1));
+        assert!(!SessionLifetime::of(Role::Rider).has_ended(login, login, login + 31 * 60));
     }
 }

@@ -85,8 +85,9 @@ fn show_banner() {
     sentence.set_text_content(Some(message));
     button.set_text_content(Some(reload));
     let _ = button.set_attribute("type", "button");
-    // An inline handler, not a Rust closure: the WebAssembly that would run a closure is gone.
-    let _ = button.set_attribute("onclick", "location.reload()");
+    // `public/pwa.js` reloads on a click of it, not a Rust closure: the WebAssembly that would
+    // run a closure is gone, and the security policy allows no inline handler.
+    let _ = button.set_attribute("data-reload", "");
     let _ = banner.append_child(&sentence);
     let _ = banner.append_child(&button);
     let _ = body.prepend_with_node_1(&banner);

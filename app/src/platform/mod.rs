@@ -11,6 +11,7 @@ pub mod live;
 pub mod money;
 pub mod pages;
 pub mod session;
+pub mod text;
 
 #[cfg(feature = "ssr")]
 pub mod auth;
@@ -28,6 +29,8 @@ pub mod jobs;
 pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

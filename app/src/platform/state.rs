@@ -26,6 +26,8 @@ pub struct AppState {
     pub dispatcher_wake: Arc<Notify>,
     /// Fans changes out to this process's websockets.
     pub live: super::live::hub::LiveHub,
+    /// How fast one client may log in and call server functions.
+    pub throttles: super::throttle::Throttles,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             kakao: None,
             dispatcher_wake: Arc::new(Notify::new()),
             live: super::live::hub::LiveHub::new(),
+            throttles: super::throttle::Throttles::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::platform::money::Won;
+use crate::platform::text::TextRule;
 
 /// The most a dish may cost; anything above is taken for a typing slip.
 pub const MAX_DISH_PRICE: Won = Won(1_000_000);
@@ -23,17 +24,9 @@ pub struct Dish {
 #[error("{0}")]
 pub struct EditProblem(pub String);
 
-fn text(label: &str, value: &str, max_chars: usize, required: bool) -> Result<String, EditProblem> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(EditProblem(format!("Give the {label}.")));
-    }
-    if value.chars().count() > max_chars {
-        return Err(EditProblem(format!(
-            "The {label} is too long: keep it to {max_chars} characters."
-        )));
-    }
-    Ok(value.to_owned())
+fn text(rule: TextRule, value: &str) -> Result<String, EditProblem> {
+    rule.check(value)
+        .map_err(|problem| EditProblem(problem.to_string()))
 }
 
 fn price(label: &str, krw: i64, max: Won) -> Result<Won, EditProblem> {
@@ -56,9 +49,12 @@ pub fn dish(
     price_krw: i64,
 ) -> Result<Dish, EditProblem> {
     Ok(Dish {
-        name: text("dish name", name, 100, true)?,
-        category: text("menu section", category, 40, true)?,
-        description: text("description", description, 500, false)?,
+        name: text(TextRule::line("dish name", 100), name)?,
+        category: text(TextRule::line("menu section", 40), category)?,
+        description: text(
+            TextRule::line("description", 500).optional().multi_line(),
+            description,
+        )?,
         price: price("price", price_krw, MAX_DISH_PRICE)?,
     })
 }
@@ -73,7 +69,7 @@ pub struct GroupRule {
 
 /// Checks a new option group: at least `min`, at most `max` choices, `max` between 1 and 20.
 pub fn option_group(name: &str, min: i16, max: i16) -> Result<GroupRule, EditProblem> {
-    let name = text("option group name", name, 60, true)?;
+    let name = text(TextRule::line("option group name", 60), name)?;
     if !(1..=20).contains(&max) {
         return Err(EditProblem(
             "A customer picks at most between 1 and 20 options of a group.".into(),
@@ -90,7 +86,7 @@ pub fn option_group(name: &str, min: i16, max: i16) -> Result<GroupRule, EditPro
 /// Checks one option: its name and what it adds to the price.
 pub fn option(name: &str, price_delta_krw: i64) -> Result<(String, Won), EditProblem> {
     Ok((
-        text("option name", name, 60, true)?,
+        text(TextRule::line("option name", 60), name)?,
         price("extra price", price_delta_krw, MAX_OPTION_PRICE)?,
     ))
 }
@@ -136,6 +132,16 @@ mod tests {
         let too_long = "가".repeat(101);
         assert!(dish(&too_long, "분식", "", 1000).is_err());
         assert!(dish("라볶이", "분식", &"x".repeat(501), 1000).is_err());
+    }
+
+    #[test]
+    fn a_name_is_one_line_and_a_description_may_be_several() {
+        assert_eq!(
+            dish("라\n볶이", "분식", "", 1000).unwrap_err().0,
+            "The dish name must fit on one line."
+        );
+        let checked = dish("라볶이", "분식", "맵습니다.\n치즈 추가 가능", 1000).expect("valid");
+        assert_eq!(checked.description, "맵습니다.\n치즈 추가 가능");
     }
 
     #[test]

@@ -38,14 +38,21 @@ pub async fn payments() -> Result<(String, PaymentGateway)> {
 }
 
 /// Serves the app on a free local port; returns its base address.
-pub async fn serve(state: AppState) -> Result<String> {
+pub async fn serve(mut state: AppState) -> Result<String> {
+    // A load generator is a runaway tab by design: lift the per-session call limit.
+    state.throttles =
+        app::platform::throttle::Throttles::new(app::platform::throttle::ThrottleLimits {
+            calls_per_session_per_second: 1_000_000,
+            calls_per_session_burst: 1_000_000,
+            ..Default::default()
+        });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let leptos = LeptosOptions::builder()
         .output_name("baedal")
         .site_addr(addr)
         .build();
-    let router = server::routes::app(leptos, state, false);
+    let router = server::routes::app(leptos, state, &Default::default());
     tokio::spawn(async move { axum::serve(listener, router).await });
     Ok(format!("http://{addr}"))
 }

@@ -6,6 +6,7 @@ pub mod simulator;
 
 use app::ordering::OrderId;
 use app::payment::gateway::{GatewaySettings, PaymentGateway};
+use app::platform::throttle::{ThrottleLimits, Throttles};
 use app::platform::{state::AppState, AppError};
 use leptos::config::LeptosOptions;
 use serde::de::DeserializeOwned;
@@ -53,7 +54,29 @@ impl TestApp {
         server::demo::load_if_empty(&pool)
             .await
             .expect("demo data loads");
-        Self::serve(pool, acceptance_window, pay_later_window, None).await
+        Self::serve(
+            pool,
+            acceptance_window,
+            pay_later_window,
+            None,
+            test_limits(),
+        )
+        .await
+    }
+
+    /// Like `with_demo`, with the login and call limits a public deployment has.
+    pub async fn with_production_limits(pool: PgPool) -> TestApp {
+        server::demo::load_if_empty(&pool)
+            .await
+            .expect("demo data loads");
+        Self::serve(
+            pool,
+            chrono::Duration::minutes(5),
+            chrono::Duration::minutes(10),
+            None,
+            ThrottleLimits::default(),
+        )
+        .await
     }
 
     /// Like `with_demo`, sending KakaoTalk messages to `url`.
@@ -71,6 +94,7 @@ impl TestApp {
             chrono::Duration::minutes(5),
             chrono::Duration::minutes(10),
             Some(kakao),
+            test_limits(),
         )
         .await
     }
@@ -80,6 +104,7 @@ impl TestApp {
         acceptance_window: chrono::Duration,
         pay_later_window: chrono::Duration,
         kakao: Option<app::notification::kakao::KakaoSettings>,
+        limits: ThrottleLimits,
     ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -104,14 +129,20 @@ impl TestApp {
         let mut state = AppState::new(pool.clone(), Some(DEMO_PASSWORD.to_owned()), payments);
         state.acceptance_window = acceptance_window;
         state.pay_later_window = pay_later_window;
+        state.throttles = Throttles::new(limits);
         state.kakao =
             kakao.map(|k| app::notification::kakao::KakaoChannel::new(k).expect("a client"));
         let background = server::workers::start(state.clone())
             .await
             .expect("workers start");
-        let router = server::routes::app(options, state.clone(), false);
+        let router = server::routes::app(options, state.clone(), &Default::default());
         tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("server runs");
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .expect("server runs");
         });
         TestApp {
             base: format!("http://{addr}"),
@@ -149,6 +180,17 @@ impl TestApp {
             .await
             .expect("demo login works");
         browser
+    }
+}
+
+/// Tests log in the same demo accounts many times a minute from one address, and the hostile
+/// suite makes hundreds of calls a second in one session.
+fn test_limits() -> ThrottleLimits {
+    ThrottleLimits {
+        logins_per_account_per_minute: 600,
+        logins_per_address_per_minute: 600,
+        calls_per_session_per_second: 10_000,
+        calls_per_session_burst: 10_000,
     }
 }
 
@@ -229,6 +271,24 @@ impl Browser {
             .await
             .expect("page body")
     }
+}
+
+/// The session cookie of a fresh login as `email`.
+pub async fn session_cookie(app: &TestApp, email: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/login", app.base))
+        .header("Accept", "application/json")
+        .form(&[("email", email), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("login request");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("login sets the session cookie")
+        .to_str()
+        .expect("ascii cookie");
+    cookie.split(';').next().expect("name=value").to_owned()
 }
 
 /// Waits until `check` returns `Some`, polling; panics with `what` after ten seconds.

@@ -14,6 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
+use tower_sessions::session::Id as SessionId;
+
 use super::{ClientMessage, LiveChange, ServerMessage, Topic};
 use crate::platform::events::{Consumer, Event};
 use crate::platform::{event_log, AppError, CurrentUser, Role};
@@ -23,6 +25,17 @@ pub const CHANNEL: &str = "baedal_live";
 
 /// Changes waiting for slow sockets before they are told to re-read instead.
 const BACKLOG: usize = 4096;
+
+/// How often an open socket checks that its session still lives (logged out on another
+/// instance, or past its lifetime). A logout on this instance closes its sockets at once.
+const SESSION_CHECK: Duration = Duration::from_secs(30);
+
+/// The most topics one socket follows: a screen follows a handful; more is a runaway client.
+pub const MAX_FOLLOWED: usize = 64;
+
+/// The close code a socket gets when its session ends: the page should not reconnect but show
+/// that the person must log in again.
+pub const SESSION_ENDED_CLOSE_CODE: u16 = 4001;
 
 /// What a consumer announces: its read model now reflects the events between `from` and `to`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -70,6 +83,8 @@ enum Broadcast {
 #[derive(Clone, Debug)]
 pub struct LiveHub {
     changes: broadcast::Sender<Arc<Broadcast>>,
+    /// Sessions that logged out in this process; their sockets close.
+    ended_sessions: broadcast::Sender<SessionId>,
 }
 
 impl Default for LiveHub {
@@ -82,6 +97,7 @@ impl LiveHub {
     pub fn new() -> LiveHub {
         LiveHub {
             changes: broadcast::channel(BACKLOG).0,
+            ended_sessions: broadcast::channel(BACKLOG).0,
         }
     }
 
@@ -129,9 +145,25 @@ impl LiveHub {
         Ok(())
     }
 
-    /// Serves one socket of `user` until it closes.
-    pub async fn serve(self, mut socket: WebSocket, user: CurrentUser, pool: PgPool) {
+    /// Closes this process's sockets of a session that just logged out.
+    pub fn session_ended(&self, session: SessionId) {
+        let _ = self.ended_sessions.send(session);
+    }
+
+    /// Serves one socket of `user`, opened with `session`, until it closes or the session ends.
+    /// While it is open the session counts as in use: a kitchen tablet that only watches stays
+    /// logged in (up to the session's absolute lifetime).
+    pub async fn serve(
+        self,
+        mut socket: WebSocket,
+        user: CurrentUser,
+        session: SessionId,
+        pool: PgPool,
+    ) {
         let mut changes = self.changes.subscribe();
+        let mut ended_sessions = self.ended_sessions.subscribe();
+        let mut session_check = tokio::time::interval(SESSION_CHECK);
+        session_check.tick().await;
         let mut followed: HashSet<Topic> = HashSet::new();
         loop {
             let reply = tokio::select! {
@@ -160,6 +192,16 @@ impl LiveHub {
                     Err(broadcast::error::RecvError::Lagged(_)) => vec![ServerMessage::Resync],
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
+                ended = ended_sessions.recv() => match ended {
+                    Ok(ended) if ended == session => return close_for_ended_session(socket).await,
+                    _ => Vec::new(),
+                },
+                _ = session_check.tick() => {
+                    if !still_signed_in(&pool, session, &user).await {
+                        return close_for_ended_session(socket).await;
+                    }
+                    Vec::new()
+                }
             };
             for message in reply {
                 let Ok(text) = serde_json::to_string(&message) else {
@@ -173,6 +215,36 @@ impl LiveHub {
     }
 }
 
+/// Whether the socket's session still belongs to `user` and has not outlived itself; if so, its
+/// use is recorded.
+async fn still_signed_in(pool: &PgPool, session: SessionId, user: &CurrentUser) -> bool {
+    let store = Arc::new(crate::platform::session_store::PgSessionStore::new(
+        pool.clone(),
+    ));
+    let fresh = tower_sessions::Session::new(Some(session), store, None);
+    match crate::platform::auth::user_of_session(&fresh, pool).await {
+        Ok(Some(now)) if now.account_id == user.account_id => {
+            if let Err(error) = fresh.save().await {
+                tracing::warn!(%error, "could not record a live socket's use of its session");
+            }
+            true
+        }
+        Ok(_) => false,
+        // The database is away for a moment: keep the socket; the next check decides.
+        Err(_) => true,
+    }
+}
+
+async fn close_for_ended_session(mut socket: WebSocket) {
+    use axum::extract::ws::CloseFrame;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: SESSION_ENDED_CLOSE_CODE,
+            reason: "Your session ended. Log in again.".into(),
+        })))
+        .await;
+}
+
 async fn handle(
     pool: &PgPool,
     user: &CurrentUser,
@@ -180,6 +252,16 @@ async fn handle(
     message: ClientMessage,
 ) -> Option<ServerMessage> {
     match message {
+        ClientMessage::Follow(topic)
+            if followed.len() >= MAX_FOLLOWED && !followed.contains(&topic) =>
+        {
+            Some(ServerMessage::Refused {
+                topic,
+                reason: format!(
+                    "One screen follows at most {MAX_FOLLOWED} things at once. Reload the page."
+                ),
+            })
+        }
         ClientMessage::Follow(topic) => Some(match may_follow(pool, user, topic).await {
             Ok(()) => {
                 followed.insert(topic);

@@ -1,0 +1,229 @@
+//! Limits on how fast one client may knock: logins per account and per address, server-function
+//! calls per session, and how many password checks run at once.
+//!
+//! A password check is Argon2: tens of milliseconds of one core, on purpose. Run on tokio's workers,
+//! a few hundred bogus logins a second would take every worker from orders, sockets and the
+//! dispatcher. So checks run on the blocking pool, at most [`Throttles::password_checks`] at a
+//! time, and a login over its limit is answered before any hashing.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::Semaphore;
+
+use super::AppError;
+
+/// How often clients may knock. The defaults suit a public deployment; the browser suite, whose
+/// every test logs in from one address with the same demo accounts, raises the login limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleLimits {
+    /// Attempts on one account a minute: five, then one every twelve seconds.
+    pub logins_per_account_per_minute: u32,
+    /// Attempts from one address a minute, on any accounts: a household or an office behind one
+    /// address logs in a few times a minute; a script tries hundreds.
+    pub logins_per_address_per_minute: u32,
+    /// Server-function calls one session may make a second, and in a burst: a page load makes
+    /// about ten; a runaway tab that loops on PlaceOrder makes thousands.
+    pub calls_per_session_per_second: u32,
+    pub calls_per_session_burst: u32,
+}
+
+impl Default for ThrottleLimits {
+    fn default() -> Self {
+        ThrottleLimits {
+            logins_per_account_per_minute: 5,
+            logins_per_address_per_minute: 20,
+            calls_per_session_per_second: 20,
+            calls_per_session_burst: 100,
+        }
+    }
+}
+
+/// How long a login may wait for a free password check before it is told to come back.
+const PASSWORD_QUEUE_WAIT: Duration = Duration::from_secs(3);
+
+/// The server's limits, shared by every request of this process.
+#[derive(Clone)]
+pub struct Throttles {
+    logins_by_account: Arc<DefaultKeyedRateLimiter<String>>,
+    logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
+    password_checks: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for Throttles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Throttles")
+            .field(
+                "free_password_checks",
+                &self.password_checks.available_permits(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Throttles {
+    fn default() -> Self {
+        Self::new(ThrottleLimits::default())
+    }
+}
+
+impl Throttles {
+    pub fn new(limits: ThrottleLimits) -> Throttles {
+        Throttles {
+            logins_by_account: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
+                limits.logins_per_account_per_minute,
+            )))),
+            logins_by_address: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
+                limits.logins_per_address_per_minute,
+            )))),
+            calls_by_session: Arc::new(RateLimiter::keyed(
+                Quota::per_second(nonzero(limits.calls_per_session_per_second))
+                    .allow_burst(nonzero(limits.calls_per_session_burst)),
+            )),
+            password_checks: Arc::new(Semaphore::new(Self::password_checks())),
+        }
+    }
+
+    /// How many password checks run at once: all cores but one, so that a flood of logins
+    /// always leaves a core to everything else (one on a two-core machine).
+    pub fn password_checks() -> usize {
+        std::thread::available_parallelism()
+            .map(|cores| cores.get().saturating_sub(1))
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// Counts a login attempt for `email` from `address`; refused when either is over its limit.
+    pub fn admit_login(&self, email: &str, address: Option<IpAddr>) -> Result<(), AppError> {
+        if let Some(address) = address {
+            self.logins_by_address
+                .check_key(&address)
+                .map_err(|not_until| {
+                    throttled(not_until.wait_time_from(DefaultClock::default().now()))
+                })?;
+        }
+        self.logins_by_account
+            .check_key(&email.to_lowercase())
+            .map_err(|not_until| throttled(not_until.wait_time_from(DefaultClock::default().now())))
+    }
+
+    /// Counts one server-function call of the session (or, without one, the address) `caller`.
+    pub fn admit_call(&self, caller: &str) -> Result<(), AppError> {
+        self.calls_by_session
+            .check_key(&caller.to_owned())
+            .map_err(|not_until| throttled(not_until.wait_time_from(DefaultClock::default().now())))
+    }
+
+    /// Runs `check` (a password hash or verification) on the blocking pool once a slot is free.
+    pub async fn password_check<T: Send + 'static>(
+        &self,
+        check: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = tokio::time::timeout(
+            PASSWORD_QUEUE_WAIT,
+            self.password_checks.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| AppError::Throttled(PASSWORD_QUEUE_WAIT.as_secs()))?
+        .map_err(|_| AppError::Internal)?;
+        tokio::task::spawn_blocking(move || {
+            let answer = check();
+            drop(permit);
+            answer
+        })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "a password check panicked");
+            AppError::Internal
+        })
+    }
+
+    /// Forgets clients that have been quiet long enough to be back at their full allowance, so the
+    /// limiters' memory does not grow with every address ever seen.
+    pub fn forget_quiet_clients(&self) {
+        self.logins_by_account.retain_recent();
+        self.logins_by_address.retain_recent();
+        self.calls_by_session.retain_recent();
+    }
+}
+
+/// Whole seconds to wait, at least one, for `Retry-After` and the sentence.
+fn throttled(wait: Duration) -> AppError {
+    AppError::Throttled(wait.as_secs_f64().ceil().max(1.0) as u64)
+}
+
+fn nonzero(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_takes_five_attempts_then_waits() {
+        let throttles = Throttles::default();
+        for attempt in 1..=5 {
+            assert_eq!(
+                throttles.admit_login("Minji@Baedal.test", None),
+                Ok(()),
+                "attempt {attempt}"
+            );
+        }
+        // The same account in other letter case is the same account.
+        match throttles.admit_login("minji@baedal.test", None) {
+            Err(AppError::Throttled(seconds)) => assert!((1..=12).contains(&seconds), "{seconds}"),
+            other => panic!("the sixth attempt was not throttled: {other:?}"),
+        }
+        assert_eq!(throttles.admit_login("junho@baedal.test", None), Ok(()));
+    }
+
+    #[test]
+    fn one_address_trying_many_accounts_is_throttled_too() {
+        let throttles = Throttles::default();
+        let address: IpAddr = [203, 0, 113, 7].into();
+        for n in 0..ThrottleLimits::default().logins_per_address_per_minute {
+            assert_eq!(
+                throttles.admit_login(&format!("guess{n}@baedal.test"), Some(address)),
+                Ok(())
+            );
+        }
+        assert!(matches!(
+            throttles.admit_login("another@baedal.test", Some(address)),
+            Err(AppError::Throttled(_))
+        ));
+        let neighbour: IpAddr = [203, 0, 113, 8].into();
+        assert_eq!(
+            throttles.admit_login("another@baedal.test", Some(neighbour)),
+            Ok(())
+        );
+    }
+
+    #[tokio::test]
+    async fn password_checks_run_off_the_async_workers_a_few_at_a_time() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let throttles = Throttles::default();
+        let caller = std::thread::current().id();
+        let running = Arc::new(AtomicUsize::new(0));
+        let most_at_once = Arc::new(AtomicUsize::new(0));
+        let checks = (0..4).map(|_| {
+            let (running, most_at_once) = (running.clone(), most_at_once.clone());
+            throttles.password_check(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most_at_once.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(30));
+                running.fetch_sub(1, Ordering::SeqCst);
+                std::thread::current().id()
+            })
+        });
+        for ran_on in futures::future::join_all(checks).await {
+            assert_ne!(ran_on.expect("a check runs"), caller);
+        }
+        assert!(most_at_once.load(Ordering::SeqCst) <= Throttles::password_checks());
+    }
+}
