@@ -46,7 +46,7 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Depl
         .with_secure(deployment.tls)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        // The longest idle time of any role; each login sets its own role's (`auth`).
+        // The longest idle time of any role; `auth` ends a shorter-lived role's session itself.
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
             auth::SessionLifetime::of(app::platform::Role::Customer)
                 .idle
@@ -119,12 +119,11 @@ async fn live_socket(
     session: Session,
     Extension(state): Extension<AppState>,
 ) -> Response {
-    match auth::user_of_session(&session, &state.pool).await {
-        Ok(Some(user)) => {
-            let Some(session_id) = session.id() else {
-                return (StatusCode::UNAUTHORIZED, "Log in to follow live updates.")
-                    .into_response();
-            };
+    match (
+        auth::user_of_session(&session, &state.pool).await,
+        session.id(),
+    ) {
+        (Ok(Some(user)), Some(session_id)) => {
             let hub = state.live.clone();
             let pool = state.pool.clone();
             upgrade
@@ -132,8 +131,8 @@ async fn live_socket(
                 .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
                 .on_upgrade(move |socket| hub.serve(socket, user, session_id, pool))
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, "Log in to follow live updates.").into_response(),
-        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+        (Err(error), _) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+        _ => (StatusCode::UNAUTHORIZED, "Log in to follow live updates.").into_response(),
     }
 }
 

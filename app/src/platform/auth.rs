@@ -120,10 +120,6 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
         .insert(LAST_SEEN, now)
         .await
         .map_err(session_error)?;
-    let idle = SessionLifetime::of(account.user.role).idle;
-    session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
-        time::Duration::seconds(idle.num_seconds()),
-    )));
     tracing::info!(account_id = %account.user.account_id.0, role = account.user.role.as_str(), "logged in");
     Ok(account.user)
 }

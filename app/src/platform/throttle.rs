@@ -11,7 +11,8 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::{Clock, DefaultClock, QuantaInstant};
+use governor::NotUntil;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
@@ -103,20 +104,18 @@ impl Throttles {
         if let Some(address) = address {
             self.logins_by_address
                 .check_key(&address)
-                .map_err(|not_until| {
-                    throttled(not_until.wait_time_from(DefaultClock::default().now()))
-                })?;
+                .map_err(throttled)?;
         }
         self.logins_by_account
             .check_key(&email.to_lowercase())
-            .map_err(|not_until| throttled(not_until.wait_time_from(DefaultClock::default().now())))
+            .map_err(throttled)
     }
 
     /// Counts one server-function call of the session (or, without one, the address) `caller`.
     pub fn admit_call(&self, caller: &str) -> Result<(), AppError> {
         self.calls_by_session
             .check_key(&caller.to_owned())
-            .map_err(|not_until| throttled(not_until.wait_time_from(DefaultClock::default().now())))
+            .map_err(throttled)
     }
 
     /// Runs `check` (a password hash or verification) on the blocking pool once a slot is free.
@@ -152,8 +151,10 @@ impl Throttles {
     }
 }
 
-/// Whole seconds to wait, at least one, for `Retry-After` and the sentence.
-fn throttled(wait: Duration) -> AppError {
+/// The refusal for a limit that lets the caller in again at `not_until`: whole seconds to wait,
+/// at least one, for `Retry-After` and the sentence.
+fn throttled(not_until: NotUntil<QuantaInstant>) -> AppError {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
     AppError::Throttled(wait.as_secs_f64().ceil().max(1.0) as u64)
 }
 
