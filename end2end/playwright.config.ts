@@ -55,7 +55,7 @@ export default defineConfig({
   ],
   webServer: [
   {
-    command: `${path.join(targetDir, 'debug', 'payment-gateway-sim')} --port ${port + 99}`,
+    command: `${path.join(targetDir, 'debug', 'payment-gateway-sim')} --port ${port + 99} --test-controls`,
     url: `${providerURL}/control`,
     timeout: 30_000,
     reuseExistingServer: false,

@@ -12,13 +12,14 @@
 
 mod support;
 
+use support::Fixture;
+
 use anyhow::{bail, Context, Result};
 use sqlx::PgPool;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
-use uuid::Uuid;
 
 use app::platform::events::Consumer;
 use app::platform::{consumers, state::AppState};
@@ -124,40 +125,13 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     let deadline = started + Duration::from_secs(options.seconds);
     let mut clients = Vec::new();
     for _ in 0..options.clients {
-        let http = support::customer(&base).await?;
-        let body = fixture.order_json();
-        let base = base.clone();
-        clients.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0usize;
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                let ok = http
-                    .post(format!("{base}/api/place_order"))
-                    .json(&body)
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success());
-                if ok {
-                    latencies.push(sent.elapsed());
-                } else {
-                    errors += 1;
-                }
-            }
-            (latencies, errors)
-        }));
+        clients.push(support::customer(&base).await?);
     }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    for client in clients {
-        let (mine, failed) = client.await?;
-        latencies.extend(mine);
-        errors += failed;
-    }
+    let (latencies, errors) =
+        support::place_orders_until(&base, clients, &fixture.order_json(), deadline).await?;
     let elapsed = started.elapsed().as_secs_f64();
     let placed = latencies.len();
-    let (p50, p99) = support::p50_p99(latencies.iter().map(|l| l.as_secs_f64() * 1e3).collect())
-        .context("no order was placed")?;
+    let (p50, p99) = support::p50_p99(latencies).context("no order was placed")?;
     let rate = placed as f64 / elapsed;
     println!(
         "PlaceOrder over HTTP:            {rate:>8.0} orders/s  ({:.0}% of pgbench), {errors} errors",
@@ -225,53 +199,6 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     background.stop().await;
     pool.close().await;
     Ok(())
-}
-
-/// The demo ids an order needs.
-struct Fixture {
-    store_id: Uuid,
-    customer_id: Uuid,
-    address_id: Uuid,
-    item_id: Uuid,
-    owner_id: Uuid,
-}
-
-impl Fixture {
-    async fn load(pool: &PgPool) -> Result<Fixture> {
-        let (store_id, owner_id): (Uuid, Uuid) = sqlx::query_as(
-            "SELECT store_id, owner_id FROM store.stores WHERE name = '서울숲 24시 김밥'",
-        )
-        .fetch_one(pool)
-        .await?;
-        let item_id = sqlx::query_scalar(
-            "SELECT item_id FROM store.menu_items WHERE store_id = $1 AND name = '돈까스김밥'",
-        )
-        .bind(store_id)
-        .fetch_one(pool)
-        .await?;
-        let (customer_id, address_id): (Uuid, Uuid) = sqlx::query_as(
-            "SELECT a.account_id, a.address_id FROM platform.customer_addresses a
-             JOIN platform.accounts p USING (account_id) WHERE p.email = 'minji@baedal.test'
-             ORDER BY a.created_at LIMIT 1",
-        )
-        .fetch_one(pool)
-        .await?;
-        Ok(Fixture {
-            store_id,
-            customer_id,
-            address_id,
-            item_id,
-            owner_id,
-        })
-    }
-
-    fn order_json(&self) -> serde_json::Value {
-        serde_json::json!({ "order": {
-            "store_id": self.store_id,
-            "address_id": self.address_id,
-            "lines": [{ "item_id": self.item_id, "quantity": 2 }],
-        }})
-    }
 }
 
 /// PlaceOrder's transaction in plain SQL, for pgbench: the order, its lines, OrderPlaced.

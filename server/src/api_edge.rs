@@ -40,7 +40,7 @@ pub async fn guard(State(throttles): State<Throttles>, request: Request, next: N
         return next.run(request).await;
     }
     let path = request.uri().path().to_owned();
-    if let Some(caller) = caller_key(&request) {
+    if let Some(caller) = caller_key(&request, &throttles) {
         if let Err(error) = throttles.admit_call(&caller) {
             tracing::info!(%path, %error, "call throttled");
             return refusal(&error);
@@ -58,7 +58,7 @@ pub async fn guard(State(throttles): State<Throttles>, request: Request, next: N
 
 /// Whom the per-session call limit counts this request against: its session, or without one its
 /// address (when the server knows addresses).
-fn caller_key(request: &Request) -> Option<String> {
+fn caller_key(request: &Request, throttles: &Throttles) -> Option<String> {
     let session = request
         .headers()
         .get_all(COOKIE)
@@ -76,7 +76,14 @@ fn caller_key(request: &Request) -> Option<String> {
         None => request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| format!("address {}", address.ip())),
+            .map(|ConnectInfo(peer)| {
+                let forwarded_for = request
+                    .headers()
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok());
+                let client = throttles.client_address(peer.ip(), forwarded_for);
+                format!("address {client}")
+            }),
     }
 }
 

@@ -13,8 +13,9 @@ pub struct Config {
     pub pg_bin_dir: Option<PathBuf>,
     /// `BAEDAL_DEMO=1` or `--demo`: load demo data into an empty database and list demo logins.
     pub demo: bool,
-    /// `BAEDAL_SECURE_COOKIES=1`: send the session cookie over HTTPS only (behind TLS in production).
-    pub secure_cookies: bool,
+    /// Whether the site is served over TLS: the session cookie is `Secure` and HSTS is sent. On
+    /// unless `BAEDAL_PLAIN_HTTP=1` or the demo (which runs on http://127.0.0.1).
+    pub tls: bool,
     /// `BAEDAL_ACCEPTANCE_SECONDS` (default 300): how long a store has to accept a paid order.
     pub acceptance_window: chrono::Duration,
     /// `BAEDAL_PAUSED_CONSUMERS=store,…`: consumers paused at start-up (a drill).
@@ -34,6 +35,9 @@ pub struct Config {
     /// `BAEDAL_LOGINS_PER_ACCOUNT` (default 5) and `BAEDAL_LOGINS_PER_ADDRESS` (default 20): login
     /// attempts a minute per account and per client address before 429.
     pub throttle_limits: app::platform::throttle::ThrottleLimits,
+    /// `BAEDAL_TRUSTED_PROXIES=10.0.0.2,…`: proxies whose `X-Forwarded-For` names the client, so
+    /// that limits per address count clients rather than the proxy.
+    pub trusted_proxies: Result<Vec<std::net::IpAddr>, String>,
 }
 
 impl Config {
@@ -51,14 +55,15 @@ impl Config {
                 .filter(|n: &i64| *n > 0)
                 .unwrap_or(default)
         };
+        let demo = flag("BAEDAL_DEMO") || std::env::args().any(|arg| arg == "--demo");
         Config {
             database_url: std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()),
             data_dir: std::env::var_os("BAEDAL_DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(".baedal")),
             pg_bin_dir: std::env::var_os("PG_BIN_DIR").map(PathBuf::from),
-            demo: flag("BAEDAL_DEMO") || std::env::args().any(|arg| arg == "--demo"),
-            secure_cookies: flag("BAEDAL_SECURE_COOKIES"),
+            demo,
+            tls: !(demo || flag("BAEDAL_PLAIN_HTTP")),
             acceptance_window: chrono::Duration::seconds(
                 std::env::var("BAEDAL_ACCEPTANCE_SECONDS")
                     .ok()
@@ -97,6 +102,16 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
+            trusted_proxies: std::env::var("BAEDAL_TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse()
+                        .map_err(|_| format!("BAEDAL_TRUSTED_PROXIES: {p:?} is not an IP address"))
+                })
+                .collect(),
             throttle_limits: {
                 let defaults = app::platform::throttle::ThrottleLimits::default();
                 let per_minute = |name: &str, default: u32| {

@@ -86,9 +86,30 @@ struct DemoOptionGroup {
     choices: Vec<(String, i64)>,
 }
 
-/// The password every demo account shares.
-pub fn demo_password() -> Result<String> {
-    Ok(parse()?.password)
+/// Loads the demo set into an empty database and says whether the login page may list the demo
+/// accounts and their shared password: only when every account in the database is one of the
+/// demo set's (loaded now or by an earlier demo run). A database that also holds anyone else's
+/// account, started with the demo switched on by mistake, lists nobody.
+pub async fn prepare(pool: &PgPool) -> Result<Option<String>> {
+    let loaded = load_if_empty(pool).await?;
+    let demo = parse()?;
+    let emails: Vec<&str> = demo.accounts.iter().map(|a| a.email.as_str()).collect();
+    let others: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM platform.accounts WHERE email <> ALL($1)")
+            .bind(&emails)
+            .fetch_one(pool)
+            .await?;
+    if others > 0 {
+        tracing::warn!(
+            others,
+            "the database holds accounts besides the demo's: demo data not loaded, demo logins not listed"
+        );
+        return Ok(None);
+    }
+    if loaded {
+        tracing::info!("demo data loaded into the empty database");
+    }
+    Ok(Some(demo.password))
 }
 
 fn parse() -> Result<DemoSet> {
@@ -140,13 +161,15 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
     for address in &demo.addresses {
         let position = position(address.lat, address.lng)?;
         platform::db::insert_address(
-            &mut *tx,
+            &mut tx,
             account(&address.account)?,
             &address.label,
             &address.line,
             position,
+            platform::api::MAX_SAVED_ADDRESSES as i64,
         )
-        .await?;
+        .await?
+        .ok_or_else(|| anyhow!("demo data gives {} too many addresses", address.account))?;
     }
 
     for rider in &demo.riders {

@@ -52,8 +52,7 @@ async fn serve(
 ) -> Result<()> {
     let pool = database::connect_and_migrate(url, 20).await?;
     let demo_password = if config.demo {
-        demo::load_if_empty(&pool).await?;
-        Some(demo::demo_password()?)
+        demo::prepare(&pool).await?
     } else {
         None
     };
@@ -65,9 +64,12 @@ async fn serve(
              (the built-in simulator runs only with BAEDAL_DEMO=1)"
         ),
         None => {
-            let url = server::payment_gateway_sim::start_in_process(Default::default())
-                .await
-                .context("starting the built-in payment simulator")?;
+            let url = server::payment_gateway_sim::start_in_process(
+                Default::default(),
+                server::payment_gateway_sim::TestControls::Absent,
+            )
+            .await
+            .context("starting the built-in payment simulator")?;
             tracing::info!(
                 %url,
                 "payments go to the built-in simulator (set BAEDAL_PAYMENT_URL for a real provider)"
@@ -83,7 +85,9 @@ async fn serve(
     let mut state = AppState::new(pool.clone(), demo_password, payments);
     state.acceptance_window = config.acceptance_window;
     state.pay_later_window = config.pay_later_window;
-    state.throttles = app::platform::throttle::Throttles::new(config.throttle_limits);
+    let trusted_proxies = config.trusted_proxies.clone().map_err(anyhow::Error::msg)?;
+    state.throttles = app::platform::throttle::Throttles::new(config.throttle_limits)
+        .trusting(app::platform::throttle::TrustedProxies(trusted_proxies));
     if let Some(settings) = &config.kakao {
         state.kakao = Some(KakaoChannel::new(settings.clone()).map_err(anyhow::Error::msg)?);
         tracing::info!(url = %settings.url, "KakaoTalk messages are on");
@@ -97,7 +101,7 @@ async fn serve(
     let background = workers::start(state.clone()).await?;
     let addr = leptos_options.site_addr;
     let deployment = routes::Deployment {
-        tls: config.secure_cookies,
+        tls: config.tls,
         allowed_origins: server::security::AllowedOrigins(config.allowed_origins.clone()),
     };
     let app = routes::app(leptos_options, state, &deployment);

@@ -400,25 +400,41 @@ async fn ledger(State(gateway): State<Shared>) -> Json<serde_json::Value> {
     }))
 }
 
+/// Whether the simulator serves `/control` (its switches) and `/ledger` (every charge and refund).
+/// Tests and load checks drive and read it through them; the demo's simulator has neither, so
+/// nothing that reaches it can turn failures on or read what was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestControls {
+    Served,
+    Absent,
+}
+
 /// The simulator's routes, starting with `switches`.
-pub fn router(switches: Switches) -> Router {
+pub fn router(switches: Switches, controls: TestControls) -> Router {
     let gateway = Shared::default();
     gateway.lock().switches = switches;
-    Router::new()
+    let provider = Router::new()
         .route("/v1/payments/confirm", post(confirm))
         .route("/v1/payments/{payment_key}/cancel", post(cancel))
-        .route("/v1/payments/orders/{order_id}", get(payment_of_order))
-        .route("/control", get(read_switches).put(set_switches))
-        .route("/ledger", get(ledger))
-        .with_state(gateway)
+        .route("/v1/payments/orders/{order_id}", get(payment_of_order));
+    let routes = match controls {
+        TestControls::Served => provider
+            .route("/control", get(read_switches).put(set_switches))
+            .route("/ledger", get(ledger)),
+        TestControls::Absent => provider,
+    };
+    routes.with_state(gateway)
 }
 
 /// Serves a simulator inside this process on a free local port; returns its base address.
-pub async fn start_in_process(switches: Switches) -> std::io::Result<String> {
+pub async fn start_in_process(
+    switches: Switches,
+    controls: TestControls,
+) -> std::io::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, router(switches)).await {
+        if let Err(error) = axum::serve(listener, router(switches, controls)).await {
             tracing::error!(%error, "the payment simulator stopped");
         }
     });

@@ -44,6 +44,37 @@ async fn demo_data_loads_once_with_every_role(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn demo_logins_are_listed_only_for_a_database_of_demo_accounts(pool: PgPool) {
+    let first = server::demo::prepare(&pool).await.expect("first run");
+    assert_eq!(
+        first.as_deref(),
+        Some("baedal-demo"),
+        "the run that loads the demo lists it"
+    );
+    let again = server::demo::prepare(&pool).await.expect("second run");
+    assert_eq!(
+        again.as_deref(),
+        Some("baedal-demo"),
+        "a later demo run on its data too"
+    );
+
+    sqlx::query(
+        "INSERT INTO platform.accounts (account_id, email, display_name, role, password_hash)
+         VALUES (gen_random_uuid(), 'real.person@example.com', 'Real Person', 'customer', 'x')",
+    )
+    .execute(&pool)
+    .await
+    .expect("a real account");
+    let mistaken = server::demo::prepare(&pool)
+        .await
+        .expect("demo switched on by mistake");
+    assert_eq!(
+        mistaken, None,
+        "a database with real accounts never lists logins"
+    );
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn login_starts_a_session_that_names_the_user(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
     let browser = app.browser();
@@ -197,5 +228,48 @@ async fn a_page_rendered_for_someone_else_never_answers_for_a_server_function(po
         }
     }
     assert_eq!(wrong, Vec::<AppError>::new(), "the rider's own calls");
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_customer_keeps_at_most_twenty_addresses(pool: PgPool) {
+    use app::platform::api::MAX_SAVED_ADDRESSES;
+    use app::platform::SavedAddress;
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let saved: Vec<SavedAddress> = customer.call("my_addresses", &[]).await.expect("addresses");
+    for n in saved.len()..MAX_SAVED_ADDRESSES {
+        customer
+            .call::<SavedAddress>(
+                "add_address",
+                &[
+                    ("label", &format!("곳 {n}")),
+                    ("line", "성수이로 1"),
+                    ("lat", "37.5445"),
+                    ("lng", "127.0560"),
+                ],
+            )
+            .await
+            .expect("an address within the cap");
+    }
+    let one_more = customer
+        .call::<SavedAddress>(
+            "add_address",
+            &[
+                ("label", "하나 더"),
+                ("line", "성수이로 2"),
+                ("lat", "37.5445"),
+                ("lng", "127.0560"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        one_more,
+        Err(AppError::LimitReached(format!(
+            "You already keep {MAX_SAVED_ADDRESSES} addresses, the most Baedal keeps for one account."
+        )))
+    );
+    let kept: Vec<SavedAddress> = customer.call("my_addresses", &[]).await.expect("addresses");
+    assert_eq!(kept.len(), MAX_SAVED_ADDRESSES);
     app.shutdown().await;
 }

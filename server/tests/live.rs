@@ -200,3 +200,48 @@ async fn when_the_listener_loses_postgresql_sockets_resync_and_changes_flow_agai
     }
     app.shutdown().await;
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn riders_hear_only_of_deliveries_in_their_range(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    move_rider_to_gangnam(&app.pool, OTHER_RIDER).await;
+    let mut sockets = Vec::new();
+    for rider in [RIDER, OTHER_RIDER] {
+        let cookie = session_cookie(&app, rider).await;
+        let mut socket = connect(&app, Some(&cookie)).await.expect("connects");
+        send(&mut socket, ClientMessage::Follow(Topic::Deliveries)).await;
+        assert_eq!(
+            next(&mut socket).await,
+            ServerMessage::Following(Topic::Deliveries)
+        );
+        sockets.push(socket);
+    }
+    let [mut near, mut far] = <[Socket; 2]>::try_from(sockets).expect("two sockets");
+
+    let customer = app.logged_in(CUSTOMER).await;
+    let (order, _owner) = cooked_order(&app, &customer).await;
+    loop {
+        if let ServerMessage::Changed(change) = next(&mut near).await {
+            if change.order_id == order {
+                break;
+            }
+        }
+    }
+    // Both sockets were handed the same batch at the same moment; the far one dropped it.
+    // A second of silence after the near one heard is far more than fan-out takes.
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+        loop {
+            if let ServerMessage::Changed(change) = next(&mut far).await {
+                if change.order_id == order {
+                    return change;
+                }
+            }
+        }
+    })
+    .await;
+    assert!(
+        heard.is_err(),
+        "the rider in Gangnam heard of it: {heard:?}"
+    );
+    app.shutdown().await;
+}

@@ -424,3 +424,118 @@ async fn add_option(owner: &Browser, group: Uuid, name: &str, extra_price: &str)
         .await
         .expect("option added")
 }
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_menu_a_dish_and_a_group_stop_growing_at_their_caps(pool: PgPool) {
+    use app::store::editing::{MAX_DISHES, MAX_GROUPS_PER_DISH, MAX_OPTIONS_PER_GROUP};
+    let app = TestApp::with_demo(pool).await;
+    let owner = app.logged_in(OWNER).await;
+    let store = store_id(&app.pool, GIMBAP).await;
+    let add_dish = |name: String| {
+        let owner = &owner;
+        async move {
+            owner
+                .call::<Uuid>(
+                    "add_menu_item",
+                    &[
+                        ("store_id", &store.to_string()),
+                        ("name", &name),
+                        ("category", "김밥"),
+                        ("description", ""),
+                        ("price_krw", "4000"),
+                    ],
+                )
+                .await
+        }
+    };
+    // Fill the menu to one short of the cap in the database, then add the last one as the owner.
+    sqlx::query(
+        "INSERT INTO store.menu_items (item_id, store_id, category, name, description, price_krw, position)
+         SELECT gen_random_uuid(), $1, '김밥', 'filler ' || n, '', 4000, 1000 + n
+         FROM generate_series(1, $2 - 1 - (SELECT count(*) FROM store.menu_items WHERE store_id = $1)) n",
+    )
+    .bind(store)
+    .bind(MAX_DISHES)
+    .execute(&app.pool)
+    .await
+    .expect("filled");
+    let last = add_dish("마지막 김밥".into())
+        .await
+        .expect("the last dish fits");
+    let before = menu_rows(&app.pool).await;
+    let refused = add_dish("하나 더".into()).await;
+    assert_eq!(
+        refused,
+        Err(AppError::LimitReached(format!(
+            "This menu already has {MAX_DISHES} dishes, the most one menu holds. \
+             Remove one before adding another."
+        )))
+    );
+    assert_eq!(menu_rows(&app.pool).await, before, "nothing was added");
+
+    let add_group = |n: i64| {
+        let owner = &owner;
+        async move {
+            owner
+                .call::<Uuid>(
+                    "add_option_group",
+                    &[
+                        ("item_id", &last.to_string()),
+                        ("name", &format!("group {n}")),
+                        ("min_select", "0"),
+                        ("max_select", "1"),
+                    ],
+                )
+                .await
+        }
+    };
+    let mut group = None;
+    for n in 0..MAX_GROUPS_PER_DISH {
+        group = Some(add_group(n).await.expect("a group within the cap"));
+    }
+    assert!(
+        matches!(add_group(99).await, Err(AppError::LimitReached(m)) if m.contains("option groups"))
+    );
+
+    let group = group.expect("a group").to_string();
+    for n in 0..MAX_OPTIONS_PER_GROUP {
+        owner
+            .call::<Uuid>(
+                "add_menu_option",
+                &[
+                    ("group_id", &group),
+                    ("name", &format!("choice {n}")),
+                    ("price_delta_krw", "0"),
+                ],
+            )
+            .await
+            .expect("a choice within the cap");
+    }
+    let one_more = owner
+        .call::<Uuid>(
+            "add_menu_option",
+            &[
+                ("group_id", &group),
+                ("name", "one more"),
+                ("price_delta_krw", "0"),
+            ],
+        )
+        .await;
+    assert!(matches!(one_more, Err(AppError::LimitReached(m)) if m.contains("choices")));
+
+    // Another owner's dish is still "not yours", not "full".
+    let other = app.logged_in(OTHER_OWNER).await;
+    let theirs = other
+        .call::<Uuid>(
+            "add_option_group",
+            &[
+                ("item_id", &last.to_string()),
+                ("name", "x"),
+                ("min_select", "0"),
+                ("max_select", "1"),
+            ],
+        )
+        .await;
+    assert!(matches!(theirs, Err(AppError::NotFound(_))), "{theirs:?}");
+    app.shutdown().await;
+}

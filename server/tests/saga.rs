@@ -34,21 +34,6 @@ async fn accept(owner: &Browser, order: OrderId) -> Result<OrderStatus, AppError
         .await
 }
 
-/// Places an order and walks it to COOKED; returns it with the owner's browser.
-async fn cooked_order(app: &TestApp, customer: &Browser) -> (OrderId, Browser) {
-    let order = place(app, customer).await;
-    tracked(customer, order, OrderStatus::Paid).await;
-    let owner = app.logged_in(OWNER).await;
-    accept(&owner, order).await.expect("accepted");
-    owner_does(&owner, "start_cook", order)
-        .await
-        .expect("cooking");
-    owner_does(&owner, "finish_cook", order)
-        .await
-        .expect("cooked");
-    (order, owner)
-}
-
 /// Waits until the rider's list shows the order's delivery.
 async fn open_for(rider: &Browser, order: OrderId) {
     eventually("the delivery is open to the rider", || async {
@@ -729,16 +714,7 @@ async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool
         Err(AppError::Invalid("Go on duty to claim deliveries.".into()))
     );
     // A rider on duty in Gangnam, six kilometres from the store.
-    let far: Uuid = sqlx::query_scalar("SELECT account_id FROM platform.accounts WHERE email = $1")
-        .bind(OTHER_RIDER)
-        .fetch_one(&app.pool)
-        .await
-        .expect("rider");
-    sqlx::query("UPDATE delivery.riders SET lat = 37.4979, lng = 127.0276 WHERE rider_id = $1")
-        .bind(far)
-        .execute(&app.pool)
-        .await
-        .expect("moved");
+    move_rider_to_gangnam(&app.pool, OTHER_RIDER).await;
     let far_rider = app.logged_in(OTHER_RIDER).await;
     let refused = far_rider
         .call::<()>("claim_delivery", &[("order_id", &arg)])

@@ -37,7 +37,11 @@ fn no_rider_profile() -> AppError {
     AppError::NotFound("Your rider profile is missing. Ask an operator to set it up.".into())
 }
 
-/// Deliveries open near the calling rider, nearest first.
+/// The most open deliveries a rider's list shows: the nearest ones.
+pub const OPEN_DELIVERIES_SHOWN: usize = 50;
+
+/// Deliveries open within the calling rider's range, nearest first. The server picks them: a
+/// rider never learns of orders outside the range.
 #[server(endpoint = "open_deliveries")]
 pub async fn open_deliveries() -> Result<Vec<super::OpenDelivery>, AppError> {
     use crate::ordering::OrderId;
@@ -51,8 +55,14 @@ pub async fn open_deliveries() -> Result<Vec<super::OpenDelivery>, AppError> {
     let (true, Some(here)) = (me.on_duty, me.position) else {
         return Ok(Vec::new());
     };
-    let mut open: Vec<super::OpenDelivery> = super::db::open_deliveries(&state.pool)
-        .await?
+    let candidates = super::db::open_deliveries_near(
+        &state.pool,
+        here,
+        me.range_m,
+        OPEN_DELIVERIES_SHOWN as i64,
+    )
+    .await?;
+    let mut open: Vec<super::OpenDelivery> = candidates
         .into_iter()
         .filter_map(|d| {
             let pickup = Position {
@@ -161,19 +171,45 @@ pub async fn my_deliveries() -> Result<Vec<super::RiderDelivery>, AppError> {
     Ok(super::db::deliveries_of_rider(&state.pool, rider.account_id, 30).await?)
 }
 
-/// Where the rider is now, from the phone's location or typed in.
+/// Where the rider is now, from the phone's location or typed in. A position farther from the
+/// last one than a scooter could have gone meanwhile is refused: it would show the rider
+/// deliveries across the city.
 #[server(endpoint = "set_position")]
 pub async fn set_position(lat: f64, lng: f64) -> Result<(), AppError> {
-    use crate::platform::{auth, geo::Position, state::AppState, Role};
+    use crate::platform::{auth, geo, state::AppState, Role};
     let rider = auth::require(Role::Rider).await?;
-    let at = Position::new(lat, lng).ok_or_else(|| {
+    let at = geo::Position::new(lat, lng).ok_or_else(|| {
         AppError::Invalid(
             "That position is not on the map. Check the latitude and longitude.".into(),
         )
     })?;
     let state = AppState::get()?;
-    if !super::db::set_position(&state.pool, rider.account_id, at).await? {
-        return Err(no_rider_profile());
+    let mut tx = state.pool.begin().await?;
+    let last = super::db::lock_last_position(&mut tx, rider.account_id)
+        .await?
+        .ok_or_else(no_rider_profile)?;
+    if let Some((from, age_s)) = last {
+        if !geo::plausible_move(from, at, age_s) {
+            return Err(AppError::Invalid(format!(
+                "That position is {} from where you were {} ago, farther than a ride could go. \
+                 Check the numbers, or let the phone find your location.",
+                geo::format_distance(from.distance_m(at)),
+                seconds_as_words(age_s),
+            )));
+        }
     }
+    super::db::set_position(&mut *tx, rider.account_id, at).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// "40 seconds", "12 minutes", "3 hours": how long ago, the way a person says it.
+#[cfg(feature = "ssr")]
+fn seconds_as_words(seconds: f64) -> String {
+    let seconds = seconds.max(0.0).round() as u64;
+    match seconds {
+        0..=119 => format!("{seconds} seconds"),
+        120..=7199 => format!("{} minutes", seconds / 60),
+        _ => format!("{} hours", seconds / 3600),
+    }
 }

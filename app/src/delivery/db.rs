@@ -72,11 +72,20 @@ pub async fn count_on_duty(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .await
 }
 
-/// Riders on duty whose range reaches `pickup`.
-pub async fn riders_on_duty_near(
-    db: impl PgExecutor<'_>,
-    pickup: Position,
-) -> sqlx::Result<Vec<AccountId>> {
+/// A rider on duty with a known position, and how far they will ride to a pickup.
+struct RiderOnDuty {
+    rider_id: uuid::Uuid,
+    at: Position,
+    range_m: i32,
+}
+
+impl RiderOnDuty {
+    fn reaches(&self, pickup: Position) -> bool {
+        self.at.distance_m(pickup) <= f64::from(self.range_m)
+    }
+}
+
+async fn riders_on_duty(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<RiderOnDuty>> {
     let rows: Vec<(uuid::Uuid, f64, f64, i32)> = sqlx::query_as(
         "SELECT rider_id, lat, lng, range_m FROM delivery.riders
          WHERE on_duty AND lat IS NOT NULL AND lng IS NOT NULL",
@@ -85,15 +94,24 @@ pub async fn riders_on_duty_near(
     .await?;
     Ok(rows
         .into_iter()
-        .filter(|(_, lat, lng, range)| {
-            Position {
-                lat: *lat,
-                lng: *lng,
-            }
-            .distance_m(pickup)
-                <= f64::from(*range)
+        .map(|(rider_id, lat, lng, range_m)| RiderOnDuty {
+            rider_id,
+            at: Position { lat, lng },
+            range_m,
         })
-        .map(|(id, ..)| AccountId(id))
+        .collect())
+}
+
+/// Riders on duty whose range reaches `pickup`.
+pub async fn riders_on_duty_near(
+    db: impl PgExecutor<'_>,
+    pickup: Position,
+) -> sqlx::Result<Vec<AccountId>> {
+    Ok(riders_on_duty(db)
+        .await?
+        .into_iter()
+        .filter(|rider| rider.reaches(pickup))
+        .map(|rider| AccountId(rider.rider_id))
         .collect())
 }
 
@@ -172,13 +190,60 @@ pub async fn delivery(
 }
 
 /// Every delivery open to riders.
-pub async fn open_deliveries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<DeliveryRow>> {
+pub async fn open_deliveries_near(
+    db: impl PgExecutor<'_>,
+    here: Position,
+    range_m: u32,
+    limit: i64,
+) -> sqlx::Result<Vec<DeliveryRow>> {
+    let square = here.bounding_box(f64::from(range_m));
     sqlx::query_as(
         "SELECT order_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, rider_id
-         FROM delivery.deliveries WHERE status = 'OPEN' ORDER BY opened_at",
+         FROM delivery.deliveries
+         WHERE status = 'OPEN'
+           AND pickup_lat BETWEEN $1 AND $2 AND pickup_lng BETWEEN $3 AND $4
+         ORDER BY (pickup_lat - $5) ^ 2 + ((pickup_lng - $6) * $7) ^ 2
+         LIMIT $8",
     )
+    .bind(square.min_lat)
+    .bind(square.max_lat)
+    .bind(square.min_lng)
+    .bind(square.max_lng)
+    .bind(here.lat)
+    .bind(here.lng)
+    .bind(here.lat.to_radians().cos())
+    .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// Who may hear of a change to each of these deliveries: the riders on duty whose range reaches
+/// its pickup, and the rider who has it. Deliveries not in the table have nobody.
+pub async fn audience_of_deliveries(
+    db: &sqlx::PgPool,
+    order_ids: &[uuid::Uuid],
+) -> sqlx::Result<std::collections::HashMap<uuid::Uuid, Vec<AccountId>>> {
+    let deliveries: Vec<(uuid::Uuid, f64, f64, Option<uuid::Uuid>)> = sqlx::query_as(
+        "SELECT order_id, pickup_lat, pickup_lng, rider_id FROM delivery.deliveries
+         WHERE order_id = ANY($1)",
+    )
+    .bind(order_ids)
+    .fetch_all(db)
+    .await?;
+    let riders = riders_on_duty(db).await?;
+    Ok(deliveries
+        .into_iter()
+        .map(|(order_id, lat, lng, assigned)| {
+            let pickup = Position { lat, lng };
+            let mut audience: Vec<AccountId> = riders
+                .iter()
+                .filter(|rider| rider.reaches(pickup))
+                .map(|rider| AccountId(rider.rider_id))
+                .collect();
+            audience.extend(assigned.map(AccountId));
+            (order_id, audience)
+        })
+        .collect())
 }
 
 /// The rider's deliveries, most recently changed first.
@@ -247,6 +312,26 @@ pub async fn deliveries_of_rider(
         .collect()
 }
 
+/// The rider's last reported position and how many seconds ago it came, locked until the
+/// transaction ends so two reports at once are checked one after the other. `None` for an account
+/// with no rider record; an inner `None` for a rider who never reported one.
+pub async fn lock_last_position(
+    conn: &mut sqlx::PgConnection,
+    rider: AccountId,
+) -> sqlx::Result<Option<Option<(Position, f64)>>> {
+    let row: Option<(Option<f64>, Option<f64>, Option<f64>)> = sqlx::query_as(
+        "SELECT lat, lng, extract(epoch FROM now() - position_at)::float8
+         FROM delivery.riders WHERE rider_id = $1 FOR UPDATE",
+    )
+    .bind(rider.0)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(lat, lng, age_s)| match (lat, lng, age_s) {
+        (Some(lat), Some(lng), Some(age_s)) => Some((Position { lat, lng }, age_s)),
+        _ => None,
+    }))
+}
+
 /// Records where the rider is; returns false for an account with no rider record.
 pub async fn set_position(
     db: impl PgExecutor<'_>,
@@ -254,7 +339,8 @@ pub async fn set_position(
     at: Position,
 ) -> sqlx::Result<bool> {
     let updated = sqlx::query(
-        "UPDATE delivery.riders SET lat = $2, lng = $3, updated_at = now() WHERE rider_id = $1",
+        "UPDATE delivery.riders SET lat = $2, lng = $3, position_at = now(), updated_at = now()
+         WHERE rider_id = $1",
     )
     .bind(rider.0)
     .bind(at.lat)

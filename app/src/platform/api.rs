@@ -20,20 +20,27 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
         return Err(AppError::BadCredentials);
     }
     let state = super::state::AppState::get()?;
-    state.throttles.admit_login(email, client_address().await)?;
+    let address = client_address(&state.throttles).await;
+    state.throttles.admit_login(email, address)?;
     let user = super::auth::log_in(email, &password).await?;
     leptos_axum::redirect(user.role.home_path());
     Ok(user)
 }
 
-/// The address the request came from, when the server was started with connection info.
+/// The address the request came from (past trusted proxies), when the server was started with
+/// connection info.
 #[cfg(feature = "ssr")]
-async fn client_address() -> Option<std::net::IpAddr> {
+async fn client_address(throttles: &super::throttle::Throttles) -> Option<std::net::IpAddr> {
     use axum::extract::ConnectInfo;
-    leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
         .await
-        .ok()
-        .map(|ConnectInfo(address)| address.ip())
+        .ok()?;
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok();
+    let forwarded_for = headers
+        .as_ref()
+        .and_then(|h| h.get("x-forwarded-for"))
+        .and_then(|v| v.to_str().ok());
+    Some(throttles.client_address(peer.ip(), forwarded_for))
 }
 
 /// Ends the caller's session.
@@ -71,6 +78,9 @@ pub async fn my_addresses() -> Result<Vec<SavedAddress>, AppError> {
     Ok(super::db::addresses_of(&state.pool, user.account_id).await?)
 }
 
+/// The most delivery addresses one customer keeps.
+pub const MAX_SAVED_ADDRESSES: usize = 20;
+
 /// Saves a new delivery address for the calling customer, picked on the map or typed in.
 #[server(endpoint = "add_address")]
 pub async fn add_address(
@@ -87,9 +97,22 @@ pub async fn add_address(
         AppError::Invalid("That point is not on the map. Check the latitude and longitude.".into())
     })?;
     let state = AppState::get()?;
-    let address_id =
-        super::db::insert_address(&state.pool, customer.account_id, &label, &line, position)
-            .await?;
+    let mut tx = state.pool.begin().await?;
+    let address_id = super::db::insert_address(
+        &mut tx,
+        customer.account_id,
+        &label,
+        &line,
+        position,
+        MAX_SAVED_ADDRESSES as i64,
+    )
+    .await?
+    .ok_or_else(|| {
+        AppError::LimitReached(format!(
+            "You already keep {MAX_SAVED_ADDRESSES} addresses, the most Baedal keeps for one account."
+        ))
+    })?;
+    tx.commit().await?;
     Ok(SavedAddress {
         address_id,
         label,

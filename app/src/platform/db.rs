@@ -94,15 +94,31 @@ pub async fn insert_account(
     Ok(AccountId(id))
 }
 
-/// Saves a delivery address for a customer.
+/// Saves a delivery address for a customer, inside the caller's transaction, unless the customer
+/// already keeps `most` of them (then `None`).
 pub async fn insert_address(
-    db: impl PgExecutor<'_>,
+    tx: &mut sqlx::PgConnection,
     account_id: AccountId,
     label: &str,
     line: &str,
     position: Position,
-) -> sqlx::Result<Uuid> {
-    sqlx::query_scalar(
+    most: i64,
+) -> sqlx::Result<Option<Uuid>> {
+    // The account's row is the lock: two saves at once are counted one after the other.
+    sqlx::query("SELECT 1 FROM platform.accounts WHERE account_id = $1 FOR UPDATE")
+        .bind(account_id.0)
+        .execute(&mut *tx)
+        .await?;
+    let saved: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.customer_addresses WHERE account_id = $1",
+    )
+    .bind(account_id.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    if saved >= most {
+        return Ok(None);
+    }
+    let address_id = sqlx::query_scalar(
         "INSERT INTO platform.customer_addresses (address_id, account_id, label, line, lat, lng)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING address_id",
     )
@@ -112,8 +128,9 @@ pub async fn insert_address(
     .bind(line)
     .bind(position.lat)
     .bind(position.lng)
-    .fetch_one(db)
-    .await
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Some(address_id))
 }
 
 /// A customer's saved addresses, oldest first (the first is their usual one).

@@ -29,6 +29,10 @@ pub enum AppError {
     /// The sentence names the field; a page of ours never sends such a request.
     #[error("{0}")]
     Malformed(String),
+    /// Something one account or store keeps has reached its most (addresses, dishes, options):
+    /// the sentence says which, so the person can remove one first.
+    #[error("{0}")]
+    LimitReached(String),
     #[error(
         "That is more than Baedal takes in one request. Shorten what you typed and try again."
     )]
@@ -110,7 +114,7 @@ impl AppError {
                 | Refusal::ReasonTooLong
                 | Refusal::ReasonNotText,
             ) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::Refused(_) | AppError::LimitReached(_) => StatusCode::CONFLICT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::Cart(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
@@ -179,6 +183,7 @@ mod tests {
             (AppError::Refused(Refusal::ReasonTooLong), 422),
             (AppError::NotFound("no such order".into()), 404),
             (AppError::Invalid("bad label".into()), 422),
+            (AppError::LimitReached("20 addresses".into()), 409),
             (AppError::Malformed("not text".into()), 400),
             (AppError::TooLarge, 413),
             (AppError::Throttled(12), 429),

@@ -22,7 +22,8 @@ use super::AppError;
 /// every test logs in from one address with the same demo accounts, raises the login limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottleLimits {
-    /// Attempts on one account a minute: five, then one every twelve seconds.
+    /// Attempts on one account a minute: five, then one every twelve seconds. Longer windows
+    /// stretch the wait as guessing goes on (see [`ACCOUNT_LOGINS_PER_HOUR`]).
     pub logins_per_account_per_minute: u32,
     /// Attempts from one address a minute, on any accounts: a household or an office behind one
     /// address logs in a few times a minute; a script tries hundreds.
@@ -44,6 +45,13 @@ impl Default for ThrottleLimits {
     }
 }
 
+/// Attempts on one account an hour and a day. With the minute's five these make the wait grow:
+/// 12 seconds between guesses at first, two minutes once thirty were made within the hour, a
+/// quarter of an hour once a hundred were made within the day. A person who forgot a password
+/// never reaches the second step; a script guessing one account gets about a hundred a day.
+pub const ACCOUNT_LOGINS_PER_HOUR: u32 = 30;
+pub const ACCOUNT_LOGINS_PER_DAY: u32 = 100;
+
 /// How long a login may wait for a free password check before it is told to come back.
 const PASSWORD_QUEUE_WAIT: Duration = Duration::from_secs(3);
 
@@ -51,9 +59,12 @@ const PASSWORD_QUEUE_WAIT: Duration = Duration::from_secs(3);
 #[derive(Clone)]
 pub struct Throttles {
     logins_by_account: Arc<DefaultKeyedRateLimiter<String>>,
+    logins_by_account_hourly: Arc<DefaultKeyedRateLimiter<String>>,
+    logins_by_account_daily: Arc<DefaultKeyedRateLimiter<String>>,
     logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
     password_checks: Arc<Semaphore>,
+    proxies: Arc<TrustedProxies>,
 }
 
 impl std::fmt::Debug for Throttles {
@@ -75,10 +86,30 @@ impl Default for Throttles {
 
 impl Throttles {
     pub fn new(limits: ThrottleLimits) -> Throttles {
+        // A deployment that raises the minute's limit (the browser suite) raises the longer ones
+        // in step, so they never bite before it.
+        let raised = limits
+            .logins_per_account_per_minute
+            .max(1)
+            .div_ceil(ThrottleLimits::default().logins_per_account_per_minute);
+        let per = |count: u32, period: Duration| {
+            let count = nonzero(count.saturating_mul(raised));
+            Quota::with_period(period / count.get())
+                .map(|quota| quota.allow_burst(count))
+                .unwrap_or_else(|| Quota::per_second(count))
+        };
         Throttles {
             logins_by_account: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
                 limits.logins_per_account_per_minute,
             )))),
+            logins_by_account_hourly: Arc::new(RateLimiter::keyed(per(
+                ACCOUNT_LOGINS_PER_HOUR,
+                Duration::from_secs(3600),
+            ))),
+            logins_by_account_daily: Arc::new(RateLimiter::keyed(per(
+                ACCOUNT_LOGINS_PER_DAY,
+                Duration::from_secs(86_400),
+            ))),
             logins_by_address: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
                 limits.logins_per_address_per_minute,
             )))),
@@ -87,7 +118,20 @@ impl Throttles {
                     .allow_burst(nonzero(limits.calls_per_session_burst)),
             )),
             password_checks: Arc::new(Semaphore::new(Self::password_checks())),
+            proxies: Arc::new(TrustedProxies::default()),
         }
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies, so that limits per address count clients,
+    /// not the proxy in front of them.
+    pub fn trusting(mut self, proxies: TrustedProxies) -> Throttles {
+        self.proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The client's address: the peer's, or the one a trusted proxy says it forwarded for.
+    pub fn client_address(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        self.proxies.client(peer, forwarded_for)
     }
 
     /// How many password checks run at once: all cores but one, so that a flood of logins
@@ -106,9 +150,25 @@ impl Throttles {
                 .check_key(&address)
                 .map_err(throttled)?;
         }
-        self.logins_by_account
-            .check_key(&email.to_lowercase())
-            .map_err(throttled)
+        let account = email.to_lowercase();
+        // The longest wait wins; every limiter counts the attempt, so the longer windows fill
+        // while the minute's wait is served.
+        let waits = [
+            self.logins_by_account.check_key(&account),
+            self.logins_by_account_hourly.check_key(&account),
+            self.logins_by_account_daily.check_key(&account),
+        ];
+        match waits
+            .into_iter()
+            .filter_map(Result::err)
+            .map(throttled)
+            .max_by_key(|e| match e {
+                AppError::Throttled(seconds) => *seconds,
+                _ => 0,
+            }) {
+            Some(refusal) => Err(refusal),
+            None => Ok(()),
+        }
     }
 
     /// Counts one server-function call of the session (or, without one, the address) `caller`.
@@ -146,6 +206,8 @@ impl Throttles {
     /// limiters' memory does not grow with every address ever seen.
     pub fn forget_quiet_clients(&self) {
         self.logins_by_account.retain_recent();
+        self.logins_by_account_hourly.retain_recent();
+        self.logins_by_account_daily.retain_recent();
         self.logins_by_address.retain_recent();
         self.calls_by_session.retain_recent();
     }
@@ -156,6 +218,32 @@ impl Throttles {
 fn throttled(not_until: NotUntil<QuantaInstant>) -> AppError {
     let wait = not_until.wait_time_from(DefaultClock::default().now());
     AppError::Throttled(wait.as_secs_f64().ceil().max(1.0) as u64)
+}
+
+/// Proxies (load balancers, TLS terminators) whose `X-Forwarded-For` header is believed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<IpAddr>);
+
+impl TrustedProxies {
+    /// The client behind `peer`: each trusted proxy appends the address it heard from, so the
+    /// header is read from the right, past every trusted proxy, to the first address that is
+    /// not one. A peer that is no trusted proxy is the client itself, whatever it claims.
+    pub fn client(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        if !self.0.contains(&peer) {
+            return peer;
+        }
+        let mut client = peer;
+        for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+            let Ok(hop) = hop.trim().parse::<IpAddr>() else {
+                break;
+            };
+            client = hop;
+            if !self.0.contains(&hop) {
+                break;
+            }
+        }
+        client
+    }
 }
 
 fn nonzero(n: u32) -> NonZeroU32 {
@@ -182,6 +270,61 @@ mod tests {
             other => panic!("the sixth attempt was not throttled: {other:?}"),
         }
         assert_eq!(throttles.admit_login("junho@baedal.test", None), Ok(()));
+    }
+
+    #[test]
+    fn guessing_on_makes_the_wait_grow() {
+        let throttles = Throttles::default();
+        let wait = |throttles: &Throttles| match throttles.admit_login("minji@baedal.test", None) {
+            Ok(()) => 0,
+            Err(AppError::Throttled(seconds)) => seconds,
+            Err(other) => panic!("{other:?}"),
+        };
+        // Thirty guesses spread over the hour pass one limiter after the other; here they come
+        // at once, so count what each is told, the way a patient script would be.
+        let mut waits = Vec::new();
+        for _ in 0..ACCOUNT_LOGINS_PER_HOUR + 1 {
+            waits.push(wait(&throttles));
+        }
+        assert!(waits[..5].iter().all(|w| *w == 0), "{waits:?}");
+        assert!(
+            (1..=12).contains(&waits[5]),
+            "after five, seconds: {waits:?}"
+        );
+        // Attempts refused by the minute still count against the hour, so the hour's limit is
+        // reached and its wait, minutes, is what the guesser is told.
+        let last = *waits.last().expect("waits");
+        assert!(
+            (60..=120).contains(&last),
+            "after thirty, about two minutes: {waits:?}"
+        );
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_may_say_whom_it_forwards() {
+        let proxy: IpAddr = [10, 0, 0, 2].into();
+        let edge: IpAddr = [10, 0, 0, 1].into();
+        let client: IpAddr = [203, 0, 113, 7].into();
+        let proxies = TrustedProxies(vec![proxy, edge]);
+        // Through both proxies: the client is the first address left of them.
+        assert_eq!(
+            proxies.client(proxy, Some("198.51.100.9, 203.0.113.7, 10.0.0.1")),
+            client
+        );
+        // A client that forges the header directly is taken at its own address.
+        assert_eq!(proxies.client(client, Some("192.0.2.1")), client);
+        // A forged leftmost entry does not fool it either: the rightmost untrusted one counts.
+        assert_eq!(
+            proxies.client(proxy, Some("192.0.2.1, 203.0.113.7")),
+            client
+        );
+        // No header, or garbage: the proxy itself (one key for all, never a free pass).
+        assert_eq!(proxies.client(proxy, None), proxy);
+        assert_eq!(proxies.client(proxy, Some("not an address")), proxy);
+        assert_eq!(
+            TrustedProxies::default().client(proxy, Some("203.0.113.7")),
+            proxy
+        );
     }
 
     #[test]

@@ -5,6 +5,9 @@ use leptos::prelude::*;
 use super::{OwnedStore, StoreCard, StoreId};
 use crate::platform::AppError;
 
+/// The most stores the home screen lists: the nearest ones that deliver there.
+pub const NEARBY_STORES_SHOWN: usize = 100;
+
 /// Stores that deliver to (lat, lng), nearest first; open ones before closed ones.
 #[server(endpoint = "nearby_stores")]
 pub async fn nearby_stores(lat: f64, lng: f64) -> Result<Vec<StoreCard>, AppError> {
@@ -16,7 +19,9 @@ pub async fn nearby_stores(lat: f64, lng: f64) -> Result<Vec<StoreCard>, AppErro
     })?;
     let state = AppState::get()?;
     let now = chrono::Utc::now();
-    let candidates = db::stores_near(&state.pool, around).await?;
+    // Stores farther than the shown ones may still reach here with a larger radius: read a few
+    // times as many as are shown, then keep those that deliver.
+    let candidates = db::stores_near(&state.pool, around, 5 * NEARBY_STORES_SHOWN as i64).await?;
     let ids: Vec<_> = candidates.iter().map(|s| s.store_id).collect();
     let week_of = db::hours_of(&state.pool, &ids).await?;
 
@@ -52,6 +57,7 @@ pub async fn nearby_stores(lat: f64, lng: f64) -> Result<Vec<StoreCard>, AppErro
             .cmp(&a.open_now)
             .then(a.distance_m.total_cmp(&b.distance_m))
     });
+    cards.truncate(NEARBY_STORES_SHOWN);
     Ok(cards)
 }
 
@@ -287,9 +293,17 @@ pub async fn add_menu_item(
     let dish =
         super::editing::dish(&name, &category, &description, price_krw).map_err(refused_edit)?;
     let state = AppState::get()?;
-    super::db::add_menu_item(&state.pool, owner.account_id, store_id, &dish)
+    use super::editing::MAX_DISHES;
+    match super::db::add_menu_item(&state.pool, owner.account_id, store_id, &dish, MAX_DISHES)
         .await?
-        .ok_or_else(not_your_store)
+    {
+        super::db::Added::New(id) => Ok(id),
+        super::db::Added::NotYours => Err(not_your_store()),
+        super::db::Added::Full => Err(AppError::LimitReached(format!(
+            "This menu already has {MAX_DISHES} dishes, the most one menu holds. \
+             Remove one before adding another."
+        ))),
+    }
 }
 
 /// Changes a dish's name, section, description and price.
@@ -336,9 +350,15 @@ pub async fn add_option_group(
     let owner = auth::require(Role::Owner).await?;
     let rule = super::editing::option_group(&name, min_select, max_select).map_err(refused_edit)?;
     let state = AppState::get()?;
-    super::db::add_option_group(&state.pool, owner.account_id, item_id, &rule)
-        .await?
-        .ok_or_else(not_your_dish)
+    use super::editing::MAX_GROUPS_PER_DISH;
+    let most = MAX_GROUPS_PER_DISH;
+    match super::db::add_option_group(&state.pool, owner.account_id, item_id, &rule, most).await? {
+        super::db::Added::New(id) => Ok(id),
+        super::db::Added::NotYours => Err(not_your_dish()),
+        super::db::Added::Full => Err(AppError::LimitReached(format!(
+            "This dish already has {most} option groups, the most one dish holds."
+        ))),
+    }
 }
 
 /// Adds a choice to an option group.
@@ -352,9 +372,17 @@ pub async fn add_menu_option(
     let owner = auth::require(Role::Owner).await?;
     let (name, delta) = super::editing::option(&name, price_delta_krw).map_err(refused_edit)?;
     let state = AppState::get()?;
-    super::db::add_menu_option(&state.pool, owner.account_id, group_id, &name, delta)
+    use super::editing::MAX_OPTIONS_PER_GROUP;
+    let most = MAX_OPTIONS_PER_GROUP;
+    match super::db::add_menu_option(&state.pool, owner.account_id, group_id, &name, delta, most)
         .await?
-        .ok_or_else(not_your_dish)
+    {
+        super::db::Added::New(id) => Ok(id),
+        super::db::Added::NotYours => Err(not_your_dish()),
+        super::db::Added::Full => Err(AppError::LimitReached(format!(
+            "This option group already has {most} choices, the most one group holds."
+        ))),
+    }
 }
 
 /// Changes a choice's name and extra price.

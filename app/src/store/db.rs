@@ -30,22 +30,31 @@ pub struct StoreRow {
 /// The largest delivery radius a store may set (enforced by the schema too), in metres.
 pub const MAX_RADIUS_M: f64 = 10_000.0;
 
-/// Stores whose location lies within the largest possible radius of `around`.
-/// A coarse box on indexed columns; the caller measures exact distances.
-pub async fn stores_near(db: impl PgExecutor<'_>, around: Position) -> sqlx::Result<Vec<StoreRow>> {
-    // One degree of latitude is ~111 km everywhere; a degree of longitude shrinks with cos(lat).
-    let dlat = MAX_RADIUS_M / 111_000.0;
-    let dlng = dlat / around.lat.to_radians().cos().max(0.01);
+/// Stores whose location lies within the largest possible radius of `around`, nearest first and
+/// at most `limit` of them. A coarse box on indexed columns; the caller measures exact distances.
+pub async fn stores_near(
+    db: impl PgExecutor<'_>,
+    around: Position,
+    limit: i64,
+) -> sqlx::Result<Vec<StoreRow>> {
+    let square = around.bounding_box(MAX_RADIUS_M);
+    // Planar distance on the box is enough to order by; it keeps the nearest `limit`.
     sqlx::query_as(
         "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
                 minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders
          FROM store.stores
-         WHERE lat BETWEEN $1 AND $2 AND lng BETWEEN $3 AND $4",
+         WHERE lat BETWEEN $1 AND $2 AND lng BETWEEN $3 AND $4
+         ORDER BY (lat - $5) ^ 2 + ((lng - $6) * $7) ^ 2
+         LIMIT $8",
     )
-    .bind(around.lat - dlat)
-    .bind(around.lat + dlat)
-    .bind(around.lng - dlng)
-    .bind(around.lng + dlng)
+    .bind(square.min_lat)
+    .bind(square.max_lat)
+    .bind(square.min_lng)
+    .bind(square.max_lng)
+    .bind(around.lat)
+    .bind(around.lng)
+    .bind(around.lat.to_radians().cos())
+    .bind(limit)
     .fetch_all(db)
     .await
 }
@@ -458,13 +467,21 @@ pub async fn add_menu_item(
     owner: AccountId,
     store: StoreId,
     dish: &Dish,
-) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar(
-        "INSERT INTO store.menu_items (item_id, store_id, category, name, description, price_krw, position)
-         SELECT $3, s.store_id, $4, $5, $6, $7,
-                coalesce((SELECT max(position) + 1 FROM store.menu_items WHERE store_id = s.store_id), 0)
-         FROM store.stores s WHERE s.store_id = $1 AND s.owner_id = $2
-         RETURNING item_id",
+    most: i64,
+) -> sqlx::Result<Added> {
+    let row = sqlx::query_as(
+        "WITH parent AS (
+             SELECT s.store_id,
+                    (SELECT count(*) FROM store.menu_items WHERE store_id = s.store_id) AS held,
+                    (SELECT coalesce(max(position) + 1, 0) FROM store.menu_items
+                     WHERE store_id = s.store_id) AS next_position
+             FROM store.stores s WHERE s.store_id = $1 AND s.owner_id = $2),
+         added AS (
+             INSERT INTO store.menu_items
+                 (item_id, store_id, category, name, description, price_krw, position)
+             SELECT $3, store_id, $4, $5, $6, $7, next_position FROM parent WHERE held < $8
+             RETURNING item_id)
+         SELECT (SELECT held FROM parent), (SELECT item_id FROM added)",
     )
     .bind(store.0)
     .bind(owner.0)
@@ -473,8 +490,10 @@ pub async fn add_menu_item(
     .bind(&dish.name)
     .bind(&dish.description)
     .bind(dish.price.0)
-    .fetch_optional(db)
-    .await
+    .bind(most)
+    .fetch_one(db)
+    .await?;
+    Ok(Added::from_row(row))
 }
 
 /// Changes a dish of one of `owner`'s stores. Returns whether there was such a dish.
@@ -528,14 +547,22 @@ pub async fn add_option_group(
     owner: AccountId,
     item: Uuid,
     rule: &GroupRule,
-) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar(
-        "INSERT INTO store.menu_option_groups (group_id, item_id, name, min_select, max_select, position)
-         SELECT $3, i.item_id, $4, $5, $6,
-                coalesce((SELECT max(position) + 1 FROM store.menu_option_groups WHERE item_id = i.item_id), 0)
-         FROM store.menu_items i JOIN store.stores s ON s.store_id = i.store_id
-         WHERE i.item_id = $1 AND s.owner_id = $2
-         RETURNING group_id",
+    most: i64,
+) -> sqlx::Result<Added> {
+    let row = sqlx::query_as(
+        "WITH parent AS (
+             SELECT i.item_id,
+                    (SELECT count(*) FROM store.menu_option_groups WHERE item_id = i.item_id) AS held,
+                    (SELECT coalesce(max(position) + 1, 0) FROM store.menu_option_groups
+                     WHERE item_id = i.item_id) AS next_position
+             FROM store.menu_items i JOIN store.stores s ON s.store_id = i.store_id
+             WHERE i.item_id = $1 AND s.owner_id = $2),
+         added AS (
+             INSERT INTO store.menu_option_groups
+                 (group_id, item_id, name, min_select, max_select, position)
+             SELECT $3, item_id, $4, $5, $6, next_position FROM parent WHERE held < $7
+             RETURNING group_id)
+         SELECT (SELECT held FROM parent), (SELECT group_id FROM added)",
     )
     .bind(item)
     .bind(owner.0)
@@ -543,8 +570,10 @@ pub async fn add_option_group(
     .bind(&rule.name)
     .bind(rule.min)
     .bind(rule.max)
-    .fetch_optional(db)
-    .await
+    .bind(most)
+    .fetch_one(db)
+    .await?;
+    Ok(Added::from_row(row))
 }
 
 /// Adds an option at the end of a group of one of `owner`'s dishes.
@@ -554,24 +583,54 @@ pub async fn add_menu_option(
     group: Uuid,
     name: &str,
     price_delta: Won,
-) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar(
-        "INSERT INTO store.menu_options (option_id, group_id, name, price_delta_krw, position)
-         SELECT $3, g.group_id, $4, $5,
-                coalesce((SELECT max(position) + 1 FROM store.menu_options WHERE group_id = g.group_id), 0)
-         FROM store.menu_option_groups g
-         JOIN store.menu_items i ON i.item_id = g.item_id
-         JOIN store.stores s ON s.store_id = i.store_id
-         WHERE g.group_id = $1 AND s.owner_id = $2
-         RETURNING option_id",
+    most: i64,
+) -> sqlx::Result<Added> {
+    let row = sqlx::query_as(
+        "WITH parent AS (
+             SELECT g.group_id,
+                    (SELECT count(*) FROM store.menu_options WHERE group_id = g.group_id) AS held,
+                    (SELECT coalesce(max(position) + 1, 0) FROM store.menu_options
+                     WHERE group_id = g.group_id) AS next_position
+             FROM store.menu_option_groups g
+             JOIN store.menu_items i ON i.item_id = g.item_id
+             JOIN store.stores s ON s.store_id = i.store_id
+             WHERE g.group_id = $1 AND s.owner_id = $2),
+         added AS (
+             INSERT INTO store.menu_options (option_id, group_id, name, price_delta_krw, position)
+             SELECT $3, group_id, $4, $5, next_position FROM parent WHERE held < $6
+             RETURNING option_id)
+         SELECT (SELECT held FROM parent), (SELECT option_id FROM added)",
     )
     .bind(group)
     .bind(owner.0)
     .bind(Uuid::new_v4())
     .bind(name)
     .bind(price_delta.0)
-    .fetch_optional(db)
-    .await
+    .bind(most)
+    .fetch_one(db)
+    .await?;
+    Ok(Added::from_row(row))
+}
+
+/// What adding to a menu did. The cap is counted in the same statement as the insert, so adds
+/// racing each other can pass it by the few that raced; it bounds a menu's size, not its count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    New(Uuid),
+    /// The store, dish or group is not the owner's (or does not exist).
+    NotYours,
+    /// It already holds the most it may.
+    Full,
+}
+
+impl Added {
+    fn from_row((held, added): (Option<i64>, Option<Uuid>)) -> Added {
+        match (held, added) {
+            (_, Some(id)) => Added::New(id),
+            (None, None) => Added::NotYours,
+            (Some(_), None) => Added::Full,
+        }
+    }
 }
 
 /// Changes an option's name, extra price or sold-out flag, if `owner` sells it.

@@ -10,6 +10,14 @@ pub const MAX_DISH_PRICE: Won = Won(1_000_000);
 /// The most an option may add to a dish.
 pub const MAX_OPTION_PRICE: Won = Won(100_000);
 
+/// The most dishes one store's menu holds: a long menu is a few hundred, and every customer who
+/// opens it reads them all.
+pub const MAX_DISHES: i64 = 300;
+/// The most option groups ("Size", "Spice", "Extras") one dish has.
+pub const MAX_GROUPS_PER_DISH: i64 = 10;
+/// The most choices in one option group.
+pub const MAX_OPTIONS_PER_GROUP: i64 = 30;
+
 /// A dish as the owner describes it, trimmed and checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dish {

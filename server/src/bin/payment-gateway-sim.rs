@@ -1,19 +1,21 @@
 //! The payment-gateway simulator as its own process (see `server::payment_gateway_sim`).
 //!
-//! Usage: `payment-gateway-sim [--port N] [--latency-ms N] [--failure-rate F] [--overloaded]`.
-//! It prints `listening on http://ADDRESS` once it accepts connections (port 0 picks a free one).
+//! Usage: `payment-gateway-sim [--port N] [--latency-ms N] [--failure-rate F] [--overloaded]
+//! [--test-controls]`. `--test-controls` serves `/control` and `/ledger`, for tests to switch
+//! failures on and read what was charged. It prints `listening on http://ADDRESS` once it accepts connections (port 0 picks a free one).
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use std::net::SocketAddr;
 
 use anyhow::{bail, Context, Result};
-use server::payment_gateway_sim::{router, Switches};
+use server::payment_gateway_sim::{router, Switches, TestControls};
 
 /// Start-up flags.
-fn parse_args(args: impl Iterator<Item = String>) -> Result<(u16, Switches)> {
+fn parse_args(args: impl Iterator<Item = String>) -> Result<(u16, Switches, TestControls)> {
     let mut port = 4010;
     let mut switches = Switches::default();
+    let mut controls = TestControls::Absent;
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().with_context(|| format!("{name} needs a value"));
@@ -30,16 +32,17 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(u16, Switches)> {
                     .context("--failure-rate is a share between 0.0 and 1.0")?
             }
             "--overloaded" => switches.overloaded = true,
+            "--test-controls" => controls = TestControls::Served,
             other => bail!(
                 "unknown argument {other}; usage: payment-gateway-sim [--port N] [--latency-ms N] \
-                 [--failure-rate F] [--overloaded]"
+                 [--failure-rate F] [--overloaded] [--test-controls]"
             ),
         }
     }
     if !(0.0..=1.0).contains(&switches.failure_rate) {
         bail!("--failure-rate is a share between 0.0 and 1.0");
     }
-    Ok((port, switches))
+    Ok((port, switches, controls))
 }
 
 #[tokio::main]
@@ -51,13 +54,13 @@ async fn main() -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let (port, switches) = parse_args(std::env::args().skip(1))?;
+    let (port, switches, controls) = parse_args(std::env::args().skip(1))?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
         .await
         .with_context(|| format!("listening on port {port}"))?;
     // Tests and scripts read this line to learn the port.
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(switches)).await?;
+    axum::serve(listener, router(switches, controls)).await?;
     Ok(())
 }
 
@@ -68,7 +71,16 @@ mod tests {
     #[test]
     fn flags_set_the_switches_and_bad_flags_say_why() {
         let args = ["--port", "0", "--latency-ms", "50", "--failure-rate", "0.1"];
-        let (port, switches) = parse_args(args.iter().map(|s| s.to_string())).expect("valid");
+        let (port, switches, controls) =
+            parse_args(args.iter().map(|s| s.to_string())).expect("valid");
+        assert_eq!(
+            controls,
+            TestControls::Absent,
+            "controls only when asked for"
+        );
+        let (.., controls) =
+            parse_args(["--test-controls"].iter().map(|s| s.to_string())).expect("valid");
+        assert_eq!(controls, TestControls::Served);
         assert_eq!(port, 0);
         assert_eq!(switches.latency_ms, 50);
         assert_eq!(switches.failure_rate, 0.1);

@@ -393,3 +393,43 @@ pub async fn place(app: &TestApp, customer: &Browser) -> OrderId {
         .await
         .expect("order placed")
 }
+
+/// Places the demo gimbap order and has its store accept, cook and finish it, so its delivery
+/// opens; returns it with the owner's browser.
+pub async fn cooked_order(app: &TestApp, customer: &Browser) -> (OrderId, Browser) {
+    use app::ordering::OrderStatus;
+    let order = place(app, customer).await;
+    tracked(customer, order, OrderStatus::Paid).await;
+    let owner = app.logged_in(OWNER).await;
+    let id = order.0.to_string();
+    owner
+        .call::<OrderStatus>("accept_order", &[("order_id", &id), ("prep_minutes", "15")])
+        .await
+        .expect("accepted");
+    for step in ["start_cook", "finish_cook"] {
+        owner
+            .call::<OrderStatus>(step, &[("order_id", &id)])
+            .await
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+    }
+    (order, owner)
+}
+
+/// The account id of a demo account.
+pub async fn account_of(pool: &PgPool, email: &str) -> app::platform::AccountId {
+    let id: Uuid = sqlx::query_scalar("SELECT account_id FROM platform.accounts WHERE email = $1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .expect("a demo account");
+    app::platform::AccountId(id)
+}
+
+/// Puts a rider in Gangnam, six kilometres from the demo stores of Seongsu-dong.
+pub async fn move_rider_to_gangnam(pool: &PgPool, email: &str) {
+    sqlx::query("UPDATE delivery.riders SET lat = 37.4979, lng = 127.0276 WHERE rider_id = $1")
+        .bind(account_of(pool, email).await.0)
+        .execute(pool)
+        .await
+        .expect("moved");
+}

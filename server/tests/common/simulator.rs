@@ -17,7 +17,7 @@ impl Simulator {
     /// Starts the simulator on a free port with these start-up flags.
     pub fn start(flags: &[&str]) -> Simulator {
         let mut process = Command::new(env!("CARGO_BIN_EXE_payment-gateway-sim"))
-            .args(["--port", "0"])
+            .args(["--port", "0", "--test-controls"])
             .args(flags)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

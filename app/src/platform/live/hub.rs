@@ -74,9 +74,26 @@ pub async fn announce(
 /// What the listener passes to this process's sockets.
 #[derive(Debug)]
 enum Broadcast {
-    Changes(Vec<LiveChange>),
+    Changes(Vec<Addressed>),
     /// The listener lost its connection for a while: changes may be missing.
     Resync,
+}
+
+/// A change and, when the topic alone does not say, the accounts that may hear of it.
+#[derive(Debug)]
+struct Addressed {
+    change: LiveChange,
+    /// `None`: everyone following the topic. Riders following deliveries hear only of those in
+    /// their range and of their own.
+    only: Option<Vec<crate::platform::AccountId>>,
+}
+
+impl Addressed {
+    fn is_for(&self, account: crate::platform::AccountId) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|accounts| accounts.contains(&account))
+    }
 }
 
 /// This process's fan-out of changes to its sockets.
@@ -185,9 +202,12 @@ impl LiveHub {
                         Broadcast::Resync => vec![ServerMessage::Resync],
                         Broadcast::Changes(batch) => batch
                             .iter()
-                        .filter(|change| followed.contains(&change.topic))
-                        .map(|change| ServerMessage::Changed(change.clone()))
-                        .collect(),
+                            .filter(|addressed| {
+                                followed.contains(&addressed.change.topic)
+                                    && addressed.is_for(user.account_id)
+                            })
+                            .map(|addressed| ServerMessage::Changed(addressed.change.clone()))
+                            .collect(),
                     },
                     Err(broadcast::error::RecvError::Lagged(_)) => vec![ServerMessage::Resync],
                     Err(broadcast::error::RecvError::Closed) => return,
@@ -310,10 +330,10 @@ pub async fn may_follow(pool: &PgPool, user: &CurrentUser, topic: Topic) -> Resu
 }
 
 /// The changes a note announces, one per topic that shows them.
-async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<LiveChange>> {
+async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<Addressed>> {
     let logged =
         event_log::changes_between(pool, note.from, note.to, note.consumer.wanted()).await?;
-    let change = |topic, entry: &event_log::LoggedChange| LiveChange {
+    let live_change = |topic, entry: &event_log::LoggedChange| LiveChange {
         topic,
         order_id: entry.order_id,
         event: entry.event.name().to_owned(),
@@ -322,6 +342,10 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<LiveCh
             Event::Order(event) => Some(event.resulting_status()),
             Event::DeliveryRequested { .. } | Event::PaymentCancelled { .. } => None,
         },
+    };
+    let change = |topic, entry: &event_log::LoggedChange| Addressed {
+        change: live_change(topic, entry),
+        only: None,
     };
     let mut changes = Vec::new();
     match note.consumer {
@@ -337,8 +361,18 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<LiveCh
             }
         }
         Consumer::Delivery => {
+            let ids: Vec<uuid::Uuid> = logged.iter().map(|entry| entry.order_id.0).collect();
+            let audiences = crate::delivery::db::audience_of_deliveries(pool, &ids).await?;
             for entry in &logged {
-                changes.push(change(Topic::Deliveries, entry));
+                changes.push(Addressed {
+                    change: live_change(Topic::Deliveries, entry),
+                    only: Some(
+                        audiences
+                            .get(&entry.order_id.0)
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                });
             }
         }
         Consumer::Notification => {
