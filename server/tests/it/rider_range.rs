@@ -1,11 +1,9 @@
 //! Riders see only what is theirs to take: the open list and the live topic are cut to each
 //! rider's range on the server, and a position that jumps across the city is refused.
 
-mod common;
-
+use crate::common::*;
 use app::delivery::OpenDelivery;
 use app::platform::AppError;
-use common::*;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "server::database::MIGRATOR")]

@@ -1,9 +1,7 @@
 //! Logging in and out, sessions, and who may see what — through the real HTTP server.
 
-mod common;
-
+use crate::common::*;
 use app::platform::{AppError, CurrentUser, Role};
-use common::*;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "server::database::MIGRATOR")]

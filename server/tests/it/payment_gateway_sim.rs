@@ -2,11 +2,9 @@
 //! client will drive it: idempotent approvals and refunds, run-time switches, and a ledger that
 //! tells whether money moved exactly once.
 
-mod common;
-
 use std::time::Duration;
 
-use common::simulator::Simulator;
+use crate::common::simulator::Simulator;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -1,10 +1,8 @@
 //! Login floods and runaway tabs are slowed down at the door, with a sentence and `Retry-After`,
 //! under the limits a public deployment has.
 
-mod common;
-
+use crate::common::*;
 use app::platform::AppError;
-use common::*;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 

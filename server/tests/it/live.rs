@@ -1,12 +1,10 @@
 //! The `/ws` live link: only logged-in accounts connect, each follow is checked against the
 //! account, and a change reaches the follower once its read model shows it.
 
-mod common;
-
+use crate::common::*;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::live::{ClientMessage, ServerMessage, Topic};
 use app::store::StoreId;
-use common::*;
 use futures::{SinkExt, StreamExt};
 use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};

@@ -1,11 +1,9 @@
 //! The owner's menu and hours editing, seen through what customers can then see and order.
 
-mod common;
-
+use crate::common::*;
 use app::platform::{AppError, Role};
 use app::store::hours::{DayForm, ShownHours};
 use app::store::{MenuItem, StoreMenu, StoreSetup};
-use common::*;
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;

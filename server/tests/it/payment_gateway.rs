@@ -2,14 +2,12 @@
 //! and refunds, and a circuit breaker that opens on an overloaded provider and closes again once it
 //! recovers.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::simulator::Simulator;
 use app::ordering::OrderId;
 use app::payment::gateway::{GatewayError, GatewaySettings, PaymentGateway};
 use app::platform::money::Won;
-use common::simulator::Simulator;
 use serde_json::json;
 use uuid::Uuid;
 

@@ -6,13 +6,11 @@
 //! The list of server functions comes from server_fn's registry: a new endpoint without a row here
 //! fails the first test.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::*;
 use app::ordering::OrderId;
 use app::platform::{AppError, Role};
-use common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;

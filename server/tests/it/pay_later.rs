@@ -2,14 +2,12 @@
 //! and paid once it recovers, never twice; an unpaid order is cancelled when its pay-later window
 //! ends; a refund that fails is retried until the provider pays it, once.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use app::ordering::{OrderId, OrderStatus};
 use app::payment::BreakerView;
 use app::tracking::OrderView;
-use common::*;
 use serde_json::json;
 use sqlx::PgPool;
 

@@ -1,10 +1,8 @@
 //! The site on the open internet: requests from other sites refused, the headers every response
 //! carries, and sessions that end.
 
-mod common;
-
+use crate::common::*;
 use app::platform::AppError;
-use common::*;
 use futures::StreamExt;
 use reqwest::StatusCode;
 use sqlx::PgPool;

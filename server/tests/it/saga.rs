@@ -1,14 +1,12 @@
 //! The order saga end to end: server functions → event log → dispatcher → job queue →
 //! consumers → read model, on a real PostgreSQL, with every compensation and race.
 
-mod common;
-
+use crate::common::*;
 use app::ordering::machine::Refusal;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::events::{Consumer, Consumption, EventHistory};
 use app::platform::AppError;
 use app::tracking::OrderView;
-use common::*;
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;

@@ -2,18 +2,16 @@
 //! can be told to fail: every status change reaches each party with a phone exactly once, even
 //! when the endpoint is down for a while.
 
-mod common;
-
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::*;
 use app::ordering::OrderStatus;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use common::*;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 

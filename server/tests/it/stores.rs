@@ -1,13 +1,11 @@
 //! The customer's store list, the owner's stores and switch, riders and the operator's counts.
 
-mod common;
-
+use crate::common::*;
 use app::delivery::RiderDuty;
 use app::ops::PlatformCounts;
 use app::platform::{AppError, Role};
 use app::store::hours::ShownHours;
 use app::store::{OwnedStore, StoreCard};
-use common::*;
 use sqlx::PgPool;
 
 const SEONGSU_STATION: (&str, &str) = ("37.5446", "127.0557");

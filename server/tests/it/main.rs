@@ -1,0 +1,19 @@
+//! Every integration test of the server, in one test binary: each of these modules was once a
+//! binary of its own, and each linked the whole application again.
+
+mod common;
+
+mod accounts;
+mod hostile;
+mod kakao;
+mod live;
+mod menu_setup;
+mod pay_later;
+mod payment_gateway;
+mod payment_gateway_sim;
+mod private_cluster;
+mod rider_range;
+mod saga;
+mod security;
+mod stores;
+mod throttling;
