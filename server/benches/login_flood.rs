@@ -81,7 +81,7 @@ async fn run(url: &str, options: &Options) -> Result<()> {
         ..ThrottleLimits::default()
     })
     .trusting(TrustedProxies(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]));
-    let background = server::workers::start(state.clone()).await?;
+    let background = server::workers::start(state.clone(), server::config::Role::All).await?;
     let base = support::serve_with_its_limits(state).await?;
     // One login for all sixteen: the per-account limit allows five a minute.
     let customer = support::customer(&base).await?;

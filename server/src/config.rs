@@ -2,9 +2,44 @@
 
 use std::path::PathBuf;
 
+/// What a server process does. Any number of each may share one database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Pages, server functions and live sockets; no jobs.
+    Web,
+    /// The event dispatcher, the job queue and its timers; serves nothing.
+    Worker,
+    /// Both, as `make run` and a single-machine deployment use.
+    All,
+}
+
+impl Role {
+    /// Reads `web`, `worker` or `all`.
+    pub fn parse(name: &str) -> Result<Role, String> {
+        match name {
+            "web" => Ok(Role::Web),
+            "worker" => Ok(Role::Worker),
+            "all" => Ok(Role::All),
+            other => Err(format!(
+                "the role {other:?} is unknown: it is web, worker or all"
+            )),
+        }
+    }
+
+    pub fn serves_http(self) -> bool {
+        matches!(self, Role::Web | Role::All)
+    }
+
+    pub fn runs_jobs(self) -> bool {
+        matches!(self, Role::Worker | Role::All)
+    }
+}
+
 /// Everything the server reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `--role web|worker|all` or `BAEDAL_ROLE` (default `all`): what this process runs.
+    pub role: Result<Role, String>,
     /// `DATABASE_URL`: an existing PostgreSQL database. Unset: start a private cluster.
     pub database_url: Option<String>,
     /// `BAEDAL_DATA_DIR`: where the private cluster lives (default `.baedal`).
@@ -16,6 +51,9 @@ pub struct Config {
     /// Whether the site is served over TLS: the session cookie is `Secure` and HSTS is sent. On
     /// unless `BAEDAL_PLAIN_HTTP=1` or the demo (which runs on http://127.0.0.1).
     pub tls: bool,
+    /// `BAEDAL_DRAIN_SECONDS` (default 5; 0 in the demo): how long a stopping web process keeps
+    /// serving, with `/health` failing, before it stops taking connections.
+    pub drain: std::time::Duration,
     /// `BAEDAL_ACCEPTANCE_SECONDS` (default 300): how long a store has to accept a paid order.
     pub acceptance_window: chrono::Duration,
     /// `BAEDAL_PAUSED_CONSUMERS=store,…`: consumers paused at start-up (a drill).
@@ -27,7 +65,8 @@ pub struct Config {
     /// `BAEDAL_PAY_LATER_SECONDS` (default 600): how long a deferred payment keeps retrying.
     pub pay_later_window: chrono::Duration,
     /// `BAEDAL_KAKAO_URL`, `BAEDAL_KAKAO_SENDER_KEY`, `BAEDAL_KAKAO_API_KEY`: the AlimTalk
-    /// endpoint and credentials. Without a URL, KakaoTalk is off and only the inbox is used.
+    /// endpoint and credentials; `BAEDAL_KAKAO_TIMEOUT_MS` (default 5000) the longest wait for
+    /// one send. Without a URL, KakaoTalk is off and only the inbox is used.
     pub kakao: Option<app::notification::kakao::KakaoSettings>,
     /// `BAEDAL_ALLOWED_ORIGINS=https://app.example,…`: origins besides the site's own that may
     /// send commands and open live sockets (pages served from another name than the API).
@@ -56,7 +95,20 @@ impl Config {
                 .unwrap_or(default)
         };
         let demo = flag("BAEDAL_DEMO") || std::env::args().any(|arg| arg == "--demo");
+        let args: Vec<String> = std::env::args().collect();
+        let role_flag = args
+            .iter()
+            .position(|arg| arg == "--role")
+            .map(|at| args.get(at + 1).cloned().unwrap_or_default())
+            .or_else(|| {
+                args.iter()
+                    .find_map(|arg| arg.strip_prefix("--role=").map(str::to_owned))
+            });
         Config {
+            role: match role_flag.or_else(|| std::env::var("BAEDAL_ROLE").ok()) {
+                Some(name) => Role::parse(name.trim()),
+                None => Ok(Role::All),
+            },
             database_url: std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()),
             data_dir: std::env::var_os("BAEDAL_DATA_DIR")
                 .map(PathBuf::from)
@@ -64,6 +116,12 @@ impl Config {
             pg_bin_dir: std::env::var_os("PG_BIN_DIR").map(PathBuf::from),
             demo,
             tls: !(demo || flag("BAEDAL_PLAIN_HTTP")),
+            drain: std::time::Duration::from_secs(
+                std::env::var("BAEDAL_DRAIN_SECONDS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(if demo { 0 } else { 5 }),
+            ),
             acceptance_window: chrono::Duration::seconds(
                 std::env::var("BAEDAL_ACCEPTANCE_SECONDS")
                     .ok()
@@ -93,6 +151,9 @@ impl Config {
                     url,
                     sender_key: std::env::var("BAEDAL_KAKAO_SENDER_KEY").unwrap_or_default(),
                     api_key: std::env::var("BAEDAL_KAKAO_API_KEY").unwrap_or_default(),
+                    timeout: std::time::Duration::from_millis(
+                        number("BAEDAL_KAKAO_TIMEOUT_MS", 5000).unsigned_abs(),
+                    ),
                 }),
             allowed_origins: std::env::var("BAEDAL_ALLOWED_ORIGINS")
                 .map(|v| {

@@ -6,9 +6,11 @@
 //! unprivileged account (`postgres` when it exists, else `nobody`) through `runuser`.
 
 use anyhow::{bail, Context, Result};
-use sqlx::{migrate::MigrateDatabase, postgres::PgPoolOptions, PgPool, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{migrate::MigrateDatabase, PgPool, Postgres};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// The migrations of every context, embedded in the binary.
@@ -28,10 +30,16 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<PgPo
             .await
             .context("creating the database")?;
     }
+    // A transaction left open by a process that vanished without closing its socket (a host
+    // lost, not a process killed: the kernel closes a killed one's) would hold its row locks,
+    // and so the events or rows it claimed, until TCP gave up hours later.
+    let options = PgConnectOptions::from_str(url)
+        .with_context(|| format!("reading the database address {}", redact(url)))?
+        .options([("idle_in_transaction_session_timeout", "30s")]);
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
+        .connect_with(options)
         .await
         .with_context(|| format!("connecting to {}", redact(url)))?;
     MIGRATOR.run(&pool).await.context("running migrations")?;
@@ -135,6 +143,13 @@ impl PrivateCluster {
     pub fn stop(&self) -> Result<()> {
         self.pg_ctl(&["stop", "-m", "fast", "-w"])
             .context("stopping the private PostgreSQL")
+    }
+
+    /// Restarts the cluster as an operator's `pg_ctl restart -m fast` would: every connection is
+    /// cut, and the server comes back on the same port.
+    pub fn restart_fast(&self) -> Result<()> {
+        self.pg_ctl(&["restart", "-m", "fast", "-w", "-t", "60"])
+            .context("restarting the private PostgreSQL")
     }
 
     fn init(&self) -> Result<()> {

@@ -9,7 +9,8 @@ use tracing_subscriber::EnvFilter;
 use app::notification::kakao::KakaoChannel;
 use app::payment::gateway::{GatewaySettings, PaymentGateway};
 use app::platform::state::AppState;
-use server::{config::Config, database, demo, routes, workers};
+use server::config::{Config, Role};
+use server::{database, demo, routes, workers};
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -20,9 +21,16 @@ async fn main() -> Result<()> {
         )
         .init();
     let config = Config::from_env();
-    let leptos_options = get_configuration(None)
-        .context("reading the Leptos configuration")?
-        .leptos_options;
+    let role = config.role.clone().map_err(anyhow::Error::msg)?;
+    // A job worker serves no pages, so it needs no site configuration.
+    let leptos_options = match role.serves_http() {
+        true => Some(
+            get_configuration(None)
+                .context("reading the Leptos configuration")?
+                .leptos_options,
+        ),
+        false => None,
+    };
 
     let cluster = match &config.database_url {
         Some(_) => None,
@@ -36,7 +44,7 @@ async fn main() -> Result<()> {
         (None, Some(cluster)) => cluster.url(database::DATABASE_NAME),
         (None, None) => unreachable!("a cluster is started whenever DATABASE_URL is unset"),
     };
-    let served = serve(&config, leptos_options, &url).await;
+    let served = run(&config, role, leptos_options, &url).await;
     if let Some(cluster) = cluster {
         if let Err(error) = cluster.stop() {
             tracing::error!(%error, "could not stop the private PostgreSQL");
@@ -45,12 +53,13 @@ async fn main() -> Result<()> {
     served
 }
 
-async fn serve(
+async fn run(
     config: &Config,
-    leptos_options: leptos::config::LeptosOptions,
+    role: Role,
+    leptos_options: Option<leptos::config::LeptosOptions>,
     url: &str,
 ) -> Result<()> {
-    let pool = database::connect_and_migrate(url, 20).await?;
+    let pool = database::connect_and_migrate(url, pool_size(role)).await?;
     let demo_password = if config.demo {
         demo::prepare(&pool).await?
     } else {
@@ -98,28 +107,75 @@ async fn serve(
         })?;
         app::platform::consumers::pause(&pool, consumer).await?;
     }
-    let background = workers::start(state.clone()).await?;
+    let background = workers::start(state.clone(), role).await?;
+    let Some(leptos_options) = leptos_options else {
+        tracing::info!("Baedal's job worker is running (role worker: it serves nothing)");
+        shutdown_signal().await;
+        background.stop().await;
+        pool.close().await;
+        return Ok(());
+    };
     let addr = leptos_options.site_addr;
     let deployment = routes::Deployment {
         tls: config.tls,
         allowed_origins: server::security::AllowedOrigins(config.allowed_origins.clone()),
+        draining: Default::default(),
     };
+    let draining = deployment.draining.clone();
+    let hub = state.live.clone();
     let app = routes::app(leptos_options, state, &deployment);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Baedal is listening on http://{addr}");
-    // Connection info gives the login throttle each client's address.
-    axum::serve(
+    // On SIGTERM: drain (the proxy is told to look elsewhere, connections close after their
+    // response, sockets are told to reconnect), then stop taking connections and let the
+    // commands in flight finish for up to SHUTDOWN_GRACE, then stop the background work, whose
+    // jobs in flight finish or go back to the queue.
+    let (stopping, mut stopping_seen) = tokio::sync::watch::channel(false);
+    let drain = config.drain;
+    let signal = async move {
+        shutdown_signal().await;
+        draining.start();
+        hub.close_all_for_restart();
+        tracing::info!(seconds = drain.as_secs(), "draining before the shutdown");
+        tokio::time::sleep(drain).await;
+        let _ = stopping.send(true);
+    };
+    let serving = axum::serve(
         listener,
+        // Connection info gives the login throttle each client's address.
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving HTTP")?;
+    .with_graceful_shutdown(signal);
+    let grace_over = async move {
+        let _ = stopping_seen.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = serving => served.context("serving HTTP")?,
+        _ = grace_over => tracing::warn!(
+            "requests still running {} s after the shutdown signal were cut off",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
     background.stop().await;
     pool.close().await;
     Ok(())
+}
+
+/// How long a stopping web process lets the commands in flight finish.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Connections a process keeps to PostgreSQL: a web process's requests each hold one for a
+/// command; a worker's jobs, dispatcher and recovery need few. README's deployment section adds
+/// them up against `max_connections`.
+fn pool_size(role: Role) -> u32 {
+    match role {
+        Role::Web => 20,
+        Role::Worker => 10,
+        Role::All => 20,
+    }
 }
 
 async fn shutdown_signal() {

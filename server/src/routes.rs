@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use crate::api_edge;
 use crate::client_errors::{self, ClientErrorLog};
+use crate::draining::{self, Draining};
 use crate::security::{self, AllowedOrigins};
 use crate::site::{self, BuildAssets};
 use app::platform::{
@@ -32,6 +33,8 @@ pub const SESSION_COOKIE: &str = "baedal_session";
 pub struct Deployment {
     pub tls: bool,
     pub allowed_origins: AllowedOrigins,
+    /// Set on SIGTERM: `/health` fails and connections close (see `draining`).
+    pub draining: Draining,
 }
 
 /// Builds the whole HTTP application around `state`.
@@ -108,6 +111,14 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Depl
         ))
         .with_state(leptos_options);
     security::with_headers(router, deployment.tls)
+        .route(
+            "/health",
+            get(draining::health).with_state(deployment.draining.clone()),
+        )
+        .layer(middleware::from_fn_with_state(
+            deployment.draining.clone(),
+            draining::close_connections,
+        ))
 }
 
 /// The largest message a browser may send on `/ws`: a follow or an unfollow is a few dozen bytes.

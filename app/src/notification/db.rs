@@ -49,10 +49,12 @@ pub async fn deliver(db: impl PgExecutor<'_>, messages: &[InboxMessage]) -> sqlx
     Ok(())
 }
 
-/// A person's newest notifications.
+/// A page of a person's notifications, newest first: those created before `before`, or the
+/// newest. A cursor that is not one of the person's own notifications pages nothing.
 pub async fn inbox(
     db: impl PgExecutor<'_>,
     recipient: AccountId,
+    before: Option<Uuid>,
     limit: i64,
 ) -> sqlx::Result<Vec<Notification>> {
     type Row = (
@@ -65,9 +67,15 @@ pub async fn inbox(
     );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT notification_id, order_id, text, message, created_at, read_at IS NOT NULL
-         FROM notification.inbox WHERE recipient_id = $1 ORDER BY created_at DESC LIMIT $2",
+         FROM notification.inbox
+         WHERE recipient_id = $1
+           AND ($2::uuid IS NULL OR (created_at, notification_id) < (
+                SELECT created_at, notification_id FROM notification.inbox
+                WHERE notification_id = $2 AND recipient_id = $1))
+         ORDER BY created_at DESC, notification_id DESC LIMIT $3",
     )
     .bind(recipient.0)
+    .bind(before)
     .bind(limit)
     .fetch_all(db)
     .await?;

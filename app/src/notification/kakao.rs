@@ -23,6 +23,8 @@ pub struct KakaoSettings {
     pub sender_key: String,
     /// Sent as the `Authorization` header.
     pub api_key: String,
+    /// Longest wait for one send; a message not answered in time is tried again later.
+    pub timeout: Duration,
 }
 
 /// The channel: an HTTP client for the configured endpoint.
@@ -86,7 +88,7 @@ impl Template {
 impl KakaoChannel {
     pub fn new(settings: KakaoSettings) -> Result<KakaoChannel, String> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
+            .timeout(settings.timeout)
             .build()
             .map_err(|e| format!("building the KakaoTalk client: {e}"))?;
         Ok(KakaoChannel { http, settings })

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{my_notifications, MarkNotificationsRead};
+use super::api::{my_notifications, MarkNotificationsRead, NOTIFICATIONS_PER_PAGE};
 use super::order_number;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::platform::clock::time_of_day;
 use crate::platform::live::{follow, Topic};
-use crate::platform::pages::ErrorNote;
+use crate::platform::pages::{use_page_cursor, ErrorNote, PageLinkWords, PageLinks};
 use crate::platform::session::signed_in_user;
 use crate::platform::{AppError, CurrentUser};
 
@@ -16,7 +16,8 @@ use crate::platform::{AppError, CurrentUser};
 #[component]
 pub fn InboxLink(user: CurrentUser) -> impl IntoView {
     let changes = follow(Topic::Account(user.account_id));
-    let inbox = Resource::new(move || changes.get(), |_| my_notifications());
+    // The newest page is where unread messages are; a count of 50+ reads as "many" anyway.
+    let inbox = Resource::new(move || changes.get(), |_| my_notifications(None));
     let i18n = use_i18n();
     view! {
         <A href="/inbox" attr:class="inbox-link">
@@ -50,7 +51,16 @@ pub fn InboxLink(user: CurrentUser) -> impl IntoView {
 pub fn InboxPage() -> impl IntoView {
     let mark_read = ServerAction::<MarkNotificationsRead>::new();
     let changes = signed_in_user().map(|me| follow(Topic::Account(me.account_id)));
-    let inbox = Resource::new(move || changes.map(|c| c.get()), |_| my_notifications());
+    let before = use_page_cursor();
+    let inbox = Resource::new(
+        move || (changes.map(|c| c.get()), before.get()),
+        |(_, before)| my_notifications(before),
+    );
+    let words = PageLinkWords {
+        pages: |l| td_string!(l, inbox.pages),
+        older: |l| td_string!(l, inbox.older),
+        newest: |l| td_string!(l, inbox.newest),
+    };
     Effect::new(move |_| {
         if inbox
             .get()
@@ -71,6 +81,10 @@ pub fn InboxPage() -> impl IntoView {
                             .into_any()
                     }
                     Ok(list) => {
+                        let older_than = (list.len() == NOTIFICATIONS_PER_PAGE)
+                            .then(|| list.last().map(|n| n.notification_id))
+                            .flatten();
+                        let paged = before.get_untracked().is_some();
                         view! {
                             <ul class="inbox" aria-label=move || t_string!(i18n, inbox.list)>
                                 {list
@@ -91,6 +105,7 @@ pub fn InboxPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                            <PageLinks path="/inbox" older_than paged words />
                         }
                             .into_any()
                     }

@@ -199,6 +199,59 @@ where
     }
 }
 
+/// The words of a paged list's links, in the reader's language.
+#[derive(Clone, Copy)]
+pub struct PageLinkWords {
+    pub pages: fn(Locale) -> &'static str,
+    pub older: fn(Locale) -> &'static str,
+    pub newest: fn(Locale) -> &'static str,
+}
+
+/// Links under a list read newest first a page at a time: to the older items after the last
+/// one shown when the page is full, and back to the newest when this is not the first page.
+#[component]
+pub fn PageLinks(
+    path: &'static str,
+    older_than: Option<uuid::Uuid>,
+    paged: bool,
+    words: PageLinkWords,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    (older_than.is_some() || paged).then(|| {
+        view! {
+            <nav class="row spread pages" aria-label=move || (words.pages)(i18n.get_locale())>
+                {paged
+                    .then(|| {
+                        view! {
+                            <A href=path attr:data-testid="newest-page">
+                                {move || (words.newest)(i18n.get_locale())}
+                            </A>
+                        }
+                    })}
+                {older_than
+                    .map(|last| {
+                        view! {
+                            <A href=format!("{path}?before={last}") attr:data-testid="older-page">
+                                {move || (words.older)(i18n.get_locale())}
+                            </A>
+                        }
+                    })}
+            </nav>
+        }
+    })
+}
+
+/// The `before` cursor of a paged list's address, when it holds one.
+pub fn use_page_cursor() -> Memo<Option<uuid::Uuid>> {
+    let query = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| {
+        query
+            .read()
+            .get("before")
+            .and_then(|before| uuid::Uuid::parse_str(&before).ok())
+    })
+}
+
 /// A server error, shown as the sentence it carries.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {

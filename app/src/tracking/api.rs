@@ -6,13 +6,17 @@ use super::OrderView;
 use crate::ordering::OrderId;
 use crate::platform::AppError;
 
-/// The caller's orders, newest first.
+/// How many orders one page of "My orders" holds.
+pub const ORDERS_PER_PAGE: usize = 50;
+
+/// A page of the caller's orders, newest first: the newest, or those placed before `before`.
 #[server(endpoint = "my_orders")]
-pub async fn my_orders() -> Result<Vec<OrderView>, AppError> {
+pub async fn my_orders(before: Option<OrderId>) -> Result<Vec<OrderView>, AppError> {
     use crate::platform::{auth, state::AppState, Role};
     let customer = auth::require(Role::Customer).await?;
     let state = AppState::get()?;
-    Ok(super::db::views_of_customer(&state.pool, customer.account_id, 50).await?)
+    let limit = ORDERS_PER_PAGE as i64;
+    Ok(super::db::views_of_customer(&state.pool, customer.account_id, before, limit).await?)
 }
 
 /// One of the caller's orders as the tracking screen shows it.

@@ -56,17 +56,24 @@ pub async fn view(db: impl PgExecutor<'_>, order_id: OrderId) -> sqlx::Result<Op
     Ok(row.map(|Json(view)| view))
 }
 
-/// A customer's orders, newest first.
+/// A page of a customer's orders, newest first: those placed before `before`, or the newest.
+/// A cursor that is not one of the customer's own orders pages nothing.
 pub async fn views_of_customer(
     db: impl PgExecutor<'_>,
     customer: AccountId,
+    before: Option<OrderId>,
     limit: i64,
 ) -> sqlx::Result<Vec<OrderView>> {
     let rows: Vec<Json<OrderView>> = sqlx::query_scalar(
-        "SELECT view FROM tracking.order_views WHERE customer_id = $1
-         ORDER BY placed_at DESC LIMIT $2",
+        "SELECT view FROM tracking.order_views
+         WHERE customer_id = $1
+           AND ($2::uuid IS NULL OR (placed_at, order_id) < (
+                SELECT placed_at, order_id FROM tracking.order_views
+                WHERE order_id = $2 AND customer_id = $1))
+         ORDER BY placed_at DESC, order_id DESC LIMIT $3",
     )
     .bind(customer.0)
+    .bind(before.map(|o| o.0))
     .bind(limit)
     .fetch_all(db)
     .await?;

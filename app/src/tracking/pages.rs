@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use uuid::Uuid;
 
-use super::api::{my_orders, order_status};
+use super::api::{my_orders, order_status, ORDERS_PER_PAGE};
 use super::OrderView;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
@@ -14,7 +14,9 @@ use crate::ordering::{OrderId, OrderStatus};
 use crate::payment::api::PayNow;
 use crate::platform::clock::{ticking_now, time_of_day};
 use crate::platform::live::{follow, Topic};
-use crate::platform::pages::{action_feedback, ErrorNote};
+use crate::platform::pages::{
+    action_feedback, use_page_cursor, ErrorNote, PageLinkWords, PageLinks,
+};
 use crate::platform::session::{signed_in_user, RequireRole};
 use crate::platform::{AppError, Role};
 
@@ -33,7 +35,16 @@ pub fn MyOrdersPage() -> impl IntoView {
 #[component]
 fn OrderList() -> impl IntoView {
     let changes = signed_in_user().map(|me| follow(Topic::Account(me.account_id)));
-    let orders = Resource::new(move || changes.map(|c| c.get()), |_| my_orders());
+    let before = use_page_cursor();
+    let orders = Resource::new(
+        move || (changes.map(|c| c.get()), before.get()),
+        |(_, before)| my_orders(before.map(OrderId)),
+    );
+    let words = PageLinkWords {
+        pages: |l| td_string!(l, orders.pages),
+        older: |l| td_string!(l, orders.older),
+        newest: |l| td_string!(l, orders.newest),
+    };
     let i18n = use_i18n();
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, orders.loading)}</p> }>
@@ -49,6 +60,10 @@ fn OrderList() -> impl IntoView {
                             .into_any()
                     }
                     Ok(list) => {
+                        let older_than = (list.len() == ORDERS_PER_PAGE)
+                            .then(|| list.last().map(|o| o.order_id.0))
+                            .flatten();
+                        let paged = before.get_untracked().is_some();
                         view! {
                             <ul class="cards" aria-label=move || t_string!(i18n, orders.list)>
                                 {list
@@ -76,6 +91,7 @@ fn OrderList() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                            <PageLinks path="/orders" older_than paged words />
                         }
                             .into_any()
                     }

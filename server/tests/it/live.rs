@@ -1,53 +1,16 @@
 //! The `/ws` live link: only logged-in accounts connect, each follow is checked against the
 //! account, and a change reaches the follower once its read model shows it.
 
+use crate::common::socket::{self, next, send, Socket};
 use crate::common::*;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::live::{ClientMessage, ServerMessage, Topic};
 use app::store::StoreId;
-use futures::{SinkExt, StreamExt};
 use sqlx::PgPool;
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 use uuid::Uuid;
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 async fn connect(app: &TestApp, cookie: Option<&str>) -> Result<Socket, u16> {
-    let mut request = format!("{}/ws", app.base.replace("http://", "ws://"))
-        .into_client_request()
-        .expect("websocket request");
-    if let Some(cookie) = cookie {
-        request
-            .headers_mut()
-            .insert("Cookie", cookie.parse().expect("header value"));
-    }
-    match tokio_tungstenite::connect_async(request).await {
-        Ok((socket, _)) => Ok(socket),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-            Err(response.status().as_u16())
-        }
-        Err(error) => panic!("unexpected websocket failure: {error}"),
-    }
-}
-
-async fn send(socket: &mut Socket, message: ClientMessage) {
-    let text = serde_json::to_string(&message).expect("encodes");
-    socket.send(Message::text(text)).await.expect("sent");
-}
-
-/// The next message from the server, within ten seconds.
-async fn next(socket: &mut Socket) -> ServerMessage {
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within ten seconds")
-            .expect("socket open")
-            .expect("frame");
-        if let Message::Text(text) = frame {
-            return serde_json::from_str(text.as_str()).expect("a ServerMessage");
-        }
-    }
+    socket::connect(&app.base, cookie).await
 }
 
 async fn gimbap_order(app: &TestApp) -> OrderId {

@@ -4,10 +4,12 @@
 mod common;
 
 mod accounts;
+mod crash_recovery;
 mod hostile;
 mod kakao;
 mod live;
 mod menu_setup;
+mod paging;
 mod pay_later;
 mod payment_gateway;
 mod payment_gateway_sim;
@@ -17,3 +19,4 @@ mod saga;
 mod security;
 mod stores;
 mod throttling;
+mod two_instances;

@@ -37,6 +37,10 @@ pub const MAX_FOLLOWED: usize = 64;
 /// that the person must log in again.
 pub const SESSION_ENDED_CLOSE_CODE: u16 = 4001;
 
+/// The close code of every socket when its process stops (1012, "service restart"): the page
+/// reconnects, to another instance or to this one once it is back.
+pub const RESTARTING_CLOSE_CODE: u16 = 1012;
+
 /// What a consumer announces: its read model now reflects the events between `from` and `to`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ViewChanged {
@@ -77,6 +81,8 @@ enum Broadcast {
     Changes(Vec<Addressed>),
     /// The listener lost its connection for a while: changes may be missing.
     Resync,
+    /// This process is stopping: every socket closes so that its page reconnects elsewhere.
+    Restarting,
 }
 
 /// A change and, when the topic alone does not say, the accounts that may hear of it.
@@ -116,6 +122,11 @@ impl LiveHub {
             changes: broadcast::channel(BACKLOG).0,
             ended_sessions: broadcast::channel(BACKLOG).0,
         }
+    }
+
+    /// Closes every socket of this process with [`RESTARTING_CLOSE_CODE`] (on shutdown).
+    pub fn close_all_for_restart(&self) {
+        let _ = self.changes.send(Arc::new(Broadcast::Restarting));
     }
 
     /// Listens on PostgreSQL until `stop` turns true, reconnecting if the connection drops.
@@ -200,6 +211,9 @@ impl LiveHub {
                 batch = changes.recv() => match batch {
                     Ok(broadcast) => match broadcast.as_ref() {
                         Broadcast::Resync => vec![ServerMessage::Resync],
+                        Broadcast::Restarting => {
+                            return close(socket, RESTARTING_CLOSE_CODE, "The server is restarting; reconnecting.").await
+                        }
                         Broadcast::Changes(batch) => batch
                             .iter()
                             .filter(|addressed| {
@@ -255,12 +269,21 @@ async fn still_signed_in(pool: &PgPool, session: SessionId, user: &CurrentUser) 
     }
 }
 
-async fn close_for_ended_session(mut socket: WebSocket) {
+async fn close_for_ended_session(socket: WebSocket) {
+    close(
+        socket,
+        SESSION_ENDED_CLOSE_CODE,
+        "Your session ended. Log in again.",
+    )
+    .await
+}
+
+async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
     use axum::extract::ws::CloseFrame;
     let _ = socket
         .send(Message::Close(Some(CloseFrame {
-            code: SESSION_ENDED_CLOSE_CODE,
-            reason: "Your session ended. Log in again.".into(),
+            code,
+            reason: reason.into(),
         })))
         .await;
 }

@@ -2,7 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod processes;
 pub mod simulator;
+pub mod socket;
 
 use app::ordering::OrderId;
 use app::payment::gateway::{GatewaySettings, PaymentGateway};
@@ -88,6 +90,7 @@ impl TestApp {
             url,
             sender_key: "test-sender-key".into(),
             api_key: "test-api-key".into(),
+            timeout: std::time::Duration::from_secs(5),
         };
         Self::serve(
             pool,
@@ -99,7 +102,43 @@ impl TestApp {
         .await
     }
 
+    /// Like `with_demo`, as a web process only: the dispatcher and the jobs are left to job
+    /// worker processes that the test starts itself.
+    pub async fn web_only(pool: PgPool) -> TestApp {
+        server::demo::load_if_empty(&pool)
+            .await
+            .expect("demo data loads");
+        Self::serve_as(
+            server::config::Role::Web,
+            pool,
+            chrono::Duration::minutes(5),
+            chrono::Duration::minutes(10),
+            None,
+            test_limits(),
+        )
+        .await
+    }
+
     async fn serve(
+        pool: PgPool,
+        acceptance_window: chrono::Duration,
+        pay_later_window: chrono::Duration,
+        kakao: Option<app::notification::kakao::KakaoSettings>,
+        limits: ThrottleLimits,
+    ) -> TestApp {
+        Self::serve_as(
+            server::config::Role::All,
+            pool,
+            acceptance_window,
+            pay_later_window,
+            kakao,
+            limits,
+        )
+        .await
+    }
+
+    async fn serve_as(
+        role: server::config::Role,
         pool: PgPool,
         acceptance_window: chrono::Duration,
         pay_later_window: chrono::Duration,
@@ -132,7 +171,7 @@ impl TestApp {
         state.throttles = Throttles::new(limits);
         state.kakao =
             kakao.map(|k| app::notification::kakao::KakaoChannel::new(k).expect("a client"));
-        let background = server::workers::start(state.clone())
+        let background = server::workers::start(state.clone(), role)
             .await
             .expect("workers start");
         let router = server::routes::app(options, state.clone(), &Default::default());
@@ -162,14 +201,7 @@ impl TestApp {
 
     /// A new visitor with an empty cookie jar.
     pub fn browser(&self) -> Browser {
-        Browser {
-            base: self.base.clone(),
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("http client"),
-        }
+        Browser::at(&self.base)
     }
 
     /// A visitor already logged in as `email`.
@@ -181,6 +213,24 @@ impl TestApp {
             .expect("demo login works");
         browser
     }
+}
+
+/// The address of the test's own database (sqlx::test makes one per test on the cluster that
+/// `DATABASE_URL` names), for processes the test starts.
+pub fn url_of(pool: &PgPool) -> String {
+    let cluster = std::env::var("DATABASE_URL").expect("DATABASE_URL is set (run under baedal-pg)");
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("the test database has a name")
+        .to_owned();
+    let without_query = cluster.split('?').next().unwrap_or(&cluster);
+    let after_scheme = without_query.find("://").expect("a URL") + 3;
+    let server = match without_query[after_scheme..].find('/') {
+        Some(slash) => &without_query[..after_scheme + slash],
+        None => without_query,
+    };
+    format!("{server}/{database}")
 }
 
 /// Tests log in the same demo accounts many times a minute from one address, and the hostile
@@ -201,6 +251,18 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A new visitor of the server at `base`, with an empty cookie jar.
+    pub fn at(base: &str) -> Browser {
+        Browser {
+            base: base.to_owned(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+        }
+    }
+
     /// Calls the server function at `/api/{endpoint}` the way the generated client does:
     /// form-encoded arguments in, JSON out, and on failure the typed `AppError`.
     pub async fn call<T: DeserializeOwned>(
@@ -228,6 +290,26 @@ impl Browser {
         Self::answer(endpoint, request).await
     }
 
+    /// Like `call_json`, but `None` when the server could not be reached at all (its port no
+    /// longer takes connections), so that the caller may go to another instance. A connection
+    /// that breaks once the request was sent is a failed request, and panics.
+    pub async fn try_call_json<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        args: &serde_json::Value,
+    ) -> Option<Result<T, AppError>> {
+        let request = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Accept", "application/json")
+            .json(args);
+        match request.send().await {
+            Ok(response) => Some(Self::read_answer(endpoint, response).await),
+            Err(error) if error.is_connect() => None,
+            Err(error) => panic!("{endpoint}: the request failed: {error}"),
+        }
+    }
+
     /// Sends the call; JSON out on success, and on failure the typed `AppError`.
     async fn answer<T: DeserializeOwned>(
         endpoint: &str,
@@ -238,6 +320,13 @@ impl Browser {
             .send()
             .await
             .expect("request reaches the server");
+        Self::read_answer(endpoint, response).await
+    }
+
+    async fn read_answer<T: DeserializeOwned>(
+        endpoint: &str,
+        response: reqwest::Response,
+    ) -> Result<T, AppError> {
         let ok = response.status().is_success() || response.status().is_redirection();
         let body = response.bytes().await.expect("response body");
         let text = || String::from_utf8_lossy(&body).into_owned();
@@ -275,8 +364,13 @@ impl Browser {
 
 /// The session cookie of a fresh login as `email`.
 pub async fn session_cookie(app: &TestApp, email: &str) -> String {
+    session_cookie_at(&app.base, email).await
+}
+
+/// The session cookie of a fresh login as `email` on the server at `base`.
+pub async fn session_cookie_at(base: &str, email: &str) -> String {
     let response = reqwest::Client::new()
-        .post(format!("{}/api/login", app.base))
+        .post(format!("{base}/api/login"))
         .header("Accept", "application/json")
         .form(&[("email", email), ("password", DEMO_PASSWORD)])
         .send()
