@@ -32,6 +32,19 @@ async function placeOrder(customer: Page): Promise<string> {
   return number!;
 }
 
+/** The owner accepts, cooks and finishes order `number`, so that riders are offered it. */
+async function cook(owner: Page, number: string) {
+  const card = owner.locator(`.kitchen-card[data-order="${number}"]`);
+  await card.getByRole('button', { name: 'Accept' }).click();
+  await card.getByRole('button', { name: 'Start cooking' }).click();
+  await card.getByRole('button', { name: 'Food is ready' }).click();
+}
+
+/** Where `number` stands on the owner's board: the column or the day's list that holds it. */
+function onBoard(owner: Page, column: string, number: string) {
+  return owner.locator(`[data-column="${column}"] [data-order="${number}"]`);
+}
+
 /** How long `change` takes to show after `click`, in milliseconds. */
 async function timed(click: () => Promise<void>, change: () => Promise<void>): Promise<number> {
   const started = Date.now();
@@ -94,12 +107,18 @@ test('the whole saga plays live across customer, owner and rider screens', async
   });
   await expect(customer.getByText(/ready by \d\d:\d\d/)).toBeVisible();
   await expect(customer.getByRole('button', { name: 'Cancel order' })).toBeVisible();
+  await expect(onBoard(owner, 'Accepted', number)).toBeVisible();
+  await expect(onBoard(owner, 'New', number)).toHaveCount(0);
 
   // The customer reloads their tracking page mid-saga; the next step still arrives live.
   await reload(customer);
   await expect(status).toHaveText('Accepted');
   await expect(customer.getByText(/ready by \d\d:\d\d/)).toBeVisible();
 
+  // The customer starts to cancel while the owner starts cooking: the form goes, with a sentence
+  // that says why, instead of vanishing with what they typed.
+  await customer.getByRole('button', { name: 'Cancel order' }).click();
+  await customer.getByLabel('Why are you cancelling?').fill('Changed my mind');
   latencies.push({
     step: 'start cooking → customer',
     ms: await timed(
@@ -107,8 +126,12 @@ test('the whole saga plays live across customer, owner and rider screens', async
       () => expect(status).toHaveText('Cooking'),
     ),
   });
-  // Once cooking has started, the customer can no longer cancel.
+  await expect(customer.getByRole('button', { name: 'Cancel the order' })).toHaveCount(0);
+  await expect(
+    customer.getByText('The store has started cooking, so the order can no longer be cancelled.'),
+  ).toBeVisible();
   await expect(customer.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+  await expect(onBoard(owner, 'Cooking', number)).toBeVisible();
 
   const offer = rider.locator(`.delivery[data-order="${number}"]`);
   latencies.push({
@@ -119,6 +142,7 @@ test('the whole saga plays live across customer, owner and rider screens', async
     ),
   });
   await expect(status).toHaveText('Cooked');
+  await expect(onBoard(owner, 'Ready', number)).toContainText('Waiting for a rider');
   await rider.screenshot({ path: 'artifacts/rider-open-deliveries.png', fullPage: true });
 
   latencies.push({
@@ -146,7 +170,7 @@ test('the whole saga plays live across customer, owner and rider screens', async
       () => expect(status).toHaveText('Picked up'),
     ),
   });
-  await expect(owner.locator(`[data-column="Out"] [data-order="${number}"]`)).toBeVisible();
+  await expect(onBoard(owner, 'Out', number)).toContainText('On its way to the customer');
   latencies.push({
     step: 'delivered → customer',
     ms: await timed(
@@ -154,6 +178,9 @@ test('the whole saga plays live across customer, owner and rider screens', async
       () => expect(status).toHaveText('Delivered'),
     ),
   });
+  // Delivered food leaves the board for the day's list.
+  await expect(onBoard(owner, 'Out', number)).toHaveCount(0);
+  await expect(onBoard(owner, 'Done', number)).toContainText('Delivered');
   latencies.push({
     step: 'confirm delivery → customer',
     ms: await timed(
@@ -162,6 +189,13 @@ test('the whole saga plays live across customer, owner and rider screens', async
     ),
   });
   await expect(customer.locator('.step.done')).toHaveCount(9);
+  await expect(onBoard(owner, 'Done', number)).toContainText('Completed');
+  await expect(owner.locator(`.kitchen-card[data-order="${number}"]`)).toHaveCount(0);
+  // And so it stays after a reload.
+  await reload(owner);
+  await expect(onBoard(owner, 'Done', number)).toContainText('Completed');
+  await expect(owner.locator(`.kitchen-card[data-order="${number}"]`)).toHaveCount(0);
+  await owner.screenshot({ path: 'artifacts/owner-done-today.png', fullPage: true });
   await expect(customer.getByTestId('unread-count')).toBeVisible();
   await expect(rider.getByText('No delivery in hand.')).toBeVisible();
   await customer.screenshot({ path: 'artifacts/customer-tracking.png', fullPage: true });
@@ -184,6 +218,9 @@ test('the customer cancels before cooking and is refunded; the owner sees it go'
   await expect(customer.getByText('Reason: Ordered from the wrong store')).toBeVisible();
   await expect(customer.getByText('₩11,000 has been refunded.')).toBeVisible();
   await expect(owner.locator(`.kitchen-card[data-order="${number}"]`)).toHaveCount(0);
+  await expect(onBoard(owner, 'Done', number)).toContainText(
+    'Cancelled: Ordered from the wrong store',
+  );
 });
 
 test('the owner rejects with a reason and the customer sees it live', async ({ browser }) => {
@@ -199,6 +236,32 @@ test('the owner rejects with a reason and the customer sees it live', async ({ b
   await expect(customer.getByText('Reason: Out of pork today')).toBeVisible();
   await expect(customer.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
   await expect(card).toHaveCount(0);
+  await expect(onBoard(owner, 'Done', number)).toContainText('Rejected: Out of pork today');
+});
+
+test('a failed delivery leaves the road and shows on the kitchen board with its reason', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const customer = await person(browser, 'junho@baedal.test', /\/$/);
+  const owner = await person(browser, OWNER, /\/store$/);
+  const rider = await person(browser, RIDER, /\/rider$/);
+  const number = await placeOrder(customer);
+  await cook(owner, number);
+  const offer = rider.locator(`.delivery[data-order="${number}"]`);
+  await offer.getByRole('button', { name: 'Claim' }).click();
+  const mine = rider.getByRole('list', { name: 'My active deliveries' });
+  await mine.getByRole('button', { name: 'Picked up' }).click();
+  await expect(onBoard(owner, 'Out', number)).toBeVisible();
+
+  await mine.getByText('Report a problem').click();
+  await mine.getByLabel('What happened?').fill('Nobody at the door');
+  await mine.getByRole('button', { name: 'Report failed delivery' }).click();
+  await expect(customer.getByTestId('order-status')).toHaveText('Delivery failed');
+  await expect(onBoard(owner, 'Out', number)).toHaveCount(0);
+  await expect(onBoard(owner, 'Done', number)).toContainText('Delivery failed: Nobody at the door');
+  await reload(owner);
+  await expect(onBoard(owner, 'Done', number)).toContainText('Delivery failed: Nobody at the door');
 });
 
 test('with the payment provider overloaded, the order waits to pay and is paid once it recovers', async ({
@@ -257,10 +320,7 @@ test('two riders race for one delivery: one wins, the other sees it vanish', asy
     await expect(second.getByTestId('duty-state')).toHaveText('On duty');
   }
   const number = await placeOrder(customer);
-  const card = owner.locator(`.kitchen-card[data-order="${number}"]`);
-  await card.getByRole('button', { name: 'Accept' }).click();
-  await card.getByRole('button', { name: 'Start cooking' }).click();
-  await card.getByRole('button', { name: 'Food is ready' }).click();
+  await cook(owner, number);
 
   const offerToFirst = first.locator(`.delivery[data-order="${number}"]`);
   const offerToSecond = second.locator(`.delivery[data-order="${number}"]`);

@@ -167,6 +167,10 @@ impl Consumer {
                 "CookFinished",
                 "RiderAssigned",
                 "Picked",
+                "Delivered",
+                "DeliveryFailed",
+                "DeliveryRetried",
+                "OrderCompleted",
                 "OrderCancelled",
             ],
             Consumer::Payment => &[

@@ -187,13 +187,14 @@ pub async fn finish_cook(
     owner_command(order_id, crate::ordering::machine::Command::FinishCook).await
 }
 
-/// Orders that reached the owner's kitchens, newest first.
+/// The owner's kitchen boards: orders still in hand and the ones finished this working day.
 #[server(endpoint = "kitchen_orders")]
 pub async fn kitchen_orders() -> Result<Vec<super::KitchenOrder>, AppError> {
     use crate::platform::{auth, state::AppState, Role};
     let owner = auth::require(Role::Owner).await?;
     let state = AppState::get()?;
-    Ok(super::db::kitchen_orders(&state.pool, owner.account_id).await?)
+    let day_started = super::hours::working_day_start(chrono::Utc::now());
+    Ok(super::db::kitchen_orders(&state.pool, owner.account_id, day_started).await?)
 }
 
 /// A store's facts and menu, for the customer's store page.

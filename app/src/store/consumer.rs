@@ -4,34 +4,70 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::ordering::machine::OrderEvent;
+use super::KitchenStatus;
+use crate::ordering::machine::{CancelReason, OrderEvent};
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::{Event, StoredEvent};
 
-/// The kitchen's status of an order after these events, if it has reached the kitchen at all.
+/// The kitchen's copy of an order: where it stands, why it ended so, and since when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KitchenCopy {
+    pub status: KitchenStatus,
+    pub outcome_reason: Option<String>,
+    pub since: DateTime<Utc>,
+}
+
+/// The kitchen's copy of an order after these events, if it has reached the kitchen at all.
 /// Folding the whole log makes the result the same whatever order the jobs ran in.
-pub fn kitchen_status(events: &[StoredEvent]) -> Option<&'static str> {
-    let mut status = None;
+pub fn kitchen_copy(events: &[StoredEvent]) -> Option<KitchenCopy> {
+    let mut copy: Option<KitchenCopy> = None;
     for stored in events {
         let Event::Order(event) = &stored.event else {
             continue;
         };
-        status = match (status, event) {
-            (_, OrderEvent::Paid { .. }) => Some("NEW"),
+        let reached = match (&copy, event) {
+            (_, OrderEvent::Paid { .. }) => Some((KitchenStatus::New, None)),
             (None, _) => None,
-            (Some(_), OrderEvent::OrderAccepted { .. }) => Some("ACCEPTED"),
-            (Some(_), OrderEvent::OrderRejected { .. }) => Some("REJECTED"),
-            (Some(_), OrderEvent::OrderExpired) => Some("EXPIRED"),
-            (Some(_), OrderEvent::CookStarted) => Some("COOKING"),
-            (Some(_), OrderEvent::CookFinished | OrderEvent::DeliveryRetried) => Some("READY"),
-            (Some(_), OrderEvent::RiderAssigned { .. }) => Some("RIDER_ASSIGNED"),
-            (Some(_), OrderEvent::Picked) => Some("PICKED_UP"),
-            (Some(_), OrderEvent::OrderCancelled { .. }) => Some("CANCELLED"),
-            (current, _) => current,
+            (Some(_), OrderEvent::OrderAccepted { .. }) => Some((KitchenStatus::Accepted, None)),
+            (Some(_), OrderEvent::OrderRejected { reason }) => {
+                Some((KitchenStatus::Rejected, Some(reason.as_str().to_owned())))
+            }
+            (Some(_), OrderEvent::OrderExpired) => Some((KitchenStatus::Expired, None)),
+            (Some(_), OrderEvent::CookStarted) => Some((KitchenStatus::Cooking, None)),
+            (Some(_), OrderEvent::CookFinished | OrderEvent::DeliveryRetried) => {
+                Some((KitchenStatus::Ready, None))
+            }
+            (Some(_), OrderEvent::RiderAssigned { .. }) => {
+                Some((KitchenStatus::RiderAssigned, None))
+            }
+            (Some(_), OrderEvent::Picked) => Some((KitchenStatus::PickedUp, None)),
+            (Some(_), OrderEvent::Delivered) => Some((KitchenStatus::Delivered, None)),
+            (Some(_), OrderEvent::DeliveryFailed { reason }) => Some((
+                KitchenStatus::DeliveryFailed,
+                Some(reason.as_str().to_owned()),
+            )),
+            (Some(_), OrderEvent::OrderCompleted) => Some((KitchenStatus::Completed, None)),
+            (Some(_), OrderEvent::OrderCancelled { reason, .. }) => {
+                let said = match reason {
+                    CancelReason::Customer(reason) | CancelReason::Operator(reason) => {
+                        Some(reason.as_str().to_owned())
+                    }
+                    CancelReason::PaymentTimeout => None,
+                };
+                Some((KitchenStatus::Cancelled, said))
+            }
+            (Some(_), OrderEvent::PaymentDeferred { .. }) => None,
         };
+        if let Some((status, outcome_reason)) = reached {
+            copy = Some(KitchenCopy {
+                status,
+                outcome_reason,
+                since: stored.occurred_at,
+            });
+        }
     }
-    status
+    copy
 }
 
 /// Brings `store.store_orders` up to date with every order in the batch, in one statement.
@@ -39,7 +75,7 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
     let histories = event_log::histories_of(&mut *tx, &event_log::orders_of(events)).await?;
     let mut rows = KitchenRows::default();
     for history in &histories {
-        let Some(status) = kitchen_status(history) else {
+        let Some(copy) = kitchen_copy(history) else {
             continue;
         };
         let placed = event_log::placed_in(history)
@@ -50,7 +86,9 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
         });
         rows.order_ids.push(history[0].order_id.0);
         rows.store_ids.push(placed.store_id.0);
-        rows.statuses.push(status);
+        rows.statuses.push(copy.status.as_str());
+        rows.outcome_reasons.push(copy.outcome_reason);
+        rows.status_sinces.push(copy.since);
         rows.lines.push(
             serde_json::to_string(&placed.lines)
                 .map_err(|e| ConsumeError::Failed(e.to_string()))?,
@@ -62,11 +100,15 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
         return Ok(false);
     }
     sqlx::query(
-        "INSERT INTO store.store_orders (order_id, store_id, status, lines, total_krw, accept_by)
-         SELECT o, s, st, l::jsonb, t, a
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[])
-             AS r(o, s, st, l, t, a)
-         ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, updated_at = clock_timestamp()",
+        "INSERT INTO store.store_orders
+             (order_id, store_id, status, lines, total_krw, accept_by, outcome_reason, status_since)
+         SELECT o, s, st, l::jsonb, t, a, why, since
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[],
+                     $6::timestamptz[], $7::text[], $8::timestamptz[])
+             AS r(o, s, st, l, t, a, why, since)
+         ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status,
+             outcome_reason = EXCLUDED.outcome_reason, status_since = EXCLUDED.status_since,
+             updated_at = clock_timestamp()",
     )
     .bind(&rows.order_ids)
     .bind(&rows.store_ids)
@@ -74,6 +116,8 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
     .bind(&rows.lines)
     .bind(&rows.totals)
     .bind(&rows.accept_bys)
+    .bind(&rows.outcome_reasons)
+    .bind(&rows.status_sinces)
     .execute(&mut *tx)
     .await?;
     Ok(false)
@@ -88,4 +132,236 @@ struct KitchenRows {
     lines: Vec<String>,
     totals: Vec<i64>,
     accept_bys: Vec<Option<DateTime<Utc>>>,
+    outcome_reasons: Vec<Option<String>>,
+    status_sinces: Vec<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::ordering::machine::Reason;
+    use crate::ordering::OrderId;
+    use crate::platform::AccountId;
+
+    fn reason(text: &str) -> Reason {
+        Reason::new(text).expect("a short reason")
+    }
+
+    /// The events as the log holds them, a minute apart.
+    fn history(events: &[OrderEvent]) -> Vec<StoredEvent> {
+        let order_id = OrderId(Uuid::from_u128(7));
+        let start = Utc.with_ymd_and_hms(2026, 12, 5, 18, 0, 0).unwrap();
+        events
+            .iter()
+            .enumerate()
+            .map(|(at, event)| StoredEvent {
+                seq: at as i64 + 1,
+                event_id: Uuid::from_u128(at as u128 + 100),
+                order_id,
+                event: Event::Order(event.clone()),
+                actor: "test".into(),
+                occurred_at: start + chrono::Duration::minutes(at as i64),
+            })
+            .collect()
+    }
+
+    fn paid() -> OrderEvent {
+        OrderEvent::Paid {
+            accept_by: Utc.with_ymd_and_hms(2026, 12, 5, 18, 5, 0).unwrap(),
+        }
+    }
+
+    fn accepted() -> OrderEvent {
+        OrderEvent::OrderAccepted {
+            prep_minutes: 15,
+            ready_by: Utc.with_ymd_and_hms(2026, 12, 5, 18, 20, 0).unwrap(),
+        }
+    }
+
+    fn assigned() -> OrderEvent {
+        OrderEvent::RiderAssigned {
+            rider_id: AccountId(Uuid::from_u128(3)),
+        }
+    }
+
+    /// Every path the order machine allows through the kitchen, and where the kitchen's copy
+    /// ends: its status and the reason it shows.
+    #[test]
+    fn every_path_ends_where_the_owner_expects() {
+        use KitchenStatus as K;
+        let cooked = vec![
+            paid(),
+            accepted(),
+            OrderEvent::CookStarted,
+            OrderEvent::CookFinished,
+        ];
+        let picked = [cooked.clone(), vec![assigned(), OrderEvent::Picked]].concat();
+        let failed = [
+            picked.clone(),
+            vec![OrderEvent::DeliveryFailed {
+                reason: reason("Nobody at the door"),
+            }],
+        ]
+        .concat();
+        let cases: Vec<(&str, Vec<OrderEvent>, K, Option<&str>)> = vec![
+            ("paid", vec![paid()], K::New, None),
+            ("accepted", vec![paid(), accepted()], K::Accepted, None),
+            (
+                "cooking",
+                vec![paid(), accepted(), OrderEvent::CookStarted],
+                K::Cooking,
+                None,
+            ),
+            ("cooked", cooked.clone(), K::Ready, None),
+            (
+                "rider on the way",
+                [cooked.clone(), vec![assigned()]].concat(),
+                K::RiderAssigned,
+                None,
+            ),
+            ("picked up", picked.clone(), K::PickedUp, None),
+            (
+                "delivered",
+                [picked.clone(), vec![OrderEvent::Delivered]].concat(),
+                K::Delivered,
+                None,
+            ),
+            (
+                "completed",
+                [
+                    picked.clone(),
+                    vec![OrderEvent::Delivered, OrderEvent::OrderCompleted],
+                ]
+                .concat(),
+                K::Completed,
+                None,
+            ),
+            (
+                "delivery failed",
+                failed.clone(),
+                K::DeliveryFailed,
+                Some("Nobody at the door"),
+            ),
+            (
+                "failed, sent back to riders",
+                [failed.clone(), vec![OrderEvent::DeliveryRetried]].concat(),
+                K::Ready,
+                None,
+            ),
+            (
+                "failed, retried and delivered",
+                [
+                    failed.clone(),
+                    vec![
+                        OrderEvent::DeliveryRetried,
+                        assigned(),
+                        OrderEvent::Picked,
+                        OrderEvent::Delivered,
+                        OrderEvent::OrderCompleted,
+                    ],
+                ]
+                .concat(),
+                K::Completed,
+                None,
+            ),
+            (
+                "failed and cancelled by the operator",
+                [
+                    failed.clone(),
+                    vec![OrderEvent::OrderCancelled {
+                        reason: CancelReason::Operator(reason("Customer unreachable")),
+                        refund: true,
+                    }],
+                ]
+                .concat(),
+                K::Cancelled,
+                Some("Customer unreachable"),
+            ),
+            (
+                "rejected",
+                vec![
+                    paid(),
+                    OrderEvent::OrderRejected {
+                        reason: reason("Out of rice cakes"),
+                    },
+                ],
+                K::Rejected,
+                Some("Out of rice cakes"),
+            ),
+            (
+                "expired",
+                vec![paid(), OrderEvent::OrderExpired],
+                K::Expired,
+                None,
+            ),
+            (
+                "cancelled before acceptance",
+                vec![
+                    paid(),
+                    OrderEvent::OrderCancelled {
+                        reason: CancelReason::Customer(reason("Ordered twice")),
+                        refund: true,
+                    },
+                ],
+                K::Cancelled,
+                Some("Ordered twice"),
+            ),
+            (
+                "cancelled after acceptance",
+                vec![
+                    paid(),
+                    accepted(),
+                    OrderEvent::OrderCancelled {
+                        reason: CancelReason::Customer(reason("Wrong address")),
+                        refund: true,
+                    },
+                ],
+                K::Cancelled,
+                Some("Wrong address"),
+            ),
+            (
+                "paid late, then accepted",
+                vec![
+                    OrderEvent::PaymentDeferred {
+                        pay_by: Utc.with_ymd_and_hms(2026, 12, 5, 18, 10, 0).unwrap(),
+                    },
+                    paid(),
+                    accepted(),
+                ],
+                K::Accepted,
+                None,
+            ),
+        ];
+        for (name, events, status, reason) in cases {
+            let log = history(&events);
+            let copy = kitchen_copy(&log).unwrap_or_else(|| panic!("{name}: no kitchen copy"));
+            assert_eq!(copy.status, status, "{name}");
+            assert_eq!(copy.outcome_reason.as_deref(), reason, "{name}");
+            let last = log.last().expect("events").occurred_at;
+            assert_eq!(copy.since, last, "{name}: since its last step");
+        }
+    }
+
+    #[test]
+    fn an_order_that_was_never_paid_never_reaches_the_kitchen() {
+        let unpaid = [
+            vec![OrderEvent::PaymentDeferred {
+                pay_by: Utc.with_ymd_and_hms(2026, 12, 5, 18, 10, 0).unwrap(),
+            }],
+            vec![
+                OrderEvent::PaymentDeferred {
+                    pay_by: Utc.with_ymd_and_hms(2026, 12, 5, 18, 10, 0).unwrap(),
+                },
+                OrderEvent::OrderCancelled {
+                    reason: CancelReason::PaymentTimeout,
+                    refund: false,
+                },
+            ],
+        ];
+        for events in unpaid {
+            assert_eq!(kitchen_copy(&history(&events)), None, "{events:?}");
+        }
+    }
 }

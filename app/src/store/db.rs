@@ -421,44 +421,70 @@ async fn menu(
     Ok(menu)
 }
 
-/// Orders in the kitchens of `owner`'s stores, newest first.
+/// What the owner's kitchens show: every order still on the board, and the orders finished
+/// since `day_started` (the day's list), newest first.
 pub async fn kitchen_orders(
     db: impl PgExecutor<'_>,
     owner: AccountId,
+    day_started: chrono::DateTime<chrono::Utc>,
 ) -> sqlx::Result<Vec<super::KitchenOrder>> {
     type Row = (
         Uuid,
         Uuid,
         String,
+        Option<String>,
         sqlx::types::Json<Vec<crate::platform::events::OrderLine>>,
         i64,
         Option<chrono::DateTime<chrono::Utc>>,
         chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
     );
+    let finished: Vec<&str> = super::KitchenStatus::ALL
+        .into_iter()
+        .filter(|status| status.is_finished())
+        .map(super::KitchenStatus::as_str)
+        .collect();
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT o.order_id, o.store_id, o.status, o.lines, o.total_krw, o.accept_by, o.received_at
+        "SELECT o.order_id, o.store_id, o.status, o.outcome_reason, o.lines, o.total_krw,
+                o.accept_by, o.received_at, o.status_since
          FROM store.store_orders o JOIN store.stores s ON s.store_id = o.store_id
-         WHERE s.owner_id = $1 ORDER BY o.received_at DESC LIMIT 200",
+         WHERE s.owner_id = $1 AND (o.status <> ALL($2) OR o.status_since >= $3)
+         ORDER BY o.received_at DESC LIMIT 200",
     )
     .bind(owner.0)
+    .bind(&finished)
+    .bind(day_started)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(
-            |(order_id, store_id, status, lines, total, accept_by, received_at)| {
-                super::KitchenOrder {
+            |(
+                order_id,
+                store_id,
+                status,
+                outcome_reason,
+                lines,
+                total,
+                accept_by,
+                received_at,
+                status_since,
+            )| {
+                Ok(super::KitchenOrder {
                     order_id: crate::ordering::OrderId(order_id),
                     store_id: StoreId(store_id),
-                    status,
+                    status: super::KitchenStatus::parse(&status).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown kitchen status {status:?}").into())
+                    })?,
+                    outcome_reason,
                     lines: lines.0,
                     total: Won(total),
                     accept_by,
                     received_at,
-                }
+                    status_since,
+                })
             },
         )
-        .collect())
+        .collect()
 }
 
 /// Adds a dish at the end of the menu of `store`, if `owner` owns it.

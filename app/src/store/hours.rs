@@ -69,6 +69,21 @@ impl std::fmt::Display for ShownHours {
     }
 }
 
+/// When the kitchen's working day that holds `now` began: 04:00 in Korea. A late shift's orders
+/// after midnight belong to the evening they started in, not to a new day.
+pub fn working_day_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    const DAY_STARTS_AT_HOUR: u32 = 4;
+    let local = now.with_timezone(&kst());
+    let date = if local.hour() < DAY_STARTS_AT_HOUR {
+        local.date_naive() - chrono::Days::new(1)
+    } else {
+        local.date_naive()
+    };
+    date.and_hms_opt(DAY_STARTS_AT_HOUR, 0, 0)
+        .and_then(|start| start.and_local_timezone(kst()).single())
+        .map_or(now, |start| start.with_timezone(&Utc))
+}
+
 /// Whether a store with `week` hours is open at `now`.
 pub fn is_open_at(week: &[DayHours], now: DateTime<Utc>) -> bool {
     let local = now.with_timezone(&kst());
@@ -213,6 +228,24 @@ fn parse_clock(text: &str) -> Option<u16> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn the_working_day_starts_at_four_in_the_morning_in_korea() {
+        let kst_time = |day: u32, hour: u32, minute: u32| {
+            kst()
+                .with_ymd_and_hms(2026, 12, day, hour, minute, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        for (now, start) in [
+            (kst_time(5, 18, 30), kst_time(5, 4, 0)),
+            (kst_time(5, 4, 0), kst_time(5, 4, 0)),
+            (kst_time(6, 1, 15), kst_time(5, 4, 0)),
+            (kst_time(6, 3, 59), kst_time(5, 4, 0)),
+        ] {
+            assert_eq!(working_day_start(now), start, "at {now}");
+        }
+    }
 
     fn form(weekday: u8, open: bool, opens: &str, closes: &str) -> DayForm {
         DayForm {

@@ -85,17 +85,93 @@ pub struct MenuOption {
     pub sold_out: bool,
 }
 
+/// Where an order stands as the kitchen sees it, from the moment it is paid to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KitchenStatus {
+    New,
+    Accepted,
+    Cooking,
+    Ready,
+    RiderAssigned,
+    PickedUp,
+    Delivered,
+    DeliveryFailed,
+    Completed,
+    Rejected,
+    Expired,
+    Cancelled,
+}
+
+impl KitchenStatus {
+    pub const ALL: [KitchenStatus; 12] = [
+        KitchenStatus::New,
+        KitchenStatus::Accepted,
+        KitchenStatus::Cooking,
+        KitchenStatus::Ready,
+        KitchenStatus::RiderAssigned,
+        KitchenStatus::PickedUp,
+        KitchenStatus::Delivered,
+        KitchenStatus::DeliveryFailed,
+        KitchenStatus::Completed,
+        KitchenStatus::Rejected,
+        KitchenStatus::Expired,
+        KitchenStatus::Cancelled,
+    ];
+
+    /// The name stored in `store.store_orders.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KitchenStatus::New => "NEW",
+            KitchenStatus::Accepted => "ACCEPTED",
+            KitchenStatus::Cooking => "COOKING",
+            KitchenStatus::Ready => "READY",
+            KitchenStatus::RiderAssigned => "RIDER_ASSIGNED",
+            KitchenStatus::PickedUp => "PICKED_UP",
+            KitchenStatus::Delivered => "DELIVERED",
+            KitchenStatus::DeliveryFailed => "DELIVERY_FAILED",
+            KitchenStatus::Completed => "COMPLETED",
+            KitchenStatus::Rejected => "REJECTED",
+            KitchenStatus::Expired => "EXPIRED",
+            KitchenStatus::Cancelled => "CANCELLED",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(value: &str) -> Option<KitchenStatus> {
+        KitchenStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+    }
+
+    /// Whether the kitchen is done with the order: it left the board for the day's list.
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            KitchenStatus::Delivered
+                | KitchenStatus::DeliveryFailed
+                | KitchenStatus::Completed
+                | KitchenStatus::Rejected
+                | KitchenStatus::Expired
+                | KitchenStatus::Cancelled
+        )
+    }
+}
+
 /// An order as the kitchen sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KitchenOrder {
     pub order_id: crate::ordering::OrderId,
     pub store_id: StoreId,
-    /// NEW, ACCEPTED, COOKING, READY, RIDER_ASSIGNED, PICKED_UP, REJECTED, EXPIRED, CANCELLED.
-    pub status: String,
+    pub status: KitchenStatus,
+    /// Why it ended as it did, when someone said: a failed delivery's, a rejection's or a
+    /// cancellation's reason.
+    pub outcome_reason: Option<String>,
     pub lines: Vec<crate::platform::events::OrderLine>,
     pub total: Won,
     pub accept_by: Option<chrono::DateTime<chrono::Utc>>,
     pub received_at: chrono::DateTime<chrono::Utc>,
+    /// When the order reached its current status.
+    pub status_since: chrono::DateTime<chrono::Utc>,
 }
 
 /// A store's page as customers see it: the facts and the whole menu.

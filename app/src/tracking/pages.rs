@@ -167,6 +167,12 @@ fn TrackOrder() -> impl IntoView {
     let cancel = ServerAction::<CancelOrder>::new();
     let confirm = ServerAction::<ConfirmReceipt>::new();
     let pay = ServerAction::<PayNow>::new();
+    // Outlives each re-render of the order, so a change that arrives while the customer writes a
+    // reason neither loses the text nor hides the form without a word.
+    let draft = CancelDraft {
+        asking: RwSignal::new(false),
+        reason: RwSignal::new(String::new()),
+    };
     let view = Resource::new(
         move || {
             (
@@ -183,7 +189,7 @@ fn TrackOrder() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, track.loading)}</p> }>
             {move || Suspend::new(async move {
                 match view.await {
-                    Ok(order) => view! { <Tracking order cancel confirm pay /> }.into_any(),
+                    Ok(order) => view! { <Tracking order cancel confirm pay draft /> }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
@@ -228,6 +234,7 @@ fn Tracking(
     cancel: ServerAction<CancelOrder>,
     confirm: ServerAction<ConfirmReceipt>,
     pay: ServerAction<PayNow>,
+    draft: CancelDraft,
 ) -> impl IntoView {
     let now = ticking_now();
     let i18n = use_i18n();
@@ -239,6 +246,15 @@ fn Tracking(
         };
         decide(&machine_order, &customer, &probe, now.get()).is_ok()
     };
+    // Said while the food is on its way to the customer; a refused, expired or cancelled order
+    // says so itself, and a delivered one needs no word about cancelling.
+    let too_late_to_cancel = matches!(
+        order.status,
+        OrderStatus::Cooking
+            | OrderStatus::Cooked
+            | OrderStatus::RiderAssigned
+            | OrderStatus::PickedUp
+    );
     let may_confirm = decide(
         &as_order(&order),
         &customer,
@@ -390,14 +406,40 @@ fn Tracking(
                     </ActionForm>
                 }
             })}
-        {move || may_cancel().then(|| view! { <CancelForm order_id cancel /> })}
+        {move || {
+            if may_cancel() {
+                Some(view! { <CancelForm order_id cancel draft /> }.into_any())
+            } else if draft.asking.get() && too_late_to_cancel {
+                Some(
+                    view! {
+                        <p class="error" role="alert">
+                            {t!(i18n, track.too_late_to_cancel)}
+                        </p>
+                    }
+                        .into_any(),
+                )
+            } else {
+                None
+            }
+        }}
     }
+}
+
+/// A cancellation the customer has started: whether the form is open, and the reason so far.
+#[derive(Clone, Copy)]
+struct CancelDraft {
+    asking: RwSignal<bool>,
+    reason: RwSignal<String>,
 }
 
 /// The cancel button, which asks for a reason before it sends anything.
 #[component]
-fn CancelForm(order_id: OrderId, cancel: ServerAction<CancelOrder>) -> impl IntoView {
-    let asking = RwSignal::new(false);
+fn CancelForm(
+    order_id: OrderId,
+    cancel: ServerAction<CancelOrder>,
+    draft: CancelDraft,
+) -> impl IntoView {
+    let CancelDraft { asking, reason } = draft;
     let i18n = use_i18n();
     view! {
         <section class="card">
@@ -415,7 +457,13 @@ fn CancelForm(order_id: OrderId, cancel: ServerAction<CancelOrder>) -> impl Into
                     <input type="hidden" name="order_id" value=order_id.0.to_string() />
                     <label>
                         {t!(i18n, track.why_cancel)}
-                        <textarea name="reason" required maxlength="200" rows="2"></textarea>
+                        <textarea
+                            name="reason"
+                            required
+                            maxlength="200"
+                            rows="2"
+                            bind:value=reason
+                        ></textarea>
                     </label>
                     <div class="row">
                         <button type="submit" class="danger" disabled=cancel.pending()>

@@ -6,6 +6,7 @@ use app::ordering::machine::Refusal;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::events::{Consumer, Consumption, EventHistory};
 use app::platform::AppError;
+use app::store::{KitchenOrder, KitchenStatus};
 use app::tracking::OrderView;
 use serde_json::json;
 use sqlx::PgPool;
@@ -93,7 +94,7 @@ async fn rejected_and_refunded(app: &TestApp) -> OrderId {
 async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
-    let (order, _owner) = cooked_order(&app, &customer).await;
+    let (order, owner) = cooked_order(&app, &customer).await;
 
     let rider = app.logged_in(RIDER).await;
     open_for(&rider, order).await;
@@ -140,13 +141,13 @@ async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
         .await,
         1
     );
-    let kitchen: String =
-        sqlx::query_scalar("SELECT status FROM store.store_orders WHERE order_id = $1")
-            .bind(order.0)
-            .fetch_one(&app.pool)
-            .await
-            .expect("store order");
-    assert_eq!(kitchen, "PICKED_UP");
+    // The owner's board follows the order to its end: off the board, done today, completed.
+    eventually("the kitchen shows the order completed", || async {
+        let kitchen: Vec<KitchenOrder> = owner.call("kitchen_orders", &[]).await.ok()?;
+        let copy = kitchen.into_iter().find(|o| o.order_id == order)?;
+        (copy.status == KitchenStatus::Completed).then_some(())
+    })
+    .await;
     // The rider's confirm completes the order; the rider's list shows it as completed.
     let delivery = eventually("the delivery is marked completed", || async {
         let status: String =
@@ -192,6 +193,77 @@ async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
     app.shutdown().await;
 }
 
+/// Kitchens of the days before the store consumer followed orders to their end held PICKED_UP
+/// for every delivered order. The migration that fixed it replays the log; here the same
+/// statement mends such a row.
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn replaying_the_log_mends_a_kitchen_left_on_picked_up(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let (order, owner) = cooked_order(&app, &customer).await;
+    let rider = app.logged_in(RIDER).await;
+    open_for(&rider, order).await;
+    rider
+        .call::<()>("claim_delivery", &[("order_id", &id_arg(order))])
+        .await
+        .expect("claimed");
+    for step in ["pick_up", "deliver", "confirm_delivery"] {
+        owner_does(&rider, step, order).await.expect(step);
+    }
+    let steps_before = tracked(&customer, order, OrderStatus::Completed)
+        .await
+        .timeline
+        .len();
+    all_applied(&app, order).await;
+    const MESSAGES: &str = "SELECT count(*) FROM notification.inbox WHERE order_id = $1";
+    let messages_before = count(&app.pool, MESSAGES, order).await;
+
+    // As the old consumer left it: on its way, and the later events never applied by it.
+    sqlx::query("UPDATE store.store_orders SET status = 'PICKED_UP' WHERE order_id = $1")
+        .bind(order.0)
+        .execute(&app.pool)
+        .await
+        .expect("the old kitchen row");
+    sqlx::query(
+        "DELETE FROM events.consumed c USING events.log l
+         WHERE c.event_id = l.event_id AND c.consumer = 'store' AND l.order_id = $1
+           AND l.event_type IN ('Delivered', 'OrderCompleted')",
+    )
+    .bind(order.0)
+    .execute(&app.pool)
+    .await
+    .expect("the old consumer's record");
+
+    let migration =
+        include_str!("../../../migrations/20261205000015_kitchen_follows_to_the_end.sql");
+    let replay = migration
+        .split("UPDATE events.log SET dispatched_at = NULL")
+        .nth(1)
+        .expect("the migration replays the log");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE events.log SET dispatched_at = NULL{replay}"
+    )))
+    .execute(&app.pool)
+    .await
+    .expect("the replay");
+
+    eventually("the kitchen shows the order completed again", || async {
+        let kitchen: Vec<KitchenOrder> = owner.call("kitchen_orders", &[]).await.ok()?;
+        let copy = kitchen.into_iter().find(|o| o.order_id == order)?;
+        (copy.status == KitchenStatus::Completed).then_some(())
+    })
+    .await;
+    // Every other consumer had applied the replayed event and skipped it.
+    all_applied(&app, order).await;
+    let tracking = tracked(&customer, order, OrderStatus::Completed).await;
+    assert_eq!(tracking.timeline.len(), steps_before, "no step twice");
+    assert_eq!(
+        count(&app.pool, MESSAGES, order).await,
+        messages_before,
+        "no message twice"
+    );
+    app.shutdown().await;
+}
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn a_rejected_order_is_refunded_exactly_once(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
@@ -876,6 +948,6 @@ async fn orders_are_taken_while_the_store_system_is_down(pool: PgPool) {
     for order in &orders {
         assert_eq!(kitchen.iter().filter(|k| k.order_id == *order).count(), 1);
     }
-    assert!(kitchen.iter().all(|k| k.status == "NEW"));
+    assert!(kitchen.iter().all(|k| k.status == KitchenStatus::New));
     app.shutdown().await;
 }

@@ -10,7 +10,7 @@ use leptos_router::components::A;
 use super::api::{
     kitchen_orders, my_stores, AcceptOrder, FinishCook, RejectOrder, SetStoreOpen, StartCook,
 };
-use super::{KitchenOrder, OwnedStore};
+use super::{KitchenOrder, KitchenStatus, OwnedStore};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
 use crate::platform::clock::{countdown, ticking_now, time_of_day};
@@ -129,12 +129,15 @@ fn OwnedStoreCard(store: OwnedStore, switch: ServerAction<SetStoreOpen>) -> impl
 }
 
 /// The board's columns: a stable name (for tests and styles) and the kitchen statuses it shows.
-const COLUMNS: [(&str, &[&str]); 5] = [
-    ("New", &["NEW"]),
-    ("Accepted", &["ACCEPTED"]),
-    ("Cooking", &["COOKING"]),
-    ("Ready", &["READY", "RIDER_ASSIGNED"]),
-    ("Out", &["PICKED_UP"]),
+const COLUMNS: [(&str, &[KitchenStatus]); 5] = [
+    ("New", &[KitchenStatus::New]),
+    ("Accepted", &[KitchenStatus::Accepted]),
+    ("Cooking", &[KitchenStatus::Cooking]),
+    (
+        "Ready",
+        &[KitchenStatus::Ready, KitchenStatus::RiderAssigned],
+    ),
+    ("Out", &[KitchenStatus::PickedUp]),
 ];
 
 fn column_title(locale: Locale, column: &str) -> &'static str {
@@ -223,7 +226,7 @@ fn Columns(list: Vec<KitchenOrder>, actions: KitchenActions) -> impl IntoView {
                     let orders: Vec<KitchenOrder> = list
                         .with_value(|all| {
                             all.iter()
-                                .filter(|o| statuses.contains(&o.status.as_str()))
+                                .filter(|o| statuses.contains(&o.status))
                                 .cloned()
                                 .collect()
                         });
@@ -249,6 +252,74 @@ fn Columns(list: Vec<KitchenOrder>, actions: KitchenActions) -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+        <DoneToday list=list.get_value() />
+    }
+}
+
+/// How a finished order ended, in the owner's words.
+fn outcome(locale: Locale, status: KitchenStatus) -> &'static str {
+    match status {
+        KitchenStatus::Delivered => td_string!(locale, kitchen.outcome_delivered),
+        KitchenStatus::DeliveryFailed => td_string!(locale, kitchen.outcome_delivery_failed),
+        KitchenStatus::Completed => td_string!(locale, kitchen.outcome_completed),
+        KitchenStatus::Rejected => td_string!(locale, kitchen.outcome_rejected),
+        KitchenStatus::Expired => td_string!(locale, kitchen.outcome_expired),
+        KitchenStatus::Cancelled => td_string!(locale, kitchen.outcome_cancelled),
+        KitchenStatus::New
+        | KitchenStatus::Accepted
+        | KitchenStatus::Cooking
+        | KitchenStatus::Ready
+        | KitchenStatus::RiderAssigned
+        | KitchenStatus::PickedUp => td_string!(locale, kitchen.outcome_in_hand),
+    }
+}
+
+/// The orders finished this working day, out of the board's way: each with how it ended and,
+/// when someone said, why.
+#[component]
+fn DoneToday(list: Vec<KitchenOrder>) -> impl IntoView {
+    let i18n = use_i18n();
+    let mut done: Vec<KitchenOrder> = list
+        .into_iter()
+        .filter(|order| order.status.is_finished())
+        .collect();
+    done.sort_by_key(|order| std::cmp::Reverse(order.status_since));
+    let count = done.len();
+    view! {
+        <section
+            class="card done-today"
+            aria-label=move || t_string!(i18n, kitchen.done_today)
+            data-column="Done"
+        >
+            <h2>{t!(i18n, kitchen.done_today)} " " <span class="count">{count}</span></h2>
+            {done.is_empty().then(|| view! { <p class="muted">{t!(i18n, kitchen.done_none)}</p> })}
+            <ul class="plain">
+                {done
+                    .into_iter()
+                    .map(|order| {
+                        let status = order.status;
+                        view! {
+                            <li
+                                class="done-order row spread"
+                                data-order=order_number(order.order_id)
+                                data-outcome=status.as_str()
+                            >
+                                <span>
+                                    <strong>{format!("#{}", order_number(order.order_id))}</strong>
+                                    " · "
+                                    <span class="muted">{time_of_day(order.status_since)}</span>
+                                </span>
+                                <span class="outcome">
+                                    {move || outcome(i18n.get_locale(), status)}
+                                    {order.outcome_reason.map(|why| format!(": {why}"))}
+                                </span>
+                                <span>{order.total.to_string()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -259,8 +330,8 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
     let id = order.order_id.0.to_string();
     let reject_id = id.clone();
     let deadline = order.accept_by;
-    let buttons = match order.status.as_str() {
-        "NEW" => view! {
+    let buttons = match order.status {
+        KitchenStatus::New => view! {
             <p class="countdown" role="timer">
                 {move || {
                     let left = deadline.map(|d| countdown(now.get(), d)).unwrap_or_default();
@@ -306,7 +377,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             </details>
         }
         .into_any(),
-        "ACCEPTED" => view! {
+        KitchenStatus::Accepted => view! {
             <ActionForm action=actions.start>
                 <input type="hidden" name="order_id" value=id.clone() />
                 <button type="submit" class="primary">
@@ -315,7 +386,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             </ActionForm>
         }
         .into_any(),
-        "COOKING" => view! {
+        KitchenStatus::Cooking => view! {
             <ActionForm action=actions.finish>
                 <input type="hidden" name="order_id" value=id.clone() />
                 <button type="submit" class="primary">
@@ -324,11 +395,18 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             </ActionForm>
         }
         .into_any(),
-        "READY" => view! { <p class="muted">{t!(i18n, kitchen.waiting_rider)}</p> }.into_any(),
-        "RIDER_ASSIGNED" => {
+        KitchenStatus::Ready => {
+            view! { <p class="muted">{t!(i18n, kitchen.waiting_rider)}</p> }.into_any()
+        }
+        KitchenStatus::RiderAssigned => {
             view! { <p class="muted">{t!(i18n, kitchen.rider_coming)}</p> }.into_any()
         }
-        _ => view! { <p class="muted">{t!(i18n, kitchen.on_its_way)}</p> }.into_any(),
+        KitchenStatus::PickedUp => {
+            view! { <p class="muted">{t!(i18n, kitchen.on_its_way)}</p> }.into_any()
+        }
+        finished => {
+            view! { <p class="muted">{move || outcome(i18n.get_locale(), finished)}</p> }.into_any()
+        }
     };
     view! {
         <li class="card kitchen-card" data-order=order_number(order.order_id)>
@@ -363,7 +441,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
 #[component]
 fn OrderAlarm(orders: Resource<Result<Vec<KitchenOrder>, AppError>>) -> impl IntoView {
     fn any_new(list: &[KitchenOrder]) -> bool {
-        list.iter().any(|order| order.status == "NEW")
+        list.iter().any(|order| order.status == KitchenStatus::New)
     }
     let sound_on = RwSignal::new(false);
     let i18n = use_i18n();
