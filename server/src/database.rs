@@ -148,8 +148,20 @@ impl PrivateCluster {
     /// Restarts the cluster as an operator's `pg_ctl restart -m fast` would: every connection is
     /// cut, and the server comes back on the same port.
     pub fn restart_fast(&self) -> Result<()> {
-        self.pg_ctl(&["restart", "-m", "fast", "-w", "-t", "60"])
-            .context("restarting the private PostgreSQL")
+        // pg_ctl remembers the server's options but not its log: without -l the new server
+        // would inherit pg_ctl's output pipes, and waiting for pg_ctl's output would never end.
+        let log = self.data_dir.join("server.log");
+        self.pg_ctl(&[
+            "restart",
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            &log.to_string_lossy(),
+        ])
+        .context("restarting the private PostgreSQL")
     }
 
     fn init(&self) -> Result<()> {
