@@ -8,7 +8,11 @@ UPDATE store.store_orders SET status_since = updated_at;
 ALTER TABLE store.store_orders
     ALTER COLUMN status_since SET NOT NULL,
     ALTER COLUMN status_since SET DEFAULT clock_timestamp();
-CREATE INDEX store_orders_store_since ON store.store_orders (store_id, status_since DESC);
+
+-- The copy holds the order's own status names (OrderStatus) instead of two of its own.
+UPDATE store.store_orders
+SET status = CASE status WHEN 'NEW' THEN 'PAID' WHEN 'READY' THEN 'COOKED' END
+WHERE status IN ('NEW', 'READY');
 
 -- Existing copies are corrected by replaying the log, not by hand: the events of the kinds the
 -- store consumer now follows go back to the dispatcher, for every order the kitchen holds. The

@@ -350,21 +350,21 @@ async fn owner(mut me: Actor, running: Arc<AtomicBool>, tally: Arc<Tally>) {
             // One order in twenty is left to expire, decided by its id so that every look at
             // the kitchen agrees.
             let ignored = order.order_id.0.as_u128() % 20 == 0;
-            let done: Result<OrderStatus> = match order.status.as_str() {
-                "NEW" if ignored => continue,
-                "NEW" if me.rng.random_bool(0.08) => {
+            let done: Result<OrderStatus> = match order.status {
+                OrderStatus::Paid if ignored => continue,
+                OrderStatus::Paid if me.rng.random_bool(0.08) => {
                     me.form(
                         "reject_order",
                         &[("order_id", &id), ("reason", "Out of rice")],
                     )
                     .await
                 }
-                "NEW" => {
+                OrderStatus::Paid => {
                     me.form("accept_order", &[("order_id", &id), ("prep_minutes", "10")])
                         .await
                 }
-                "ACCEPTED" => me.form("start_cook", &[("order_id", &id)]).await,
-                "COOKING" => me.form("finish_cook", &[("order_id", &id)]).await,
+                OrderStatus::Accepted => me.form("start_cook", &[("order_id", &id)]).await,
+                OrderStatus::Cooking => me.form("finish_cook", &[("order_id", &id)]).await,
                 _ => continue,
             };
             tally.count(&done);

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::KitchenStatus;
 use crate::ordering::machine::{CancelReason, OrderEvent};
+use crate::ordering::OrderStatus;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::{Event, StoredEvent};
@@ -13,12 +13,13 @@ use crate::platform::events::{Event, StoredEvent};
 /// The kitchen's copy of an order: where it stands, why it ended so, and since when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KitchenCopy {
-    pub status: KitchenStatus,
+    pub status: OrderStatus,
     pub outcome_reason: Option<String>,
     pub since: DateTime<Utc>,
 }
 
-/// The kitchen's copy of an order after these events, if it has reached the kitchen at all.
+/// The kitchen's copy of an order after these events, if it has reached the kitchen at all: from
+/// `Paid` on, each event leaves the order in the status the state machine says it does.
 /// Folding the whole log makes the result the same whatever order the jobs ran in.
 pub fn kitchen_copy(events: &[StoredEvent]) -> Option<KitchenCopy> {
     let mut copy: Option<KitchenCopy> = None;
@@ -26,48 +27,29 @@ pub fn kitchen_copy(events: &[StoredEvent]) -> Option<KitchenCopy> {
         let Event::Order(event) = &stored.event else {
             continue;
         };
-        let reached = match (&copy, event) {
-            (_, OrderEvent::Paid { .. }) => Some((KitchenStatus::New, None)),
-            (None, _) => None,
-            (Some(_), OrderEvent::OrderAccepted { .. }) => Some((KitchenStatus::Accepted, None)),
-            (Some(_), OrderEvent::OrderRejected { reason }) => {
-                Some((KitchenStatus::Rejected, Some(reason.as_str().to_owned())))
-            }
-            (Some(_), OrderEvent::OrderExpired) => Some((KitchenStatus::Expired, None)),
-            (Some(_), OrderEvent::CookStarted) => Some((KitchenStatus::Cooking, None)),
-            (Some(_), OrderEvent::CookFinished | OrderEvent::DeliveryRetried) => {
-                Some((KitchenStatus::Ready, None))
-            }
-            (Some(_), OrderEvent::RiderAssigned { .. }) => {
-                Some((KitchenStatus::RiderAssigned, None))
-            }
-            (Some(_), OrderEvent::Picked) => Some((KitchenStatus::PickedUp, None)),
-            (Some(_), OrderEvent::Delivered) => Some((KitchenStatus::Delivered, None)),
-            (Some(_), OrderEvent::DeliveryFailed { reason }) => Some((
-                KitchenStatus::DeliveryFailed,
-                Some(reason.as_str().to_owned()),
-            )),
-            (Some(_), OrderEvent::OrderCompleted) => Some((KitchenStatus::Completed, None)),
-            (Some(_), OrderEvent::OrderCancelled { reason, .. }) => {
-                let said = match reason {
-                    CancelReason::Customer(reason) | CancelReason::Operator(reason) => {
-                        Some(reason.as_str().to_owned())
-                    }
-                    CancelReason::PaymentTimeout => None,
-                };
-                Some((KitchenStatus::Cancelled, said))
-            }
-            (Some(_), OrderEvent::PaymentDeferred { .. }) => None,
-        };
-        if let Some((status, outcome_reason)) = reached {
-            copy = Some(KitchenCopy {
-                status,
-                outcome_reason,
-                since: stored.occurred_at,
-            });
+        if copy.is_none() && !matches!(event, OrderEvent::Paid { .. }) {
+            continue;
         }
+        copy = Some(KitchenCopy {
+            status: event.resulting_status(),
+            outcome_reason: reason_given(event),
+            since: stored.occurred_at,
+        });
     }
     copy
+}
+
+/// The reason someone gave with an event that ends or stops an order.
+fn reason_given(event: &OrderEvent) -> Option<String> {
+    let reason = match event {
+        OrderEvent::OrderRejected { reason } | OrderEvent::DeliveryFailed { reason } => reason,
+        OrderEvent::OrderCancelled {
+            reason: CancelReason::Customer(reason) | CancelReason::Operator(reason),
+            ..
+        } => reason,
+        _ => return None,
+    };
+    Some(reason.as_str().to_owned())
 }
 
 /// Brings `store.store_orders` up to date with every order in the batch, in one statement.
@@ -190,7 +172,7 @@ mod tests {
     /// ends: its status and the reason it shows.
     #[test]
     fn every_path_ends_where_the_owner_expects() {
-        use KitchenStatus as K;
+        use OrderStatus as K;
         let cooked = vec![
             paid(),
             accepted(),
@@ -206,7 +188,7 @@ mod tests {
         ]
         .concat();
         let cases: Vec<(&str, Vec<OrderEvent>, K, Option<&str>)> = vec![
-            ("paid", vec![paid()], K::New, None),
+            ("paid", vec![paid()], K::Paid, None),
             ("accepted", vec![paid(), accepted()], K::Accepted, None),
             (
                 "cooking",
@@ -214,7 +196,7 @@ mod tests {
                 K::Cooking,
                 None,
             ),
-            ("cooked", cooked.clone(), K::Ready, None),
+            ("cooked", cooked.clone(), K::Cooked, None),
             (
                 "rider on the way",
                 [cooked.clone(), vec![assigned()]].concat(),
@@ -247,7 +229,7 @@ mod tests {
             (
                 "failed, sent back to riders",
                 [failed.clone(), vec![OrderEvent::DeliveryRetried]].concat(),
-                K::Ready,
+                K::Cooked,
                 None,
             ),
             (

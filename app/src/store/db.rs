@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::editing::{Dish, GroupRule};
 use super::hours::DayHours;
 use super::{MenuItem, MenuOption, OptionGroup, StoreId};
+use crate::ordering::OrderStatus;
 use crate::platform::money::Won;
 use crate::platform::{geo::Position, AccountId};
 
@@ -439,10 +440,10 @@ pub async fn kitchen_orders(
         chrono::DateTime<chrono::Utc>,
         chrono::DateTime<chrono::Utc>,
     );
-    let finished: Vec<&str> = super::KitchenStatus::ALL
+    let finished: Vec<&str> = OrderStatus::ALL
         .into_iter()
-        .filter(|status| status.is_finished())
-        .map(super::KitchenStatus::as_str)
+        .filter(|status| super::done_for_the_kitchen(*status))
+        .map(OrderStatus::as_str)
         .collect();
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT o.order_id, o.store_id, o.status, o.outcome_reason, o.lines, o.total_krw,
@@ -472,7 +473,7 @@ pub async fn kitchen_orders(
                 Ok(super::KitchenOrder {
                     order_id: crate::ordering::OrderId(order_id),
                     store_id: StoreId(store_id),
-                    status: super::KitchenStatus::parse(&status).ok_or_else(|| {
+                    status: OrderStatus::parse(&status).ok_or_else(|| {
                         sqlx::Error::Decode(format!("unknown kitchen status {status:?}").into())
                     })?,
                     outcome_reason,

@@ -13,6 +13,7 @@ pub mod db;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::ordering::OrderStatus;
 use crate::platform::money::Won;
 
 /// Identifies a store.
@@ -85,76 +86,18 @@ pub struct MenuOption {
     pub sold_out: bool,
 }
 
-/// Where an order stands as the kitchen sees it, from the moment it is paid to its end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum KitchenStatus {
-    New,
-    Accepted,
-    Cooking,
-    Ready,
-    RiderAssigned,
-    PickedUp,
-    Delivered,
-    DeliveryFailed,
-    Completed,
-    Rejected,
-    Expired,
-    Cancelled,
-}
-
-impl KitchenStatus {
-    pub const ALL: [KitchenStatus; 12] = [
-        KitchenStatus::New,
-        KitchenStatus::Accepted,
-        KitchenStatus::Cooking,
-        KitchenStatus::Ready,
-        KitchenStatus::RiderAssigned,
-        KitchenStatus::PickedUp,
-        KitchenStatus::Delivered,
-        KitchenStatus::DeliveryFailed,
-        KitchenStatus::Completed,
-        KitchenStatus::Rejected,
-        KitchenStatus::Expired,
-        KitchenStatus::Cancelled,
-    ];
-
-    /// The name stored in `store.store_orders.status`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KitchenStatus::New => "NEW",
-            KitchenStatus::Accepted => "ACCEPTED",
-            KitchenStatus::Cooking => "COOKING",
-            KitchenStatus::Ready => "READY",
-            KitchenStatus::RiderAssigned => "RIDER_ASSIGNED",
-            KitchenStatus::PickedUp => "PICKED_UP",
-            KitchenStatus::Delivered => "DELIVERED",
-            KitchenStatus::DeliveryFailed => "DELIVERY_FAILED",
-            KitchenStatus::Completed => "COMPLETED",
-            KitchenStatus::Rejected => "REJECTED",
-            KitchenStatus::Expired => "EXPIRED",
-            KitchenStatus::Cancelled => "CANCELLED",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(value: &str) -> Option<KitchenStatus> {
-        KitchenStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == value)
-    }
-
-    /// Whether the kitchen is done with the order: it left the board for the day's list.
-    pub fn is_finished(self) -> bool {
-        matches!(
-            self,
-            KitchenStatus::Delivered
-                | KitchenStatus::DeliveryFailed
-                | KitchenStatus::Completed
-                | KitchenStatus::Rejected
-                | KitchenStatus::Expired
-                | KitchenStatus::Cancelled
-        )
-    }
+/// Whether the kitchen is done with an order in `status`: it leaves the board for the day's
+/// list. Delivered counts as done here though the customer has yet to confirm it.
+pub fn done_for_the_kitchen(status: OrderStatus) -> bool {
+    matches!(
+        status,
+        OrderStatus::Delivered
+            | OrderStatus::DeliveryFailed
+            | OrderStatus::Completed
+            | OrderStatus::Rejected
+            | OrderStatus::Expired
+            | OrderStatus::Cancelled
+    )
 }
 
 /// An order as the kitchen sees it.
@@ -162,7 +105,8 @@ impl KitchenStatus {
 pub struct KitchenOrder {
     pub order_id: crate::ordering::OrderId,
     pub store_id: StoreId,
-    pub status: KitchenStatus,
+    /// The order's status from the moment it was paid: the kitchen's copy starts at `Paid`.
+    pub status: OrderStatus,
     /// Why it ended as it did, when someone said: a failed delivery's, a rejection's or a
     /// cancellation's reason.
     pub outcome_reason: Option<String>,

@@ -6,7 +6,7 @@ use app::ordering::machine::Refusal;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::events::{Consumer, Consumption, EventHistory};
 use app::platform::AppError;
-use app::store::{KitchenOrder, KitchenStatus};
+use app::store::KitchenOrder;
 use app::tracking::OrderView;
 use serde_json::json;
 use sqlx::PgPool;
@@ -145,7 +145,7 @@ async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
     eventually("the kitchen shows the order completed", || async {
         let kitchen: Vec<KitchenOrder> = owner.call("kitchen_orders", &[]).await.ok()?;
         let copy = kitchen.into_iter().find(|o| o.order_id == order)?;
-        (copy.status == KitchenStatus::Completed).then_some(())
+        (copy.status == OrderStatus::Completed).then_some(())
     })
     .await;
     // The rider's confirm completes the order; the rider's list shows it as completed.
@@ -250,7 +250,7 @@ async fn replaying_the_log_mends_a_kitchen_left_on_picked_up(pool: PgPool) {
     eventually("the kitchen shows the order completed again", || async {
         let kitchen: Vec<KitchenOrder> = owner.call("kitchen_orders", &[]).await.ok()?;
         let copy = kitchen.into_iter().find(|o| o.order_id == order)?;
-        (copy.status == KitchenStatus::Completed).then_some(())
+        (copy.status == OrderStatus::Completed).then_some(())
     })
     .await;
     // Every other consumer had applied the replayed event and skipped it.
@@ -948,6 +948,6 @@ async fn orders_are_taken_while_the_store_system_is_down(pool: PgPool) {
     for order in &orders {
         assert_eq!(kitchen.iter().filter(|k| k.order_id == *order).count(), 1);
     }
-    assert!(kitchen.iter().all(|k| k.status == KitchenStatus::New));
+    assert!(kitchen.iter().all(|k| k.status == OrderStatus::Paid));
     app.shutdown().await;
 }

@@ -10,12 +10,14 @@ use leptos_router::components::A;
 use super::api::{
     kitchen_orders, my_stores, AcceptOrder, FinishCook, RejectOrder, SetStoreOpen, StartCook,
 };
-use super::{KitchenOrder, KitchenStatus, OwnedStore};
+use super::{done_for_the_kitchen, KitchenOrder, OwnedStore};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
+use crate::ordering::OrderStatus;
 use crate::platform::clock::{countdown, ticking_now, time_of_day};
 use crate::platform::live::{follow, Topic};
 use crate::platform::{pages::ErrorNote, session::RequireRole, AppError, Role};
+use crate::tracking::pages::status_label;
 
 /// `/store`.
 #[component]
@@ -129,15 +131,12 @@ fn OwnedStoreCard(store: OwnedStore, switch: ServerAction<SetStoreOpen>) -> impl
 }
 
 /// The board's columns: a stable name (for tests and styles) and the kitchen statuses it shows.
-const COLUMNS: [(&str, &[KitchenStatus]); 5] = [
-    ("New", &[KitchenStatus::New]),
-    ("Accepted", &[KitchenStatus::Accepted]),
-    ("Cooking", &[KitchenStatus::Cooking]),
-    (
-        "Ready",
-        &[KitchenStatus::Ready, KitchenStatus::RiderAssigned],
-    ),
-    ("Out", &[KitchenStatus::PickedUp]),
+const COLUMNS: [(&str, &[OrderStatus]); 5] = [
+    ("New", &[OrderStatus::Paid]),
+    ("Accepted", &[OrderStatus::Accepted]),
+    ("Cooking", &[OrderStatus::Cooking]),
+    ("Ready", &[OrderStatus::Cooked, OrderStatus::RiderAssigned]),
+    ("Out", &[OrderStatus::PickedUp]),
 ];
 
 fn column_title(locale: Locale, column: &str) -> &'static str {
@@ -256,24 +255,6 @@ fn Columns(list: Vec<KitchenOrder>, actions: KitchenActions) -> impl IntoView {
     }
 }
 
-/// How a finished order ended, in the owner's words.
-fn outcome(locale: Locale, status: KitchenStatus) -> &'static str {
-    match status {
-        KitchenStatus::Delivered => td_string!(locale, kitchen.outcome_delivered),
-        KitchenStatus::DeliveryFailed => td_string!(locale, kitchen.outcome_delivery_failed),
-        KitchenStatus::Completed => td_string!(locale, kitchen.outcome_completed),
-        KitchenStatus::Rejected => td_string!(locale, kitchen.outcome_rejected),
-        KitchenStatus::Expired => td_string!(locale, kitchen.outcome_expired),
-        KitchenStatus::Cancelled => td_string!(locale, kitchen.outcome_cancelled),
-        KitchenStatus::New
-        | KitchenStatus::Accepted
-        | KitchenStatus::Cooking
-        | KitchenStatus::Ready
-        | KitchenStatus::RiderAssigned
-        | KitchenStatus::PickedUp => td_string!(locale, kitchen.outcome_in_hand),
-    }
-}
-
 /// The orders finished this working day, out of the board's way: each with how it ended and,
 /// when someone said, why.
 #[component]
@@ -281,7 +262,7 @@ fn DoneToday(list: Vec<KitchenOrder>) -> impl IntoView {
     let i18n = use_i18n();
     let mut done: Vec<KitchenOrder> = list
         .into_iter()
-        .filter(|order| order.status.is_finished())
+        .filter(|order| done_for_the_kitchen(order.status))
         .collect();
     done.sort_by_key(|order| std::cmp::Reverse(order.status_since));
     let count = done.len();
@@ -310,7 +291,7 @@ fn DoneToday(list: Vec<KitchenOrder>) -> impl IntoView {
                                     <span class="muted">{time_of_day(order.status_since)}</span>
                                 </span>
                                 <span class="outcome">
-                                    {move || outcome(i18n.get_locale(), status)}
+                                    {move || status_label(i18n.get_locale(), status)}
                                     {order.outcome_reason.map(|why| format!(": {why}"))}
                                 </span>
                                 <span>{order.total.to_string()}</span>
@@ -331,7 +312,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
     let reject_id = id.clone();
     let deadline = order.accept_by;
     let buttons = match order.status {
-        KitchenStatus::New => view! {
+        OrderStatus::Paid => view! {
             <p class="countdown" role="timer">
                 {move || {
                     let left = deadline.map(|d| countdown(now.get(), d)).unwrap_or_default();
@@ -377,7 +358,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             </details>
         }
         .into_any(),
-        KitchenStatus::Accepted => view! {
+        OrderStatus::Accepted => view! {
             <ActionForm action=actions.start>
                 <input type="hidden" name="order_id" value=id.clone() />
                 <button type="submit" class="primary">
@@ -386,7 +367,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             </ActionForm>
         }
         .into_any(),
-        KitchenStatus::Cooking => view! {
+        OrderStatus::Cooking => view! {
             <ActionForm action=actions.finish>
                 <input type="hidden" name="order_id" value=id.clone() />
                 <button type="submit" class="primary">
@@ -395,17 +376,18 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
             </ActionForm>
         }
         .into_any(),
-        KitchenStatus::Ready => {
+        OrderStatus::Cooked => {
             view! { <p class="muted">{t!(i18n, kitchen.waiting_rider)}</p> }.into_any()
         }
-        KitchenStatus::RiderAssigned => {
+        OrderStatus::RiderAssigned => {
             view! { <p class="muted">{t!(i18n, kitchen.rider_coming)}</p> }.into_any()
         }
-        KitchenStatus::PickedUp => {
+        OrderStatus::PickedUp => {
             view! { <p class="muted">{t!(i18n, kitchen.on_its_way)}</p> }.into_any()
         }
         finished => {
-            view! { <p class="muted">{move || outcome(i18n.get_locale(), finished)}</p> }.into_any()
+            view! { <p class="muted">{move || status_label(i18n.get_locale(), finished)}</p> }
+                .into_any()
         }
     };
     view! {
@@ -441,7 +423,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
 #[component]
 fn OrderAlarm(orders: Resource<Result<Vec<KitchenOrder>, AppError>>) -> impl IntoView {
     fn any_new(list: &[KitchenOrder]) -> bool {
-        list.iter().any(|order| order.status == KitchenStatus::New)
+        list.iter().any(|order| order.status == OrderStatus::Paid)
     }
     let sound_on = RwSignal::new(false);
     let i18n = use_i18n();
