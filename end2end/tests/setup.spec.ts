@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { logIn, open } from './helpers';
+import { DEMO, logIn, open } from './helpers';
 
 // These tests use a store and a consumer that the saga tests do not touch, so they can run beside them.
 const JOKBAL = '왕십리 족발보쌈';
@@ -24,6 +24,15 @@ test.describe('in a Korean browser', () => {
     await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
     await page.getByTestId('language-switch').click();
     await expect(page.getByRole('heading', { name: '음식 주문' })).toBeVisible();
+  });
+
+  test('refusals read in Korean', async ({ page }) => {
+    await logIn(page, DEMO.customer, 'not-the-password');
+    await expect(page.getByRole('alert')).toHaveText(
+      '이메일 또는 비밀번호가 맞지 않습니다. 둘 다 확인한 뒤 다시 시도해 주세요.',
+    );
+    await open(page, '/store');
+    await expect(page.getByRole('alert')).toContainText('계속하려면 로그인해 주세요.');
   });
 });
 
@@ -71,6 +80,9 @@ test('an owner adds a dish and sells it out; customers see both at once', async 
   await dish.getByRole('button', { name: 'Save dish' }).click();
   await expect(owner.getByRole('alert')).toContainText('The price cannot be negative.');
   await expect(dish).toContainText('₩7,000');
+  // The refusal is a typed value, so the page words it again in the language the owner switches to.
+  await owner.getByTestId('language-switch').click();
+  await expect(owner.getByRole('alert')).toContainText('가격 항목은 0보다 작을 수 없습니다.');
 
   await ownerContext.close();
   await visitorContext.close();

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::net::SocketAddr;
 
 use crate::routes::SESSION_COOKIE;
+use app::platform::error::Unreadable;
 use app::platform::{text, throttle::Throttles, AppError};
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
@@ -119,10 +120,9 @@ async fn checked(request: Request) -> Result<Request, AppError> {
         Some("application/json") => check_json(&body)?,
         None if body.is_empty() => {}
         other => {
-            return Err(AppError::Malformed(format!(
-                "Baedal takes a form or JSON here, not {}.",
-                other.unwrap_or("a body without a content type")
-            )))
+            return Err(AppError::Malformed(Unreadable::ContentType {
+                sent: other.map(str::to_owned),
+            }))
         }
     }
     Ok(Request::from_parts(parts, Body::from(body)))
@@ -141,9 +141,7 @@ fn check_form(body: &[u8]) -> Result<(), AppError> {
         let name = form_decoded(raw_name)
             .ok()
             .filter(|name| name.chars().all(|c| !c.is_control()))
-            .ok_or_else(|| {
-                AppError::Malformed("A field name in this request is not text.".into())
-            })?;
+            .ok_or(AppError::Malformed(Unreadable::FieldNameNotText))?;
         let value = form_decoded(raw_value).map_err(|_| not_text(&name))?;
         check_text(&name, &value)?;
     }
@@ -170,7 +168,9 @@ fn form_decoded(raw: &[u8]) -> Result<String, std::str::Utf8Error> {
 /// refuses bytes that are not UTF-8; `\u0000` escapes decode to NUL and are caught here.
 fn check_json(body: &[u8]) -> Result<(), AppError> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|error| {
-        AppError::Malformed(format!("This request is not valid JSON ({error})."))
+        AppError::Malformed(Unreadable::NotJson {
+            detail: error.to_string(),
+        })
     })?;
     check_json_value("", &value)
 }
@@ -200,17 +200,16 @@ fn check_text(field: &str, value: &str) -> Result<(), AppError> {
     if value.chars().all(|c| text::allowed(c, true)) {
         Ok(())
     } else {
-        Err(AppError::Malformed(format!(
-            "The field `{field}` holds a control character (such as a NUL byte), which is not \
-             text anyone types. Remove it and try again."
-        )))
+        Err(AppError::Malformed(Unreadable::ControlCharacter {
+            field: field.to_owned(),
+        }))
     }
 }
 
 fn not_text(field: &str) -> AppError {
-    AppError::Malformed(format!(
-        "The field `{field}` is not valid text (its bytes are not UTF-8). Type it again and retry."
-    ))
+    AppError::Malformed(Unreadable::NotUtf8 {
+        field: field.to_owned(),
+    })
 }
 
 /// The answer to a request refused here: the same shape as a server function's own refusal, so
@@ -268,7 +267,7 @@ mod tests {
 
     fn refusal_of(result: Result<(), AppError>) -> String {
         match result {
-            Err(AppError::Malformed(sentence)) => sentence,
+            Err(error @ AppError::Malformed(_)) => error.to_string(),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }

@@ -34,7 +34,7 @@ pub async fn set_duty(on_duty: bool) -> Result<(), AppError> {
 /// A rider account without a rider record: an operator has to finish setting it up.
 #[cfg(feature = "ssr")]
 fn no_rider_profile() -> AppError {
-    AppError::NotFound("Your rider profile is missing. Ask an operator to set it up.".into())
+    AppError::NotFound(crate::platform::error::Missing::RiderProfile)
 }
 
 /// The most open deliveries a rider's list shows: the nearest ones.
@@ -178,11 +178,8 @@ pub async fn my_deliveries() -> Result<Vec<super::RiderDelivery>, AppError> {
 pub async fn set_position(lat: f64, lng: f64) -> Result<(), AppError> {
     use crate::platform::{auth, geo, state::AppState, Role};
     let rider = auth::require(Role::Rider).await?;
-    let at = geo::Position::new(lat, lng).ok_or_else(|| {
-        AppError::Invalid(
-            "That position is not on the map. Check the latitude and longitude.".into(),
-        )
-    })?;
+    let at =
+        geo::Position::new(lat, lng).ok_or(AppError::Rider(super::RiderRefusal::PositionOffMap))?;
     let state = AppState::get()?;
     let mut tx = state.pool.begin().await?;
     let last = super::db::lock_last_position(&mut tx, rider.account_id)
@@ -190,26 +187,13 @@ pub async fn set_position(lat: f64, lng: f64) -> Result<(), AppError> {
         .ok_or_else(no_rider_profile)?;
     if let Some((from, age_s)) = last {
         if !geo::plausible_move(from, at, age_s) {
-            return Err(AppError::Invalid(format!(
-                "That position is {} from where you were {} ago, farther than a ride could go. \
-                 Check the numbers, or let the phone find your location.",
-                geo::format_distance(from.distance_m(at)),
-                seconds_as_words(age_s),
-            )));
+            return Err(AppError::Rider(super::RiderRefusal::ImplausibleJump {
+                distance_m: from.distance_m(at),
+                seconds: age_s.max(0.0).round() as u64,
+            }));
         }
     }
     super::db::set_position(&mut *tx, rider.account_id, at).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// "40 seconds", "12 minutes", "3 hours": how long ago, the way a person says it.
-#[cfg(feature = "ssr")]
-fn seconds_as_words(seconds: f64) -> String {
-    let seconds = seconds.max(0.0).round() as u64;
-    match seconds {
-        0..=119 => format!("{seconds} seconds"),
-        120..=7199 => format!("{} minutes", seconds / 60),
-        _ => format!("{} hours", seconds / 3600),
-    }
 }

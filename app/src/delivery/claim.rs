@@ -2,11 +2,12 @@
 //! cooked and unclaimed. The rider's row is locked so one rider claims one delivery at a time;
 //! the order's version decides between riders racing for the same delivery.
 
-use super::db;
+use super::{db, RiderRefusal};
 use crate::ordering::commands::{execute_in, CommandError};
 use crate::ordering::machine::{Actor, Command};
 use crate::ordering::OrderId;
-use crate::platform::geo::{format_distance, Position};
+use crate::platform::error::Missing;
+use crate::platform::geo::Position;
 use crate::platform::{state::AppState, AccountId, AppError};
 
 /// Claims `order_id`'s delivery for `rider`.
@@ -15,42 +16,35 @@ pub async fn claim(state: &AppState, rider: AccountId, order_id: OrderId) -> Res
     const ATTEMPTS: usize = 3;
     for _ in 0..ATTEMPTS {
         let mut tx = state.pool.begin().await?;
-        let me = db::lock_rider(&mut tx, rider).await?.ok_or_else(|| {
-            AppError::NotFound(
-                "Your rider profile is missing. Ask an operator to set it up.".into(),
-            )
-        })?;
+        let me = db::lock_rider(&mut tx, rider)
+            .await?
+            .ok_or(AppError::NotFound(Missing::RiderProfile))?;
         if !me.on_duty {
-            return Err(AppError::Invalid("Go on duty to claim deliveries.".into()));
+            return Err(AppError::Rider(RiderRefusal::OffDuty));
         }
         if me
             .active_order_id
             .is_some_and(|active| active != order_id.0)
         {
-            return Err(AppError::Invalid(
-                "Finish your current delivery before claiming another.".into(),
-            ));
+            return Err(AppError::Rider(RiderRefusal::FinishCurrentDelivery));
         }
         let Some(here) = me.position() else {
-            return Err(AppError::Invalid(
-                "Share your position to claim deliveries near you.".into(),
-            ));
+            return Err(AppError::Rider(RiderRefusal::SharePosition));
         };
         let delivery = db::delivery(&mut *tx, order_id.0)
             .await?
-            .ok_or_else(|| AppError::NotFound("That delivery is not open to riders.".into()))?;
+            .ok_or(AppError::NotFound(Missing::DeliveryNotOpen))?;
         let pickup = Position {
             lat: delivery.pickup_lat,
             lng: delivery.pickup_lng,
         };
         let distance = here.distance_m(pickup);
         if distance > f64::from(me.range_m) {
-            return Err(AppError::Invalid(format!(
-                "{} is {} away, beyond your range of {}.",
-                delivery.store_name,
-                format_distance(distance),
-                format_distance(f64::from(me.range_m))
-            )));
+            return Err(AppError::Rider(RiderRefusal::BeyondRange {
+                store: delivery.store_name,
+                distance_m: distance,
+                range_m: f64::from(me.range_m),
+            }));
         }
         match execute_in(
             &mut tx,

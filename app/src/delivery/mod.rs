@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod pages;
+mod refusal;
 
 #[cfg(feature = "ssr")]
 pub mod claim;
@@ -17,6 +18,8 @@ pub mod outbox;
 use serde::{Deserialize, Serialize};
 
 use crate::platform::geo::Position;
+
+pub use refusal::RiderRefusal;
 
 /// A rider's own status, as their screen shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

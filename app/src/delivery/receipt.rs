@@ -31,10 +31,7 @@ pub async fn run_once(
             super::db::reserve_receipt(&mut tx, rider, key).await?
         {
             if first_order != order_id.0 || first_command != command.verb() {
-                return Err(AppError::Invalid(
-                    "This tap was already sent for another step. Reload the page and tap again."
-                        .into(),
-                ));
+                return Err(AppError::Rider(super::RiderRefusal::TapReused));
             }
             tracing::info!(%key, "a repeated tap got its first answer");
             return serde_json::from_value::<Result<OrderStatus, AppError>>(answer).unwrap_or_else(

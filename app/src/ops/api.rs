@@ -61,7 +61,7 @@ pub async fn fault_drill(consumer: String, failures: i32) -> Result<(), AppError
     let consumer = parse_consumer(&consumer)?;
     if !(0..=100).contains(&failures) {
         return Err(AppError::Invalid(
-            "A drill injects between 0 and 100 failures.".into(),
+            crate::platform::error::Problem::DrillFailuresOutOfRange,
         ));
     }
     Ok(consumers::set_fault_drill(&AppState::get()?.pool, consumer, failures).await?)
@@ -120,8 +120,8 @@ pub async fn cancel_failed_delivery(
 #[cfg(feature = "ssr")]
 fn parse_consumer(name: &str) -> Result<crate::platform::events::Consumer, AppError> {
     crate::platform::events::Consumer::parse(name).ok_or_else(|| {
-        AppError::Invalid(format!(
-            "There is no consumer called {name:?}. Choose store, payment, delivery, tracking, notification or deadlines."
-        ))
+        AppError::Invalid(crate::platform::error::Problem::UnknownConsumer {
+            name: name.to_owned(),
+        })
     })
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
 
+use crate::i18n::{td_string, Locale};
 use crate::platform::events::{ChosenOption, OrderLine};
 use crate::platform::money::Won;
 use crate::store::MenuItem;
@@ -49,33 +50,33 @@ pub enum CartProblem {
     },
 }
 
-impl fmt::Display for CartProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl CartProblem {
+    /// The sentence for the customer, in `locale`.
+    pub fn in_language(&self, locale: Locale) -> String {
         match self {
-            CartProblem::Empty => {
-                write!(f, "Your cart is empty. Add something from the menu first.")
-            }
+            CartProblem::Empty => td_string!(locale, error.cart_empty).to_owned(),
             CartProblem::TooManyLines => {
-                write!(f, "An order can have at most {MAX_LINES} lines.")
+                td_string!(locale, error.cart_too_many_lines, most = MAX_LINES)
             }
-            CartProblem::BadQuantity { quantity } => write!(
-                f,
-                "A quantity of {quantity} is not possible: choose between 1 and {MAX_QUANTITY}."
+            CartProblem::BadQuantity { quantity } => td_string!(
+                locale,
+                error.cart_bad_quantity,
+                quantity = *quantity,
+                most = MAX_QUANTITY
             ),
-            CartProblem::UnknownItem => write!(
-                f,
-                "Something in your cart is no longer on this store's menu. Remove it and try again."
-            ),
+            CartProblem::UnknownItem => td_string!(locale, error.cart_unknown_item).to_owned(),
             CartProblem::SoldOut { item } => {
-                write!(f, "{item} is sold out. Remove it from your cart to order.")
+                td_string!(locale, error.cart_sold_out, item = item.clone())
             }
-            CartProblem::OptionSoldOut { item, option } => {
-                write!(f, "{option} for {item} is sold out. Choose another option.")
-            }
-            CartProblem::UnknownOption { item } => write!(
-                f,
-                "An option chosen for {item} is no longer offered. Choose the options again."
+            CartProblem::OptionSoldOut { item, option } => td_string!(
+                locale,
+                error.cart_option_sold_out,
+                item = item.clone(),
+                option = option.clone()
             ),
+            CartProblem::UnknownOption { item } => {
+                td_string!(locale, error.cart_unknown_option, item = item.clone())
+            }
             CartProblem::WrongChoiceCount {
                 item,
                 group,
@@ -83,12 +84,31 @@ impl fmt::Display for CartProblem {
                 max,
             } => {
                 if min == max {
-                    write!(f, "Choose {min} {group} for {item}.")
+                    td_string!(
+                        locale,
+                        error.cart_choose_exactly,
+                        n = *min,
+                        group = group.clone(),
+                        item = item.clone()
+                    )
                 } else {
-                    write!(f, "Choose between {min} and {max} {group} for {item}.")
+                    td_string!(
+                        locale,
+                        error.cart_choose_between,
+                        min = *min,
+                        max = *max,
+                        group = group.clone(),
+                        item = item.clone()
+                    )
                 }
             }
         }
+    }
+}
+
+impl fmt::Display for CartProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.in_language(Locale::en))
     }
 }
 

@@ -31,7 +31,7 @@ impl From<CommandError> for AppError {
     fn from(error: CommandError) -> Self {
         match error {
             CommandError::Refused(refusal) => AppError::Refused(refusal),
-            CommandError::NotFound => AppError::NotFound("That order does not exist.".into()),
+            CommandError::NotFound => AppError::NotFound(crate::platform::error::Missing::Order),
             CommandError::Conflict => AppError::Busy,
             CommandError::Db(e) => e.into(),
         }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use super::{OrderId, OrderStatus};
-use crate::platform::text::{TextProblem, TextRule};
+use crate::i18n::{td_string, Locale};
+use crate::platform::text::{Field, TextProblem, TextRule};
 use crate::platform::AccountId;
 use crate::store::StoreId;
 
@@ -62,7 +63,7 @@ pub struct Reason(String);
 
 impl Reason {
     pub const MAX_CHARS: usize = 200;
-    const RULE: TextRule = TextRule::line("reason", Self::MAX_CHARS).multi_line();
+    const RULE: TextRule = TextRule::line(Field::Reason, Self::MAX_CHARS).multi_line();
 
     /// Trims the text and checks it says something, briefly.
     pub fn new(text: &str) -> Result<Reason, Refusal> {
@@ -292,55 +293,79 @@ pub enum Refusal {
     ReasonNotText,
 }
 
+impl Refusal {
+    /// The sentence for the person who gave the command, in `locale`.
+    pub fn in_language(&self, locale: Locale) -> String {
+        match self {
+            Refusal::NotYourRole { verb } => td_string!(
+                locale,
+                error.not_your_role,
+                verb = verb_in_language(locale, verb)
+            ),
+            Refusal::NotYourOrder => td_string!(locale, error.not_your_order).to_owned(),
+            Refusal::NotYourDelivery => td_string!(locale, error.not_your_delivery).to_owned(),
+            Refusal::Closed(status) => td_string!(
+                locale,
+                error.order_closed,
+                status = status.phrase_in_language(locale)
+            ),
+            Refusal::CookingStarted => td_string!(locale, error.cooking_started).to_owned(),
+            Refusal::AlreadyClaimed => td_string!(locale, error.already_claimed).to_owned(),
+            Refusal::AcceptanceDeadlinePassed => {
+                td_string!(locale, error.acceptance_deadline_passed).to_owned()
+            }
+            Refusal::TooEarly => td_string!(locale, error.too_early).to_owned(),
+            Refusal::PaymentWindowClosed => {
+                td_string!(locale, error.payment_window_closed).to_owned()
+            }
+            Refusal::NotNow { verb, status } => td_string!(
+                locale,
+                error.not_now,
+                verb = verb_in_language(locale, verb),
+                status = status.phrase_in_language(locale)
+            ),
+            Refusal::PrepTimeOutOfRange => td_string!(
+                locale,
+                error.prep_time_out_of_range,
+                min = PrepMinutes::MIN,
+                max = PrepMinutes::MAX
+            ),
+            Refusal::ReasonMissing => td_string!(locale, error.reason_missing).to_owned(),
+            Refusal::ReasonTooLong => {
+                td_string!(locale, error.reason_too_long, most = Reason::MAX_CHARS)
+            }
+            Refusal::ReasonNotText => td_string!(locale, error.reason_not_text).to_owned(),
+        }
+    }
+}
+
+/// A command's verb phrase (`Command::verb`, kept as text in a refusal so a stored answer
+/// reads back) in `locale`.
+fn verb_in_language(locale: Locale, verb: &str) -> String {
+    let phrase = match verb {
+        "take payment for" => td_string!(locale, verb.take_payment),
+        "defer payment for" => td_string!(locale, verb.defer_payment),
+        "close the payment window of" => td_string!(locale, verb.close_payment_window),
+        "accept" => td_string!(locale, verb.accept),
+        "reject" => td_string!(locale, verb.reject),
+        "expire" => td_string!(locale, verb.expire),
+        "start cooking" => td_string!(locale, verb.start_cooking),
+        "finish cooking" => td_string!(locale, verb.finish_cooking),
+        "claim the delivery of" => td_string!(locale, verb.claim),
+        "pick up" => td_string!(locale, verb.pick_up),
+        "deliver" => td_string!(locale, verb.deliver),
+        "report a failed delivery of" => td_string!(locale, verb.report_failure),
+        "retry the delivery of" => td_string!(locale, verb.retry_delivery),
+        "confirm delivery of" => td_string!(locale, verb.confirm_delivery),
+        "cancel" => td_string!(locale, verb.cancel),
+        other => other,
+    };
+    phrase.to_owned()
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::NotYourRole { verb } => write!(f, "Your account cannot {verb} orders."),
-            Refusal::NotYourOrder => write!(f, "This order is not one of yours."),
-            Refusal::NotYourDelivery => write!(f, "This delivery is assigned to another rider."),
-            Refusal::Closed(status) => write!(
-                f,
-                "This order is {}, so it can no longer be changed.",
-                status.describe()
-            ),
-            Refusal::CookingStarted => write!(
-                f,
-                "Cooking has started, so the order can no longer be cancelled."
-            ),
-            Refusal::AlreadyClaimed => {
-                write!(f, "Another rider has already claimed this delivery.")
-            }
-            Refusal::AcceptanceDeadlinePassed => write!(
-                f,
-                "The time to accept this order has passed; it will be refunded to the customer."
-            ),
-            Refusal::TooEarly => write!(f, "The deadline for this order has not passed yet."),
-            Refusal::PaymentWindowClosed => write!(
-                f,
-                "The time to pay for this order has passed, so it was cancelled."
-            ),
-            Refusal::NotNow { verb, status } => write!(
-                f,
-                "You cannot {verb} an order that is {}.",
-                status.describe()
-            ),
-            Refusal::PrepTimeOutOfRange => write!(
-                f,
-                "Preparation time must be between {} and {} minutes.",
-                PrepMinutes::MIN,
-                PrepMinutes::MAX
-            ),
-            Refusal::ReasonMissing => write!(f, "Please give a reason."),
-            Refusal::ReasonTooLong => write!(
-                f,
-                "Please keep the reason under {} characters.",
-                Reason::MAX_CHARS
-            ),
-            Refusal::ReasonNotText => write!(
-                f,
-                "The reason holds a character that cannot be typed. Remove it and try again."
-            ),
-        }
+        f.write_str(&self.in_language(Locale::en))
     }
 }
 

@@ -4,6 +4,7 @@ pub mod api;
 pub mod cart;
 pub mod machine;
 pub mod pages;
+mod refusal;
 pub mod saved_cart;
 
 #[cfg(feature = "ssr")]
@@ -17,6 +18,10 @@ pub mod place;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+pub use refusal::PlaceRefusal;
+
+use crate::i18n::{td_string, Locale};
 
 /// Identifies an order; the correlation key of every event, job and notification about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,23 +92,23 @@ impl OrderStatus {
             .find(|status| status.as_str() == value)
     }
 
-    /// How a sentence describes an order in this status: "This order is {describe}".
-    pub fn describe(self) -> &'static str {
+    /// The status inside a sentence ("This order is {…}"): "being cooked", "조리 중".
+    pub fn phrase_in_language(self, locale: Locale) -> &'static str {
         match self {
-            OrderStatus::Placed => "waiting for payment",
-            OrderStatus::PaymentDeferred => "waiting for a delayed payment",
-            OrderStatus::Paid => "waiting for the store to accept it",
-            OrderStatus::Accepted => "accepted and waiting to be cooked",
-            OrderStatus::Cooking => "being cooked",
-            OrderStatus::Cooked => "cooked and waiting for a rider",
-            OrderStatus::RiderAssigned => "assigned to a rider",
-            OrderStatus::PickedUp => "on its way",
-            OrderStatus::Delivered => "delivered",
-            OrderStatus::DeliveryFailed => "a failed delivery",
-            OrderStatus::Completed => "completed",
-            OrderStatus::Rejected => "rejected by the store",
-            OrderStatus::Expired => "expired",
-            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Placed => td_string!(locale, status_phrase.placed),
+            OrderStatus::PaymentDeferred => td_string!(locale, status_phrase.payment_deferred),
+            OrderStatus::Paid => td_string!(locale, status_phrase.paid),
+            OrderStatus::Accepted => td_string!(locale, status_phrase.accepted),
+            OrderStatus::Cooking => td_string!(locale, status_phrase.cooking),
+            OrderStatus::Cooked => td_string!(locale, status_phrase.cooked),
+            OrderStatus::RiderAssigned => td_string!(locale, status_phrase.rider_assigned),
+            OrderStatus::PickedUp => td_string!(locale, status_phrase.picked_up),
+            OrderStatus::Delivered => td_string!(locale, status_phrase.delivered),
+            OrderStatus::DeliveryFailed => td_string!(locale, status_phrase.delivery_failed),
+            OrderStatus::Completed => td_string!(locale, status_phrase.completed),
+            OrderStatus::Rejected => td_string!(locale, status_phrase.rejected),
+            OrderStatus::Expired => td_string!(locale, status_phrase.expired),
+            OrderStatus::Cancelled => td_string!(locale, status_phrase.cancelled),
         }
     }
 

@@ -5,9 +5,9 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::cart::{items_total, price_cart};
-use super::{db, OrderId, PlaceOrderRequest};
+use super::{db, OrderId, PlaceOrderRequest, PlaceRefusal};
 use crate::platform::events::{Event, OrderPlaced};
-use crate::platform::geo::{format_distance, Position};
+use crate::platform::geo::Position;
 use crate::platform::money::Won;
 use crate::platform::{event_log, state::AppState, AppError, CurrentUser};
 use crate::store::{self, hours, StoreId};
@@ -21,37 +21,34 @@ pub async fn place(
     let pool = &state.pool;
     let (store, week) = store::db::store_with_hours(pool, request.store_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That store does not exist.".into()))?;
+        .ok_or(AppError::NotFound(crate::platform::error::Missing::Store))?;
     let now = Utc::now();
     if !store.accepting_orders {
-        return Err(AppError::Invalid(format!(
-            "{} is not taking orders right now. Try another store.",
-            store.name
-        )));
+        return Err(AppError::Place(PlaceRefusal::NotTakingOrders {
+            store: store.name,
+        }));
     }
     if !hours::is_open_at(&week, now) {
-        return Err(AppError::Invalid(format!(
-            "{} is closed now. Today's hours: {}.",
-            store.name,
-            hours::label_for_today(&week, now)
-        )));
+        return Err(AppError::Place(PlaceRefusal::Closed {
+            store: store.name,
+            hours_today: hours::label_for_today(&week, now),
+        }));
     }
     let address = crate::platform::db::address_of(pool, customer.account_id, request.address_id)
         .await?
-        .ok_or_else(|| AppError::Invalid("Choose one of your saved delivery addresses.".into()))?;
+        .ok_or(AppError::Place(PlaceRefusal::NoSuchAddress))?;
     let pickup = Position {
         lat: store.lat,
         lng: store.lng,
     };
     let distance = pickup.distance_m(address.position);
     if distance > f64::from(store.delivery_radius_m) {
-        return Err(AppError::Invalid(format!(
-            "{} delivers within {}, and {} is {} away.",
-            store.name,
-            format_distance(f64::from(store.delivery_radius_m)),
-            address.label,
-            format_distance(distance)
-        )));
+        return Err(AppError::Place(PlaceRefusal::OutsideRadius {
+            store: store.name,
+            radius_m: f64::from(store.delivery_radius_m),
+            address: address.label,
+            distance_m: distance,
+        }));
     }
     let item_ids: Vec<Uuid> = request.lines.iter().map(|l| l.item_id).collect();
     let menu = store::db::menu_items(pool, request.store_id, &item_ids).await?;
@@ -59,11 +56,11 @@ pub async fn place(
     let items_total = items_total(&lines);
     let minimum = Won(store.minimum_order_krw);
     if items_total < minimum {
-        return Err(AppError::Invalid(format!(
-            "The minimum order at {} is {minimum}. Add {} more.",
-            store.name,
-            Won(minimum.0 - items_total.0)
-        )));
+        return Err(AppError::Place(PlaceRefusal::BelowMinimum {
+            store: store.name,
+            minimum,
+            missing: Won(minimum.0 - items_total.0),
+        }));
     }
     let delivery_fee = Won(store.delivery_fee_krw);
     let placed = OrderPlaced {

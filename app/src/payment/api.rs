@@ -10,10 +10,10 @@ use crate::platform::AppError;
 #[server(endpoint = "pay_now")]
 pub async fn pay_now(order_id: OrderId) -> Result<(), AppError> {
     use crate::ordering::{db, OrderStatus};
-    use crate::platform::{auth, state::AppState, Role};
+    use crate::platform::{auth, error::Missing, state::AppState, Role};
     let customer = auth::require(Role::Customer).await?;
     let state = AppState::get()?;
-    let not_yours = || AppError::NotFound("That order is not one of yours.".into());
+    let not_yours = || AppError::NotFound(Missing::NotYourOrder);
     let (order, _) = db::load(&state.pool, order_id)
         .await?
         .ok_or_else(not_yours)?;
@@ -21,8 +21,8 @@ pub async fn pay_now(order_id: OrderId) -> Result<(), AppError> {
         return Err(not_yours());
     }
     if order.status != OrderStatus::PaymentDeferred {
-        return Err(AppError::Invalid(
-            "This order is not waiting for payment.".into(),
+        return Err(AppError::Payment(
+            super::PaymentRefusal::NotWaitingForPayment,
         ));
     }
     super::jobs::pay_now(&state, order_id).await

@@ -11,9 +11,11 @@ use sqlx::PgConnection;
 
 use super::db;
 use super::gateway::GatewayError;
+use super::PaymentRefusal;
 use crate::ordering::commands::{execute_in, execute_many_in, CommandError};
 use crate::ordering::machine::{Actor, Command};
 use crate::ordering::{db as orders, OrderId, OrderStatus};
+use crate::platform::error::Missing;
 use crate::platform::events::Event;
 use crate::platform::money::Won;
 use crate::platform::state::AppState;
@@ -393,16 +395,13 @@ async fn close_window(state: &AppState, order_id: OrderId) -> Result<(), ChargeE
 pub async fn pay_now(state: &AppState, order_id: OrderId) -> Result<(), AppError> {
     let amount = orders::total(&state.pool, order_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That order does not exist.".into()))?;
+        .ok_or(AppError::NotFound(Missing::Order))?;
     match charge(state, order_id, amount).await {
         Ok(ChargeOutcome::Paid) => Ok(()),
-        Ok(ChargeOutcome::Deferred) => Err(AppError::Invalid(
-            "Payment is still busy. We keep trying for you; you can also try again in a minute."
-                .into(),
-        )),
-        Ok(ChargeOutcome::NotPayable) => Err(AppError::Invalid(
-            "This order no longer needs paying.".into(),
-        )),
+        Ok(ChargeOutcome::Deferred) => Err(AppError::Payment(PaymentRefusal::StillBusy)),
+        Ok(ChargeOutcome::NotPayable) => {
+            Err(AppError::Payment(PaymentRefusal::NoLongerNeedsPaying))
+        }
         Err(ChargeError::Conflict) => Err(AppError::Busy),
         Err(ChargeError::Db(e)) => Err(e.into()),
         Err(ChargeError::Provider(error)) => {

@@ -12,9 +12,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
 
     let email = email.trim();
     if email.is_empty() || password.is_empty() {
-        return Err(AppError::Invalid(
-            "Enter both your email and your password.".into(),
-        ));
+        return Err(AppError::Invalid(super::error::Problem::LoginFieldsMissing));
     }
     if email.len() > MAX_CREDENTIAL_LEN || password.len() > MAX_CREDENTIAL_LEN {
         return Err(AppError::BadCredentials);
@@ -89,13 +87,13 @@ pub async fn add_address(
     lat: f64,
     lng: f64,
 ) -> Result<SavedAddress, AppError> {
-    use super::{auth, geo::Position, state::AppState, text::TextRule, Role};
+    use super::error::{Limit, Problem};
+    use super::text::{Field, TextRule};
+    use super::{auth, geo::Position, state::AppState, Role};
     let customer = auth::require(Role::Customer).await?;
-    let label = TextRule::line("address name", 40).check(&label)?;
-    let line = TextRule::line("address", 200).check(&line)?;
-    let position = Position::new(lat, lng).ok_or_else(|| {
-        AppError::Invalid("That point is not on the map. Check the latitude and longitude.".into())
-    })?;
+    let label = TextRule::line(Field::AddressName, 40).check(&label)?;
+    let line = TextRule::line(Field::Address, 200).check(&line)?;
+    let position = Position::new(lat, lng).ok_or(AppError::Invalid(Problem::AddressOffMap))?;
     let state = AppState::get()?;
     let mut tx = state.pool.begin().await?;
     let address_id = super::db::insert_address(
@@ -107,11 +105,9 @@ pub async fn add_address(
         MAX_SAVED_ADDRESSES as i64,
     )
     .await?
-    .ok_or_else(|| {
-        AppError::LimitReached(format!(
-            "You already keep {MAX_SAVED_ADDRESSES} addresses, the most Baedal keeps for one account."
-        ))
-    })?;
+    .ok_or(AppError::LimitReached(Limit::Addresses {
+        most: MAX_SAVED_ADDRESSES as i64,
+    }))?;
     tx.commit().await?;
     Ok(SavedAddress {
         address_id,

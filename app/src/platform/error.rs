@@ -1,55 +1,236 @@
 //! The one error type every server function returns. It crosses the wire as JSON, so the browser
-//! gets the same typed value the server produced and shows its sentence to the user.
+//! gets the same typed value the server produced and words it in the reader's language; the
+//! English wording (`Display`) is what logs and API callers read.
 
 use serde::{Deserialize, Serialize};
 use server_fn::{codec::JsonEncoding, error::FromServerFnError};
+use std::fmt;
 
+use super::pages::role_label;
+use super::text::TextProblem;
 use super::Role;
+use crate::delivery::RiderRefusal;
+use crate::i18n::{td_string, Locale};
+use crate::ordering::cart::CartProblem;
+use crate::ordering::machine::Refusal;
+use crate::ordering::PlaceRefusal;
+use crate::payment::PaymentRefusal;
+use crate::store::editing::EditProblem;
 
 /// Why a request did not succeed, worded for the person who made it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AppError {
-    #[error("Please log in to continue.")]
     NotLoggedIn,
-    #[error("This page is for {} accounts. Log in with one to continue.", .0.label())]
     WrongRole(Role),
-    #[error("That email and password do not match an account. Check both and try again.")]
     BadCredentials,
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    NotFound(String),
+    /// What the caller sent cannot be used as it is, for a reason of the platform's own.
+    Invalid(Problem),
+    /// A typed field is empty, too long, or holds what nobody types.
+    Text(TextProblem),
+    /// The owner's menu edit does not hold together.
+    Edit(EditProblem),
+    /// The store cannot take this order as it stands.
+    Place(PlaceRefusal),
+    /// A rider's request that does not fit where the rider is or what they are doing.
+    Rider(RiderRefusal),
+    /// Payment cannot be taken for this order now.
+    Payment(PaymentRefusal),
+    NotFound(Missing),
     /// The state machine refused the command; the refusal says why.
-    #[error("{0}")]
-    Refused(crate::ordering::machine::Refusal),
+    Refused(Refusal),
     /// A cart the store cannot sell as it is.
-    #[error("{0}")]
-    Cart(crate::ordering::cart::CartProblem),
+    Cart(CartProblem),
     /// The request itself could not be read: not text, a field missing or of the wrong kind.
-    /// The sentence names the field; a page of ours never sends such a request.
-    #[error("{0}")]
-    Malformed(String),
+    /// A page of ours never sends such a request.
+    Malformed(Unreadable),
     /// Something one account or store keeps has reached its most (addresses, dishes, options):
     /// the sentence says which, so the person can remove one first.
-    #[error("{0}")]
-    LimitReached(String),
-    #[error(
-        "That is more than Baedal takes in one request. Shorten what you typed and try again."
-    )]
+    LimitReached(Limit),
     TooLarge,
     /// Too many attempts in a short time; the caller may try again after this many seconds.
-    #[error("Too many attempts. Wait {0} seconds and try again.")]
     Throttled(u64),
     /// A command or socket sent from another site (cross-site request forgery, or a page of
     /// another site embedding ours).
-    #[error("This request came from another site, so Baedal refused it. Open Baedal itself and try again.")]
     OtherSite,
-    #[error("Many people are changing this order at once. Please try again.")]
     Busy,
-    #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
-    #[error("Baedal could not be reached ({0}). Check your connection and try again.")]
     Transport(String),
+}
+
+/// A refusal of the platform's own: logins, addresses, a store's place, the operator's tools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    LoginFieldsMissing,
+    AddressOffMap,
+    StoreLocationOffMap,
+    DrillFailuresOutOfRange,
+    UnknownConsumer { name: String },
+}
+
+/// What the caller asked for that does not exist, or is not theirs to see (the two are told the
+/// same way, so nobody learns what exists by guessing ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Missing {
+    Order,
+    NotYourOrder,
+    Store,
+    NotYourStore,
+    NotYourDish,
+    RiderProfile,
+    DeliveryNotOpen,
+    NotFollowable,
+}
+
+/// The most of something one account or store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Limit {
+    Addresses { most: i64 },
+    Dishes { most: i64 },
+    OptionGroups { most: i64 },
+    Choices { most: i64 },
+}
+
+/// Why the request itself could not be read. Field names are the request's own (`email`), so
+/// they stay as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unreadable {
+    /// The framework's decoder refused the arguments; serde's wording names the field.
+    Arguments {
+        detail: String,
+    },
+    MissingField {
+        field: String,
+    },
+    ContentType {
+        sent: Option<String>,
+    },
+    FieldNameNotText,
+    NotJson {
+        detail: String,
+    },
+    ControlCharacter {
+        field: String,
+    },
+    NotUtf8 {
+        field: String,
+    },
+}
+
+impl AppError {
+    /// The sentence for the person who made the request, in `locale`.
+    pub fn in_language(&self, locale: Locale) -> String {
+        match self {
+            AppError::NotLoggedIn => td_string!(locale, error.not_logged_in).to_owned(),
+            AppError::WrongRole(role) => {
+                td_string!(locale, error.wrong_role, role = role_label(locale, *role))
+            }
+            AppError::BadCredentials => td_string!(locale, error.bad_credentials).to_owned(),
+            AppError::Invalid(problem) => problem.in_language(locale),
+            AppError::Text(problem) => problem.in_language(locale),
+            AppError::Edit(problem) => problem.in_language(locale),
+            AppError::Place(refusal) => refusal.in_language(locale),
+            AppError::Rider(refusal) => refusal.in_language(locale),
+            AppError::Payment(refusal) => refusal.in_language(locale),
+            AppError::NotFound(missing) => missing.in_language(locale).to_owned(),
+            AppError::Refused(refusal) => refusal.in_language(locale),
+            AppError::Cart(problem) => problem.in_language(locale),
+            AppError::Malformed(unreadable) => unreadable.in_language(locale),
+            AppError::LimitReached(limit) => limit.in_language(locale),
+            AppError::TooLarge => td_string!(locale, error.too_large).to_owned(),
+            AppError::Throttled(seconds) => {
+                td_string!(locale, error.throttled, seconds = *seconds)
+            }
+            AppError::OtherSite => td_string!(locale, error.other_site).to_owned(),
+            AppError::Busy => td_string!(locale, error.busy).to_owned(),
+            AppError::Internal => td_string!(locale, error.internal).to_owned(),
+            AppError::Transport(detail) => {
+                td_string!(locale, error.transport, detail = detail.clone())
+            }
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.in_language(Locale::en))
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl Problem {
+    pub fn in_language(&self, locale: Locale) -> String {
+        match self {
+            Problem::LoginFieldsMissing => {
+                td_string!(locale, error.login_fields_missing).to_owned()
+            }
+            Problem::AddressOffMap => td_string!(locale, error.address_off_map).to_owned(),
+            Problem::StoreLocationOffMap => {
+                td_string!(locale, error.store_location_off_map).to_owned()
+            }
+            Problem::DrillFailuresOutOfRange => {
+                td_string!(locale, error.drill_failures_out_of_range).to_owned()
+            }
+            Problem::UnknownConsumer { name } => {
+                td_string!(locale, error.unknown_consumer, name = name.clone())
+            }
+        }
+    }
+}
+
+impl Missing {
+    pub fn in_language(self, locale: Locale) -> &'static str {
+        match self {
+            Missing::Order => td_string!(locale, error.missing_order),
+            Missing::NotYourOrder => td_string!(locale, error.missing_not_your_order),
+            Missing::Store => td_string!(locale, error.missing_store),
+            Missing::NotYourStore => td_string!(locale, error.missing_not_your_store),
+            Missing::NotYourDish => td_string!(locale, error.missing_not_your_dish),
+            Missing::RiderProfile => td_string!(locale, error.missing_rider_profile),
+            Missing::DeliveryNotOpen => td_string!(locale, error.missing_delivery_not_open),
+            Missing::NotFollowable => td_string!(locale, error.missing_not_followable),
+        }
+    }
+}
+
+impl Limit {
+    pub fn in_language(self, locale: Locale) -> String {
+        match self {
+            Limit::Addresses { most } => td_string!(locale, error.limit_addresses, most),
+            Limit::Dishes { most } => td_string!(locale, error.limit_dishes, most),
+            Limit::OptionGroups { most } => td_string!(locale, error.limit_option_groups, most),
+            Limit::Choices { most } => td_string!(locale, error.limit_choices, most),
+        }
+    }
+}
+
+impl Unreadable {
+    pub fn in_language(&self, locale: Locale) -> String {
+        match self {
+            Unreadable::Arguments { detail } => {
+                td_string!(locale, error.unreadable, detail = detail.clone())
+            }
+            Unreadable::MissingField { field } => {
+                td_string!(locale, error.missing_field, field = field.clone())
+            }
+            Unreadable::ContentType { sent } => match sent {
+                Some(sent) => td_string!(locale, error.content_type, sent = sent.clone()),
+                None => td_string!(locale, error.no_content_type).to_owned(),
+            },
+            Unreadable::FieldNameNotText => {
+                td_string!(locale, error.field_name_not_text).to_owned()
+            }
+            Unreadable::NotJson { detail } => {
+                td_string!(locale, error.not_json, detail = detail.clone())
+            }
+            Unreadable::ControlCharacter { field } => {
+                td_string!(locale, error.control_character, field = field.clone())
+            }
+            Unreadable::NotUtf8 { field } => {
+                td_string!(locale, error.not_utf8, field = field.clone())
+            }
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -67,11 +248,14 @@ fn framework_error(value: server_fn::error::ServerFnErrorErr) -> AppError {
     use server_fn::error::ServerFnErrorErr as Framework;
     match value {
         Framework::Args(detail) | Framework::Deserialization(detail) => {
-            AppError::Malformed(unreadable(&detail))
+            AppError::Malformed(Unreadable::Arguments {
+                detail: detail
+                    .trim_start_matches("error deserializing server function arguments: ")
+                    .trim()
+                    .to_owned(),
+            })
         }
-        Framework::MissingArg(field) => AppError::Malformed(format!(
-            "This request lacks its `{field}` field. Reload the page and try again."
-        )),
+        Framework::MissingArg(field) => AppError::Malformed(Unreadable::MissingField { field }),
         other => {
             tracing::error!(error = %other, "server function failed in the framework");
             AppError::Internal
@@ -85,22 +269,11 @@ fn framework_error(value: server_fn::error::ServerFnErrorErr) -> AppError {
     AppError::Transport(value.to_string())
 }
 
-/// A decoding failure in a sentence; serde's own wording names the field (`missing field
-/// `email``, `invalid digit found in string`), so it is kept inside the parentheses.
-#[cfg(feature = "ssr")]
-fn unreadable(detail: &str) -> String {
-    let detail = detail
-        .trim_start_matches("error deserializing server function arguments: ")
-        .trim();
-    format!("This request could not be read ({detail}). Reload the page and try again.")
-}
-
 #[cfg(feature = "ssr")]
 impl AppError {
     /// The HTTP status that tells a client and a proxy what kind of refusal this is; the body
     /// carries the sentence either way.
     pub fn http_status(&self) -> axum::http::StatusCode {
-        use crate::ordering::machine::Refusal;
         use axum::http::StatusCode;
         match self {
             AppError::NotLoggedIn | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
@@ -116,7 +289,14 @@ impl AppError {
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Refused(_) | AppError::LimitReached(_) => StatusCode::CONFLICT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) | AppError::Cart(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_)
+            | AppError::Text(_)
+            | AppError::Edit(_)
+            | AppError::Place(_)
+            | AppError::Rider(_)
+            | AppError::Cart(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Payment(PaymentRefusal::StillBusy) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Payment(_) => StatusCode::CONFLICT,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -130,6 +310,7 @@ impl AppError {
         match self {
             AppError::Throttled(seconds) => Some(*seconds),
             AppError::Busy => Some(1),
+            AppError::Payment(PaymentRefusal::StillBusy) => Some(60),
             _ => None,
         }
     }
@@ -172,7 +353,6 @@ mod tests {
 
     #[test]
     fn each_refusal_has_the_status_a_proxy_understands() {
-        use crate::ordering::machine::Refusal;
         let cases = [
             (AppError::NotLoggedIn, 401),
             (AppError::BadCredentials, 401),
@@ -181,10 +361,18 @@ mod tests {
             (AppError::Refused(Refusal::AlreadyClaimed), 409),
             (AppError::Refused(Refusal::CookingStarted), 409),
             (AppError::Refused(Refusal::ReasonTooLong), 422),
-            (AppError::NotFound("no such order".into()), 404),
-            (AppError::Invalid("bad label".into()), 422),
-            (AppError::LimitReached("20 addresses".into()), 409),
-            (AppError::Malformed("not text".into()), 400),
+            (AppError::NotFound(Missing::Order), 404),
+            (AppError::Invalid(Problem::AddressOffMap), 422),
+            (AppError::Place(PlaceRefusal::NoSuchAddress), 422),
+            (AppError::Rider(RiderRefusal::OffDuty), 422),
+            (AppError::Payment(PaymentRefusal::NotWaitingForPayment), 409),
+            (AppError::LimitReached(Limit::Addresses { most: 20 }), 409),
+            (
+                AppError::Malformed(Unreadable::NotUtf8 {
+                    field: "reason".into(),
+                }),
+                400,
+            ),
             (AppError::TooLarge, 413),
             (AppError::Throttled(12), 429),
             (AppError::OtherSite, 403),
@@ -195,6 +383,9 @@ mod tests {
             assert_eq!(error.http_status().as_u16(), status, "{error:?}");
         }
         assert_eq!(AppError::Throttled(12).retry_after(), Some(12));
-        assert_eq!(AppError::Invalid("x".into()).retry_after(), None);
+        assert_eq!(
+            AppError::Invalid(Problem::AddressOffMap).retry_after(),
+            None
+        );
     }
 }

@@ -252,12 +252,13 @@ pub fn use_page_cursor() -> Memo<Option<uuid::Uuid>> {
     })
 }
 
-/// A server error, shown as the sentence it carries.
+/// A server error, shown as its sentence in the reader's language.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <p class="error" role="alert">
-            {error.to_string()}
+            {move || error.in_language(i18n.get_locale())}
         </p>
     }
 }

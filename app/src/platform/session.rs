@@ -72,7 +72,7 @@ fn Refusal(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card refusal" role="alert">
-            <p>{error.to_string()}</p>
+            <p>{move || error.in_language(i18n.get_locale())}</p>
             <a class="button" href="/login">
                 {t!(i18n, common.log_in)}
             </a>

@@ -5,13 +5,49 @@
 //! Control characters never get this far: the API edge refuses a request holding one, naming the
 //! field. The check here is the same rule again for text that arrives another way.
 
+use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
+
+use crate::i18n::{td_string, Locale};
+
+/// A field people type into, as a sentence names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    AddressName,
+    Address,
+    Reason,
+    DishName,
+    MenuSection,
+    Description,
+    OptionGroupName,
+    OptionName,
+    Price,
+    ExtraPrice,
+}
+
+impl Field {
+    /// "dish name" or "메뉴 이름": how a sentence in `locale` calls the field.
+    pub fn in_language(self, locale: Locale) -> &'static str {
+        match self {
+            Field::AddressName => td_string!(locale, field.address_name),
+            Field::Address => td_string!(locale, field.address),
+            Field::Reason => td_string!(locale, field.reason),
+            Field::DishName => td_string!(locale, field.dish_name),
+            Field::MenuSection => td_string!(locale, field.menu_section),
+            Field::Description => td_string!(locale, field.description),
+            Field::OptionGroupName => td_string!(locale, field.option_group_name),
+            Field::OptionName => td_string!(locale, field.option_name),
+            Field::Price => td_string!(locale, field.price),
+            Field::ExtraPrice => td_string!(locale, field.extra_price),
+        }
+    }
+}
 
 /// What a field takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRule {
-    /// How the field is named in a sentence to the person: "dish name", "reason".
-    pub label: &'static str,
+    /// The field, as a sentence to the person names it.
+    pub label: Field,
     pub max_chars: usize,
     pub required: bool,
     /// Whether line breaks and tabs belong in it (a description does; a name does not).
@@ -20,7 +56,7 @@ pub struct TextRule {
 
 impl TextRule {
     /// A required one-line field of at most `max_chars` characters.
-    pub const fn line(label: &'static str, max_chars: usize) -> Self {
+    pub const fn line(label: Field, max_chars: usize) -> Self {
         TextRule {
             label,
             max_chars,
@@ -79,25 +115,57 @@ fn is_line_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\t')
 }
 
-/// Why typed text was refused, as a sentence for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why typed text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextProblem {
-    #[error("Give the {label}.")]
-    Missing { label: &'static str },
-    #[error("The {label} is too long: keep it to {max_chars} characters.")]
-    TooLong {
-        label: &'static str,
-        max_chars: usize,
-    },
-    #[error("The {label} must fit on one line.")]
-    LineBreak { label: &'static str },
-    #[error("The {label} holds a character that cannot be typed. Remove it and try again.")]
-    ControlCharacter { label: &'static str },
+    Missing { label: Field },
+    TooLong { label: Field, max_chars: usize },
+    LineBreak { label: Field },
+    ControlCharacter { label: Field },
+}
+
+impl TextProblem {
+    /// The sentence for the person who typed it, in `locale`, naming the field.
+    pub fn in_language(&self, locale: Locale) -> String {
+        match *self {
+            TextProblem::Missing { label } => {
+                td_string!(
+                    locale,
+                    error.text_missing,
+                    field = label.in_language(locale)
+                )
+            }
+            TextProblem::TooLong { label, max_chars } => td_string!(
+                locale,
+                error.text_too_long,
+                field = label.in_language(locale),
+                max_chars
+            ),
+            TextProblem::LineBreak { label } => {
+                td_string!(
+                    locale,
+                    error.text_line_break,
+                    field = label.in_language(locale)
+                )
+            }
+            TextProblem::ControlCharacter { label } => td_string!(
+                locale,
+                error.text_control_character,
+                field = label.in_language(locale)
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_language(Locale::en))
+    }
 }
 
 impl From<TextProblem> for super::AppError {
     fn from(problem: TextProblem) -> Self {
-        super::AppError::Invalid(problem.to_string())
+        super::AppError::Text(problem)
     }
 }
 
@@ -105,7 +173,7 @@ impl From<TextProblem> for super::AppError {
 mod tests {
     use super::*;
 
-    const NAME: TextRule = TextRule::line("dish name", 5);
+    const NAME: TextRule = TextRule::line(Field::DishName, 5);
 
     #[test]
     fn typed_text_is_trimmed_and_normalised() {
@@ -123,7 +191,7 @@ mod tests {
         assert_eq!(
             NAME.check("가나다라마바"),
             Err(TextProblem::TooLong {
-                label: "dish name",
+                label: Field::DishName,
                 max_chars: 5
             })
         );
@@ -133,7 +201,9 @@ mod tests {
     fn a_required_field_left_blank_is_refused() {
         assert_eq!(
             NAME.check("   "),
-            Err(TextProblem::Missing { label: "dish name" })
+            Err(TextProblem::Missing {
+                label: Field::DishName
+            })
         );
         assert_eq!(NAME.optional().check("  "), Ok(String::new()));
     }
@@ -142,9 +212,11 @@ mod tests {
     fn line_breaks_belong_only_in_multi_line_fields() {
         assert_eq!(
             NAME.check("a\nb"),
-            Err(TextProblem::LineBreak { label: "dish name" })
+            Err(TextProblem::LineBreak {
+                label: Field::DishName
+            })
         );
-        let description = TextRule::line("description", 50).multi_line();
+        let description = TextRule::line(Field::Description, 50).multi_line();
         assert_eq!(
             description.check("맵게\n\t덜 짜게"),
             Ok("맵게\n\t덜 짜게".into())
@@ -153,12 +225,12 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused_everywhere() {
-        let description = TextRule::line("description", 50).multi_line();
+        let description = TextRule::line(Field::Description, 50).multi_line();
         for typed in ["a\0b", "a\u{7}b", "a\u{1b}[31m", "a\u{85}b"] {
             assert_eq!(
                 description.check(typed),
                 Err(TextProblem::ControlCharacter {
-                    label: "description"
+                    label: Field::Description
                 }),
                 "{typed:?}"
             );
@@ -170,6 +242,10 @@ mod tests {
         assert_eq!(
             NAME.check("a\0").unwrap_err().to_string(),
             "The dish name holds a character that cannot be typed. Remove it and try again."
+        );
+        assert_eq!(
+            NAME.check("a\0").unwrap_err().in_language(Locale::ko),
+            "메뉴 이름 항목에 입력할 수 없는 문자가 있습니다. 지우고 다시 시도해 주세요."
         );
     }
 }

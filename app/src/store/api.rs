@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 use super::{OwnedStore, StoreCard, StoreId};
+#[cfg(feature = "ssr")]
+use crate::platform::error::{Limit, Missing};
 use crate::platform::AppError;
 
 /// The most stores the home screen lists: the nearest ones that deliver there.
@@ -14,9 +16,9 @@ pub async fn nearby_stores(lat: f64, lng: f64) -> Result<Vec<StoreCard>, AppErro
     use super::{db, hours};
     use crate::platform::{geo::Position, money::Won, state::AppState};
 
-    let around = Position::new(lat, lng).ok_or_else(|| {
-        AppError::Invalid("That location is not on the map. Pick an address again.".into())
-    })?;
+    let around = Position::new(lat, lng).ok_or(AppError::Invalid(
+        crate::platform::error::Problem::StoreLocationOffMap,
+    ))?;
     let state = AppState::get()?;
     let now = chrono::Utc::now();
     // Stores farther than the shown ones may still reach here with a larger radius: read a few
@@ -109,7 +111,7 @@ pub async fn set_store_open(store_id: StoreId, open: bool) -> Result<(), AppErro
     let owner = auth::require(Role::Owner).await?;
     let state = AppState::get()?;
     if !super::db::set_accepting_orders(&state.pool, owner.account_id, store_id, open).await? {
-        return Err(AppError::NotFound("That store is not one of yours.".into()));
+        return Err(not_your_store());
     }
     tracing::info!(store_id = %store_id.0, open, "store switch changed");
     Ok(())
@@ -125,7 +127,7 @@ async fn as_owner_of(
     use crate::ordering::machine::{Actor, Refusal};
     let (order, _) = crate::ordering::db::load(&state.pool, order_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That order does not exist.".into()))?;
+        .ok_or(AppError::NotFound(Missing::Order))?;
     let store = super::db::store_by_id(&state.pool, order.store_id).await?;
     match store {
         Some(store) if store.owner_id == owner.account_id.0 => Ok(Actor::StoreOwner {
@@ -205,7 +207,7 @@ pub async fn store_menu(store_id: StoreId) -> Result<super::StoreMenu, AppError>
     let state = AppState::get()?;
     let (store, week) = db::store_with_hours(&state.pool, store_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That store does not exist.".into()))?;
+        .ok_or(AppError::NotFound(Missing::Store))?;
     let items = db::menu_of_store(&state.pool, store_id).await?;
     let now = chrono::Utc::now();
     Ok(super::StoreMenu {
@@ -248,17 +250,17 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
 
 #[cfg(feature = "ssr")]
 fn not_your_store() -> AppError {
-    AppError::NotFound("That store is not one of yours.".into())
+    AppError::NotFound(Missing::NotYourStore)
 }
 
 #[cfg(feature = "ssr")]
 fn not_your_dish() -> AppError {
-    AppError::NotFound("That dish is not on the menu of one of your stores.".into())
+    AppError::NotFound(Missing::NotYourDish)
 }
 
 #[cfg(feature = "ssr")]
 fn refused_edit(problem: super::editing::EditProblem) -> AppError {
-    AppError::Invalid(problem.0)
+    AppError::Edit(problem)
 }
 
 /// Replaces a store's weekly opening hours.
@@ -269,7 +271,8 @@ pub async fn set_opening_hours(
 ) -> Result<(), AppError> {
     use crate::platform::{auth, state::AppState, Role};
     let owner = auth::require(Role::Owner).await?;
-    let hours = super::hours::week_from_form(&week).map_err(AppError::Invalid)?;
+    let hours = super::hours::week_from_form(&week)
+        .map_err(|problem| AppError::Edit(super::editing::EditProblem::Hours(problem)))?;
     let state = AppState::get()?;
     let mut tx = state.pool.begin().await?;
     if !super::db::set_hours(&mut tx, owner.account_id, store_id, &hours).await? {
@@ -300,10 +303,7 @@ pub async fn add_menu_item(
     {
         super::db::Added::New(id) => Ok(id),
         super::db::Added::NotYours => Err(not_your_store()),
-        super::db::Added::Full => Err(AppError::LimitReached(format!(
-            "This menu already has {MAX_DISHES} dishes, the most one menu holds. \
-             Remove one before adding another."
-        ))),
+        super::db::Added::Full => Err(AppError::LimitReached(Limit::Dishes { most: MAX_DISHES })),
     }
 }
 
@@ -356,9 +356,7 @@ pub async fn add_option_group(
     match super::db::add_option_group(&state.pool, owner.account_id, item_id, &rule, most).await? {
         super::db::Added::New(id) => Ok(id),
         super::db::Added::NotYours => Err(not_your_dish()),
-        super::db::Added::Full => Err(AppError::LimitReached(format!(
-            "This dish already has {most} option groups, the most one dish holds."
-        ))),
+        super::db::Added::Full => Err(AppError::LimitReached(Limit::OptionGroups { most })),
     }
 }
 
@@ -380,9 +378,7 @@ pub async fn add_menu_option(
     {
         super::db::Added::New(id) => Ok(id),
         super::db::Added::NotYours => Err(not_your_dish()),
-        super::db::Added::Full => Err(AppError::LimitReached(format!(
-            "This option group already has {most} choices, the most one group holds."
-        ))),
+        super::db::Added::Full => Err(AppError::LimitReached(Limit::Choices { most })),
     }
 }
 

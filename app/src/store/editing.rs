@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{td_string, Locale};
 use crate::platform::money::Won;
-use crate::platform::text::TextRule;
+use crate::platform::text::{Field, TextProblem, TextRule};
 
 /// The most a dish may cost; anything above is taken for a typing slip.
 pub const MAX_DISH_PRICE: Won = Won(1_000_000);
@@ -27,24 +28,60 @@ pub struct Dish {
     pub price: Won,
 }
 
-/// What is wrong with an edit, as a sentence for the owner.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct EditProblem(pub String);
-
-fn text(rule: TextRule, value: &str) -> Result<String, EditProblem> {
-    rule.check(value)
-        .map_err(|problem| EditProblem(problem.to_string()))
+/// What is wrong with an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EditProblem {
+    Text(TextProblem),
+    Hours(super::hours::HoursProblem),
+    NegativePrice { field: Field },
+    PriceAboveMost { field: Field, most: Won },
+    MostChoicesOutOfRange,
+    LeastChoicesOutOfRange,
 }
 
-fn price(label: &str, krw: i64, max: Won) -> Result<Won, EditProblem> {
-    if krw < 0 {
-        return Err(EditProblem(format!("The {label} cannot be negative.")));
+impl EditProblem {
+    /// The sentence for the owner, in `locale`.
+    pub fn in_language(&self, locale: Locale) -> String {
+        match self {
+            EditProblem::Text(problem) => problem.in_language(locale),
+            EditProblem::Hours(problem) => problem.in_language(locale),
+            EditProblem::NegativePrice { field } => td_string!(
+                locale,
+                error.negative_price,
+                field = field.in_language(locale)
+            ),
+            EditProblem::PriceAboveMost { field, most } => td_string!(
+                locale,
+                error.price_above_most,
+                field = field.in_language(locale),
+                most = *most
+            ),
+            EditProblem::MostChoicesOutOfRange => {
+                td_string!(locale, error.most_choices_out_of_range).to_owned()
+            }
+            EditProblem::LeastChoicesOutOfRange => {
+                td_string!(locale, error.least_choices_out_of_range).to_owned()
+            }
+        }
     }
-    if krw > max.0 {
-        return Err(EditProblem(format!(
-            "The {label} is more than {max}: check the number."
-        )));
+}
+
+impl std::fmt::Display for EditProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_language(Locale::en))
+    }
+}
+
+fn text(rule: TextRule, value: &str) -> Result<String, EditProblem> {
+    rule.check(value).map_err(EditProblem::Text)
+}
+
+fn price(field: Field, krw: i64, most: Won) -> Result<Won, EditProblem> {
+    if krw < 0 {
+        return Err(EditProblem::NegativePrice { field });
+    }
+    if krw > most.0 {
+        return Err(EditProblem::PriceAboveMost { field, most });
     }
     Ok(Won(krw))
 }
@@ -57,13 +94,15 @@ pub fn dish(
     price_krw: i64,
 ) -> Result<Dish, EditProblem> {
     Ok(Dish {
-        name: text(TextRule::line("dish name", 100), name)?,
-        category: text(TextRule::line("menu section", 40), category)?,
+        name: text(TextRule::line(Field::DishName, 100), name)?,
+        category: text(TextRule::line(Field::MenuSection, 40), category)?,
         description: text(
-            TextRule::line("description", 500).optional().multi_line(),
+            TextRule::line(Field::Description, 500)
+                .optional()
+                .multi_line(),
             description,
         )?,
-        price: price("price", price_krw, MAX_DISH_PRICE)?,
+        price: price(Field::Price, price_krw, MAX_DISH_PRICE)?,
     })
 }
 
@@ -77,16 +116,12 @@ pub struct GroupRule {
 
 /// Checks a new option group: at least `min`, at most `max` choices, `max` between 1 and 20.
 pub fn option_group(name: &str, min: i16, max: i16) -> Result<GroupRule, EditProblem> {
-    let name = text(TextRule::line("option group name", 60), name)?;
+    let name = text(TextRule::line(Field::OptionGroupName, 60), name)?;
     if !(1..=20).contains(&max) {
-        return Err(EditProblem(
-            "A customer picks at most between 1 and 20 options of a group.".into(),
-        ));
+        return Err(EditProblem::MostChoicesOutOfRange);
     }
     if !(0..=max).contains(&min) {
-        return Err(EditProblem(
-            "The least a customer must pick cannot be negative or more than the most.".into(),
-        ));
+        return Err(EditProblem::LeastChoicesOutOfRange);
     }
     Ok(GroupRule { name, min, max })
 }
@@ -94,8 +129,8 @@ pub fn option_group(name: &str, min: i16, max: i16) -> Result<GroupRule, EditPro
 /// Checks one option: its name and what it adds to the price.
 pub fn option(name: &str, price_delta_krw: i64) -> Result<(String, Won), EditProblem> {
     Ok((
-        text(TextRule::line("option name", 60), name)?,
-        price("extra price", price_delta_krw, MAX_OPTION_PRICE)?,
+        text(TextRule::line(Field::OptionName, 60), name)?,
+        price(Field::ExtraPrice, price_delta_krw, MAX_OPTION_PRICE)?,
     ))
 }
 
@@ -114,12 +149,18 @@ mod tests {
     #[test]
     fn a_dish_needs_a_name_and_a_section() {
         assert_eq!(
-            dish(" ", "분식", "", 1000).unwrap_err().0,
+            dish(" ", "분식", "", 1000).unwrap_err().to_string(),
             "Give the dish name."
         );
         assert_eq!(
-            dish("라볶이", "", "", 1000).unwrap_err().0,
+            dish("라볶이", "", "", 1000).unwrap_err().to_string(),
             "Give the menu section."
+        );
+        assert_eq!(
+            dish("라볶이", "", "", 1000)
+                .unwrap_err()
+                .in_language(Locale::ko),
+            "메뉴 분류 항목을 입력해 주세요."
         );
     }
 
@@ -145,7 +186,7 @@ mod tests {
     #[test]
     fn a_name_is_one_line_and_a_description_may_be_several() {
         assert_eq!(
-            dish("라\n볶이", "분식", "", 1000).unwrap_err().0,
+            dish("라\n볶이", "분식", "", 1000).unwrap_err().to_string(),
             "The dish name must fit on one line."
         );
         let checked = dish("라볶이", "분식", "맵습니다.\n치즈 추가 가능", 1000).expect("valid");

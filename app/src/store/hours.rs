@@ -139,16 +139,69 @@ pub fn clock(minutes: u16) -> String {
     format!("{:02}:{:02}", (minutes / 60) % 24, minutes % 60)
 }
 
-/// The names of the weekdays, Monday first, for sentences about hours.
-pub const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+/// A weekday's name (0 = Monday) in `locale`.
+pub fn weekday_name(locale: Locale, weekday: u8) -> &'static str {
+    match weekday {
+        0 => td_string!(locale, setup.mon),
+        1 => td_string!(locale, setup.tue),
+        2 => td_string!(locale, setup.wed),
+        3 => td_string!(locale, setup.thu),
+        4 => td_string!(locale, setup.fri),
+        5 => td_string!(locale, setup.sat),
+        _ => td_string!(locale, setup.sun),
+    }
+}
+
+/// Why the owner's hours form cannot be kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HoursProblem {
+    NoSuchWeekday {
+        weekday: u8,
+    },
+    DayTwice {
+        weekday: u8,
+    },
+    NotATime {
+        weekday: u8,
+        closing: bool,
+        typed: String,
+    },
+}
+
+impl HoursProblem {
+    /// The sentence for the owner, in `locale`.
+    pub fn in_language(&self, locale: Locale) -> String {
+        match self {
+            HoursProblem::NoSuchWeekday { weekday } => {
+                td_string!(locale, error.no_such_weekday, weekday = *weekday)
+            }
+            HoursProblem::DayTwice { weekday } => td_string!(
+                locale,
+                error.day_twice,
+                day = weekday_name(locale, *weekday)
+            ),
+            HoursProblem::NotATime {
+                weekday,
+                closing,
+                typed,
+            } => {
+                let day = weekday_name(locale, *weekday);
+                let typed = typed.clone();
+                if *closing {
+                    td_string!(locale, error.closing_not_a_time, day, typed)
+                } else {
+                    td_string!(locale, error.opening_not_a_time, day, typed)
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for HoursProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_language(Locale::en))
+    }
+}
 
 /// One day as the owner's hours form sends it: open or not, and two "HH:MM" clock times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,27 +235,28 @@ impl DayForm {
 
 /// Turns the owner's hours form into a week. The same opening and closing time means open all
 /// day; a closing time before the opening time means the store closes after midnight.
-pub fn week_from_form(days: &[DayForm]) -> Result<Vec<DayHours>, String> {
+pub fn week_from_form(days: &[DayForm]) -> Result<Vec<DayHours>, HoursProblem> {
     let mut seen = [false; 7];
     let mut week = Vec::new();
     for day in days {
-        let Some(name) = WEEKDAYS.get(usize::from(day.weekday)) else {
-            return Err(format!("There is no weekday number {}.", day.weekday));
+        let weekday = day.weekday;
+        let Some(seen) = seen.get_mut(usize::from(weekday)) else {
+            return Err(HoursProblem::NoSuchWeekday { weekday });
         };
-        if std::mem::replace(&mut seen[usize::from(day.weekday)], true) {
-            return Err(format!("{name} appears twice in the hours."));
+        if std::mem::replace(seen, true) {
+            return Err(HoursProblem::DayTwice { weekday });
         }
         if !day.open {
             continue;
         }
-        let read = |text: &str, what: &str| {
-            parse_clock(text).ok_or_else(|| {
-                format!(
-                    "{name}'s {what} time {text:?} is not a time of day. Use HH:MM, e.g. 10:30."
-                )
+        let read = |typed: &str, closing: bool| {
+            parse_clock(typed).ok_or_else(|| HoursProblem::NotATime {
+                weekday,
+                closing,
+                typed: typed.to_owned(),
             })
         };
-        let (opens, closes) = (read(&day.opens, "opening")?, read(&day.closes, "closing")?);
+        let (opens, closes) = (read(&day.opens, false)?, read(&day.closes, true)?);
         let (opens, closes) = match (opens, closes) {
             _ if opens == closes => (0, DAY_MINUTES),
             // "until 00:00" is the end of this day, not a shift past midnight.
@@ -291,11 +345,16 @@ mod tests {
     #[test]
     fn the_hours_form_refuses_nonsense() {
         assert_eq!(
-            week_from_form(&[form(2, true, "25:00", "22:00")]),
-            Err(
-                "Wednesday's opening time \"25:00\" is not a time of day. Use HH:MM, e.g. 10:30."
-                    .into()
-            )
+            week_from_form(&[form(2, true, "25:00", "22:00")])
+                .unwrap_err()
+                .to_string(),
+            "Wednesday's opening time \"25:00\" is not a time of day. Use HH:MM, e.g. 10:30."
+        );
+        assert_eq!(
+            week_from_form(&[form(2, true, "10:00", "9시")])
+                .unwrap_err()
+                .in_language(Locale::ko),
+            "수요일 마감 시간 \"9시\"은(는) 시각이 아닙니다. 10:30처럼 HH:MM으로 써 주세요."
         );
         assert!(week_from_form(&[form(7, true, "10:00", "22:00")]).is_err());
         assert!(

@@ -28,6 +28,6 @@ pub async fn order_status(order_id: OrderId) -> Result<OrderView, AppError> {
     match super::db::view(&state.pool, order_id).await? {
         Some(view) if view.customer_id == customer.account_id => Ok(view),
         // Someone else's order looks exactly like a missing one.
-        _ => Err(AppError::NotFound("That order does not exist.".into())),
+        _ => Err(AppError::NotFound(crate::platform::error::Missing::Order)),
     }
 }

@@ -160,7 +160,7 @@ fn TrackOrder() -> impl IntoView {
         .and_then(|id| Uuid::parse_str(&id).ok())
         .map(OrderId);
     let Some(order_id) = order_id else {
-        return view! { <ErrorNote error=AppError::NotFound("That order does not exist.".into()) /> }
+        return view! { <ErrorNote error=AppError::NotFound(crate::platform::error::Missing::Order) /> }
             .into_any();
     };
     let changes = follow(Topic::Order(order_id));

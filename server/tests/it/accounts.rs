@@ -1,6 +1,7 @@
 //! Logging in and out, sessions, and who may see what — through the real HTTP server.
 
 use crate::common::*;
+use app::platform::error::{Limit, Problem};
 use app::platform::{AppError, CurrentUser, Role};
 use sqlx::PgPool;
 
@@ -120,12 +121,7 @@ async fn wrong_password_is_refused_and_starts_no_session(pool: PgPool) {
     let empty = browser
         .call::<CurrentUser>("login", &[("email", " "), ("password", "")])
         .await;
-    assert_eq!(
-        empty,
-        Err(AppError::Invalid(
-            "Enter both your email and your password.".into()
-        ))
-    );
+    assert_eq!(empty, Err(AppError::Invalid(Problem::LoginFieldsMissing)));
 
     let me: Option<CurrentUser> = browser.call("session_user", &[]).await.expect("call");
     assert_eq!(me, None);
@@ -263,9 +259,9 @@ async fn a_customer_keeps_at_most_twenty_addresses(pool: PgPool) {
         .await;
     assert_eq!(
         one_more,
-        Err(AppError::LimitReached(format!(
-            "You already keep {MAX_SAVED_ADDRESSES} addresses, the most Baedal keeps for one account."
-        )))
+        Err(AppError::LimitReached(Limit::Addresses {
+            most: MAX_SAVED_ADDRESSES as i64
+        }))
     );
     let kept: Vec<SavedAddress> = customer.call("my_addresses", &[]).await.expect("addresses");
     assert_eq!(kept.len(), MAX_SAVED_ADDRESSES);

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::common::*;
+use app::i18n::Locale;
 use app::ordering::OrderId;
 use app::platform::{AppError, Role};
 use reqwest::StatusCode;
@@ -475,6 +476,12 @@ fn assert_refused(what: &str, answer: &Answer) -> AppError {
     assert!(
         !error.to_string().contains("deserializing") && !error.to_string().contains("ServerFn"),
         "{what}: the framework's wording reached the caller: {error}"
+    );
+    // The page words the same refusal in Korean: a sentence of its own, not the English one.
+    let korean = error.in_language(Locale::ko);
+    assert!(
+        korean.chars().any(|c| ('가'..='힣').contains(&c)),
+        "{what}: no Korean sentence for {error:?}: {korean}"
     );
     error
 }

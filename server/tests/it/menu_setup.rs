@@ -1,8 +1,13 @@
 //! The owner's menu and hours editing, seen through what customers can then see and order.
 
 use crate::common::*;
+use app::ordering::PlaceRefusal;
+use app::platform::error::{Limit, Missing};
+use app::platform::money::Won;
+use app::platform::text::{Field, TextProblem};
 use app::platform::{AppError, Role};
-use app::store::hours::{DayForm, ShownHours};
+use app::store::editing::EditProblem;
+use app::store::hours::{DayForm, HoursProblem, ShownHours};
 use app::store::{MenuItem, StoreMenu, StoreSetup};
 use serde_json::json;
 use sqlx::PgPool;
@@ -227,29 +232,32 @@ async fn bad_edits_and_outsiders_change_nothing(pool: PgPool) {
 
     assert_eq!(
         add_dish(&owner, store, "참치김밥", "-100").await,
-        Err(AppError::Invalid("The price cannot be negative.".into()))
+        Err(AppError::Edit(EditProblem::NegativePrice {
+            field: Field::Price
+        }))
     );
     assert_eq!(
         add_dish(&owner, store, "  ", "4000").await,
-        Err(AppError::Invalid("Give the dish name.".into()))
+        Err(AppError::Edit(EditProblem::Text(TextProblem::Missing {
+            label: Field::DishName
+        })))
     );
     assert_eq!(
         add_dish(&owner, store, "참치김밥", "5000000").await,
-        Err(AppError::Invalid(
-            "The price is more than ₩1,000,000: check the number.".into()
-        ))
+        Err(AppError::Edit(EditProblem::PriceAboveMost {
+            field: Field::Price,
+            most: Won(1_000_000)
+        }))
     );
     assert_eq!(
         add_dish(&other_owner, store, "참치김밥", "4000").await,
-        Err(AppError::NotFound("That store is not one of yours.".into()))
+        Err(AppError::NotFound(Missing::NotYourStore))
     );
     assert_eq!(
         add_dish(&customer, store, "참치김밥", "4000").await,
         Err(AppError::WrongRole(Role::Owner))
     );
-    let not_yours = Err(AppError::NotFound(
-        "That dish is not on the menu of one of your stores.".into(),
-    ));
+    let not_yours = Err(AppError::NotFound(Missing::NotYourDish));
     assert_eq!(
         other_owner
             .call::<serde_json::Value>(
@@ -285,7 +293,7 @@ async fn bad_edits_and_outsiders_change_nothing(pool: PgPool) {
                 ],
             )
             .await,
-        Err(AppError::Invalid(_))
+        Err(AppError::Edit(EditProblem::LeastChoicesOutOfRange))
     ));
     assert_eq!(
         owner
@@ -299,7 +307,7 @@ async fn bad_edits_and_outsiders_change_nothing(pool: PgPool) {
             .call::<StoreSetup>("store_setup", &[("store_id", &store.to_string())])
             .await
             .map(|_| ()),
-        Err(AppError::NotFound("That store is not one of yours.".into()))
+        Err(AppError::NotFound(Missing::NotYourStore))
     );
 
     assert_eq!(menu_rows(&app.pool).await, before, "no row was written");
@@ -339,7 +347,13 @@ async fn opening_hours_decide_whether_customers_can_order(pool: PgPool) {
         .call_json::<Uuid>("place_order", &gimbap_order(&app, CUSTOMER).await)
         .await;
     assert!(
-        matches!(&refused, Err(AppError::Invalid(why)) if why.contains("closed now")),
+        matches!(
+            &refused,
+            Err(AppError::Place(PlaceRefusal::Closed {
+                hours_today: ShownHours::Closed,
+                ..
+            }))
+        ),
         "{refused:?}"
     );
     let setup: StoreSetup = owner
@@ -354,11 +368,14 @@ async fn opening_hours_decide_whether_customers_can_order(pool: PgPool) {
     // Bad times and other owners change nothing.
     assert!(matches!(
         set_hours(&owner, store, week(true, "25:00", "22:00")).await,
-        Err(AppError::Invalid(why)) if why.contains("is not a time of day")
+        Err(AppError::Edit(EditProblem::Hours(HoursProblem::NotATime {
+            closing: false,
+            ..
+        })))
     ));
     assert_eq!(
         set_hours(&other_owner, store, week(true, "00:00", "00:00")).await,
-        Err(AppError::NotFound("That store is not one of yours.".into()))
+        Err(AppError::NotFound(Missing::NotYourStore))
     );
     assert!(!customer_menu(&app, store).await.open_now);
 
@@ -464,10 +481,7 @@ async fn a_menu_a_dish_and_a_group_stop_growing_at_their_caps(pool: PgPool) {
     let refused = add_dish("하나 더".into()).await;
     assert_eq!(
         refused,
-        Err(AppError::LimitReached(format!(
-            "This menu already has {MAX_DISHES} dishes, the most one menu holds. \
-             Remove one before adding another."
-        )))
+        Err(AppError::LimitReached(Limit::Dishes { most: MAX_DISHES }))
     );
     assert_eq!(menu_rows(&app.pool).await, before, "nothing was added");
 
@@ -491,8 +505,11 @@ async fn a_menu_a_dish_and_a_group_stop_growing_at_their_caps(pool: PgPool) {
     for n in 0..MAX_GROUPS_PER_DISH {
         group = Some(add_group(n).await.expect("a group within the cap"));
     }
-    assert!(
-        matches!(add_group(99).await, Err(AppError::LimitReached(m)) if m.contains("option groups"))
+    assert_eq!(
+        add_group(99).await,
+        Err(AppError::LimitReached(Limit::OptionGroups {
+            most: MAX_GROUPS_PER_DISH
+        }))
     );
 
     let group = group.expect("a group").to_string();
@@ -519,7 +536,12 @@ async fn a_menu_a_dish_and_a_group_stop_growing_at_their_caps(pool: PgPool) {
             ],
         )
         .await;
-    assert!(matches!(one_more, Err(AppError::LimitReached(m)) if m.contains("choices")));
+    assert_eq!(
+        one_more,
+        Err(AppError::LimitReached(Limit::Choices {
+            most: MAX_OPTIONS_PER_GROUP
+        }))
+    );
 
     // Another owner's dish is still "not yours", not "full".
     let other = app.logged_in(OTHER_OWNER).await;

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::common::*;
 use app::ordering::{OrderId, OrderStatus};
-use app::payment::BreakerView;
+use app::payment::{BreakerView, PaymentRefusal};
+use app::platform::error::Missing;
 use app::tracking::OrderView;
 use serde_json::json;
 use sqlx::PgPool;
@@ -154,8 +155,8 @@ async fn an_order_still_unpaid_when_its_window_ends_is_cancelled(pool: PgPool) {
         .await;
     assert_eq!(
         refused,
-        Err(app::platform::AppError::Invalid(
-            "This order is not waiting for payment.".into()
+        Err(app::platform::AppError::Payment(
+            PaymentRefusal::NotWaitingForPayment
         ))
     );
     assert_eq!(
@@ -177,9 +178,7 @@ async fn a_customer_pays_a_deferred_order_at_once_with_pay_now(pool: PgPool) {
     let id = order.0.to_string();
     assert_eq!(
         other.call::<()>("pay_now", &[("order_id", &id)]).await,
-        Err(app::platform::AppError::NotFound(
-            "That order is not one of yours.".into()
-        ))
+        Err(app::platform::AppError::NotFound(Missing::NotYourOrder))
     );
     app.provider.switch(json!({})).await;
     // The breaker may still be open from the failures; pay-now answers in a sentence until the

@@ -2,7 +2,7 @@
 //! rider's range on the server, and a position that jumps across the city is refused.
 
 use crate::common::*;
-use app::delivery::OpenDelivery;
+use app::delivery::{OpenDelivery, RiderRefusal};
 use app::platform::AppError;
 use sqlx::PgPool;
 
@@ -79,7 +79,7 @@ async fn a_position_that_jumps_across_the_country_is_refused(pool: PgPool) {
         .call::<()>("set_position", &at("35.1796", "129.0756"))
         .await;
     assert!(
-        matches!(&busan, Err(AppError::Invalid(m)) if m.contains("farther than a ride could go")),
+        matches!(&busan, Err(AppError::Rider(RiderRefusal::ImplausibleJump { distance_m, .. })) if *distance_m > 300_000.0),
         "{busan:?}"
     );
     let kept: (f64, f64) =

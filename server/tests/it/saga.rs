@@ -2,8 +2,11 @@
 //! consumers → read model, on a real PostgreSQL, with every compensation and race.
 
 use crate::common::*;
+use app::delivery::RiderRefusal;
 use app::ordering::machine::Refusal;
+use app::ordering::PlaceRefusal;
 use app::ordering::{OrderId, OrderStatus};
+use app::platform::error::Missing;
 use app::platform::events::{Consumer, Consumption, EventHistory};
 use app::platform::AppError;
 use app::store::KitchenOrder;
@@ -511,7 +514,7 @@ async fn a_rider_tap_sent_again_with_its_key_gets_the_first_answer_and_counts_on
         .call::<OrderStatus>("deliver", &tap)
         .await
         .expect_err("a key of another step");
-    assert!(matches!(reused, AppError::Invalid(_)), "{reused:?}");
+    assert_eq!(reused, AppError::Rider(RiderRefusal::TapReused));
     assert_eq!(
         count(
             &app.pool,
@@ -760,7 +763,7 @@ async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool
         stranger
             .call::<OrderView>("order_status", &[("order_id", &arg)])
             .await,
-        Err(AppError::NotFound("That order does not exist.".into()))
+        Err(AppError::NotFound(Missing::Order))
     );
     let other_owner = app.logged_in(OTHER_OWNER).await;
     for step in ["start_cook", "finish_cook"] {
@@ -781,7 +784,7 @@ async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool
         off_duty
             .call::<()>("claim_delivery", &[("order_id", &arg)])
             .await,
-        Err(AppError::Invalid("Go on duty to claim deliveries.".into()))
+        Err(AppError::Rider(RiderRefusal::OffDuty))
     );
     // A rider on duty in Gangnam, six kilometres from the store.
     move_rider_to_gangnam(&app.pool, OTHER_RIDER).await;
@@ -790,7 +793,7 @@ async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool
         .call::<()>("claim_delivery", &[("order_id", &arg)])
         .await;
     assert!(
-        matches!(&refused, Err(AppError::Invalid(m)) if m.contains("beyond your range")),
+        matches!(&refused, Err(AppError::Rider(RiderRefusal::BeyondRange { distance_m, range_m, .. })) if distance_m > range_m),
         "{refused:?}"
     );
     let unassigned = app.logged_in(RIDER).await;
@@ -862,9 +865,7 @@ async fn malformed_orders_get_a_clear_error_and_write_nothing(pool: PgPool) {
         customer
             .call_json::<OrderId>("place_order", &someone_elses_address)
             .await,
-        Err(AppError::Invalid(
-            "Choose one of your saved delivery addresses.".into()
-        ))
+        Err(AppError::Place(PlaceRefusal::NoSuchAddress))
     );
     let closed = json!({ "order": {
         "store_id": store_id(&app.pool, "왕십리 족발보쌈").await,
@@ -873,9 +874,9 @@ async fn malformed_orders_get_a_clear_error_and_write_nothing(pool: PgPool) {
     }});
     assert_eq!(
         customer.call_json::<OrderId>("place_order", &closed).await,
-        Err(AppError::Invalid(
-            "왕십리 족발보쌈 is not taking orders right now. Try another store.".into()
-        ))
+        Err(AppError::Place(PlaceRefusal::NotTakingOrders {
+            store: "왕십리 족발보쌈".into()
+        }))
     );
 
     let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM ordering.orders")

@@ -3,6 +3,7 @@
 use crate::common::*;
 use app::delivery::RiderDuty;
 use app::ops::PlatformCounts;
+use app::platform::error::{Missing, Problem};
 use app::platform::{AppError, Role};
 use app::store::hours::ShownHours;
 use app::store::{OwnedStore, StoreCard};
@@ -59,9 +60,7 @@ async fn coordinates_off_the_map_get_a_clear_error(pool: PgPool) {
         .await;
     assert_eq!(
         refused,
-        Err(AppError::Invalid(
-            "That location is not on the map. Pick an address again.".into()
-        ))
+        Err(AppError::Invalid(Problem::StoreLocationOffMap))
     );
 }
 
@@ -121,10 +120,7 @@ async fn another_owner_cannot_switch_a_store_and_nothing_changes(pool: PgPool) {
     let refused = intruder
         .call::<()>("set_store_open", &[("store_id", &id), ("open", "false")])
         .await;
-    assert_eq!(
-        refused,
-        Err(AppError::NotFound("That store is not one of yours.".into()))
-    );
+    assert_eq!(refused, Err(AppError::NotFound(Missing::NotYourStore)));
     let customer = app.logged_in(CUSTOMER).await;
     assert_eq!(
         customer

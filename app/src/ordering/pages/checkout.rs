@@ -118,7 +118,7 @@ fn CartLines(
             .into_any(),
         Err(problem) => view! {
             <li class="error" role="alert">
-                {problem.to_string()}
+                {move || problem.in_language(i18n.get_locale())}
                 " "
                 <button type="button" class="link" on:click=move |_| cart.update(|c| c.clear())>
                     {t!(i18n, cart.empty_it)}

@@ -25,7 +25,7 @@ pub fn StorePage() -> impl IntoView {
     let menu = Resource::new(store_id, |id| async move {
         match id {
             Some(id) => store_menu(id).await,
-            None => Err(AppError::NotFound("That store does not exist.".into())),
+            None => Err(AppError::NotFound(crate::platform::error::Missing::Store)),
         }
     });
     view! {
@@ -163,7 +163,7 @@ fn MenuItemCard(
                     .map(|why| {
                         view! {
                             <p class="error" role="alert">
-                                {why.to_string()}
+                                {why.in_language(i18n.get_locale())}
                             </p>
                         }
                     })

@@ -324,7 +324,7 @@ async fn handle(
 
 /// Whether `user` may see changes to `topic`: the same rules as the pages' queries.
 pub async fn may_follow(pool: &PgPool, user: &CurrentUser, topic: Topic) -> Result<(), AppError> {
-    let not_yours = || AppError::NotFound("That is not something you can follow.".into());
+    let not_yours = || AppError::NotFound(crate::platform::error::Missing::NotFollowable);
     match topic {
         Topic::Account(account) if account == user.account_id => Ok(()),
         Topic::Account(_) => Err(not_yours()),

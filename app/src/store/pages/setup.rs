@@ -12,7 +12,7 @@ use crate::store::api::{
     store_setup, AddMenuItem, AddMenuOption, AddOptionGroup, EditMenuItem, EditMenuOption,
     SetItemSoldOut, SetOpeningHours, SetOptionSoldOut,
 };
-use crate::store::hours::DayForm;
+use crate::store::hours::{weekday_name, DayForm};
 use crate::store::{MenuItem, MenuOption, OptionGroup, StoreId, StoreSetup};
 
 /// `/store/:id/setup`.
@@ -90,7 +90,9 @@ fn Setup() -> impl IntoView {
         move |_| async move {
             match store_id {
                 Some(id) => store_setup(id).await,
-                None => Err(AppError::NotFound("That store is not one of yours.".into())),
+                None => Err(AppError::NotFound(
+                    crate::platform::error::Missing::NotYourStore,
+                )),
             }
         },
     );
@@ -128,18 +130,6 @@ fn SetupSections(setup: StoreSetup, actions: MenuActions) -> impl IntoView {
             </ul>
             <NewDish store_id actions />
         </section>
-    }
-}
-
-fn weekday_name(locale: Locale, weekday: u8) -> &'static str {
-    match weekday {
-        0 => td_string!(locale, setup.mon),
-        1 => td_string!(locale, setup.tue),
-        2 => td_string!(locale, setup.wed),
-        3 => td_string!(locale, setup.thu),
-        4 => td_string!(locale, setup.fri),
-        5 => td_string!(locale, setup.sat),
-        _ => td_string!(locale, setup.sun),
     }
 }
 
