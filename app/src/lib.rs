@@ -13,6 +13,7 @@ pub mod notification;
 pub mod ops;
 pub mod ordering;
 pub mod payment;
+pub mod places;
 pub mod platform;
 pub mod store;
 pub mod tracking;

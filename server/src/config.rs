@@ -64,6 +64,11 @@ pub struct Config {
     pub payment_timeout: std::time::Duration,
     /// `BAEDAL_PAY_LATER_SECONDS` (default 600): how long a deferred payment keeps retrying.
     pub pay_later_window: chrono::Duration,
+    /// `BAEDAL_GEOCODER_URL` and `BAEDAL_GEOCODER_KEY`: the geocoding provider (Kakao Local,
+    /// `https://dapi.kakao.com`) and its REST API key. Unset: a simulator inside this process in
+    /// the demo, else address search is off.
+    pub geocoder_url: Option<String>,
+    pub geocoder_key: Option<String>,
     /// `BAEDAL_KAKAO_URL`, `BAEDAL_KAKAO_SENDER_KEY`, `BAEDAL_KAKAO_API_KEY`: the AlimTalk
     /// endpoint and credentials; `BAEDAL_KAKAO_TIMEOUT_MS` (default 5000) the longest wait for
     /// one send. Without a URL, KakaoTalk is off and only the inbox is used.
@@ -144,6 +149,12 @@ impl Config {
                 number("BAEDAL_PAYMENT_TIMEOUT_MS", 610).unsigned_abs(),
             ),
             pay_later_window: chrono::Duration::seconds(number("BAEDAL_PAY_LATER_SECONDS", 600)),
+            geocoder_url: std::env::var("BAEDAL_GEOCODER_URL")
+                .ok()
+                .filter(|v| !v.is_empty()),
+            geocoder_key: std::env::var("BAEDAL_GEOCODER_KEY")
+                .ok()
+                .filter(|v| !v.is_empty()),
             kakao: std::env::var("BAEDAL_KAKAO_URL")
                 .ok()
                 .filter(|v| !v.is_empty())

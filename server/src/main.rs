@@ -8,6 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 use app::notification::kakao::KakaoChannel;
 use app::payment::gateway::{GatewaySettings, PaymentGateway};
+use app::places::geocoder::{Geocoder, GeocoderSettings};
 use app::platform::state::AppState;
 use server::config::{Config, Role};
 use server::{database, demo, routes, workers};
@@ -97,6 +98,7 @@ async fn run(
     let trusted_proxies = config.trusted_proxies.clone().map_err(anyhow::Error::msg)?;
     state.throttles = app::platform::throttle::Throttles::new(config.throttle_limits)
         .trusting(app::platform::throttle::TrustedProxies(trusted_proxies));
+    state.geocoder = geocoder(config).await?;
     if let Some(settings) = &config.kakao {
         state.kakao = Some(KakaoChannel::new(settings.clone()).map_err(anyhow::Error::msg)?);
         tracing::info!(url = %settings.url, "KakaoTalk messages are on");
@@ -195,4 +197,32 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// The geocoding provider: the configured one, the built-in simulator in the demo, else none
+/// (address search says it is off; "use my location" needs it too, so both are off).
+async fn geocoder(config: &server::config::Config) -> Result<Option<Geocoder>> {
+    let settings = match (&config.geocoder_url, &config.geocoder_key) {
+        (Some(url), Some(key)) => GeocoderSettings::new(url.clone(), key.clone()),
+        (Some(_), None) => anyhow::bail!(
+            "BAEDAL_GEOCODER_URL is set without BAEDAL_GEOCODER_KEY, the provider's REST API key"
+        ),
+        (None, _) if config.demo => {
+            let key = uuid::Uuid::new_v4().to_string();
+            let url = server::geocoder_sim::start_in_process(
+                &key,
+                Default::default(),
+                server::geocoder_sim::TestControls::Absent,
+            )
+            .await
+            .context("starting the built-in geocoding simulator")?;
+            tracing::info!(%url, "address search goes to the built-in simulator (Seongsu-dong only)");
+            GeocoderSettings::new(url, key)
+        }
+        (None, _) => {
+            tracing::warn!("BAEDAL_GEOCODER_URL is not set: address search is off");
+            return Ok(None);
+        }
+    };
+    Ok(Some(Geocoder::new(settings).map_err(anyhow::Error::msg)?))
 }

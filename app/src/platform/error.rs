@@ -15,6 +15,7 @@ use crate::ordering::cart::CartProblem;
 use crate::ordering::machine::Refusal;
 use crate::ordering::PlaceRefusal;
 use crate::payment::PaymentRefusal;
+use crate::places::SearchRefusal;
 use crate::store::editing::EditProblem;
 
 /// Why a request did not succeed, worded for the person who made it.
@@ -35,6 +36,8 @@ pub enum AppError {
     Rider(RiderRefusal),
     /// Payment cannot be taken for this order now.
     Payment(PaymentRefusal),
+    /// An address search or lookup found no place, or the provider did not answer.
+    Search(SearchRefusal),
     NotFound(Missing),
     /// The state machine refused the command; the refusal says why.
     Refused(Refusal),
@@ -131,6 +134,7 @@ impl AppError {
             AppError::Place(refusal) => refusal.in_language(locale),
             AppError::Rider(refusal) => refusal.in_language(locale),
             AppError::Payment(refusal) => refusal.in_language(locale),
+            AppError::Search(refusal) => refusal.in_language(locale).to_owned(),
             AppError::NotFound(missing) => missing.in_language(locale).to_owned(),
             AppError::Refused(refusal) => refusal.in_language(locale),
             AppError::Cart(problem) => problem.in_language(locale),
@@ -297,6 +301,11 @@ impl AppError {
             | AppError::Cart(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Payment(PaymentRefusal::StillBusy) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Payment(_) => StatusCode::CONFLICT,
+            AppError::Search(SearchRefusal::SearchOff | SearchRefusal::NotAnswering) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Search(SearchRefusal::NothingHere) => StatusCode::NOT_FOUND,
+            AppError::Search(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -311,6 +320,7 @@ impl AppError {
             AppError::Throttled(seconds) => Some(*seconds),
             AppError::Busy => Some(1),
             AppError::Payment(PaymentRefusal::StillBusy) => Some(60),
+            AppError::Search(SearchRefusal::NotAnswering) => Some(5),
             _ => None,
         }
     }
@@ -367,6 +377,8 @@ mod tests {
             (AppError::Rider(RiderRefusal::OffDuty), 422),
             (AppError::Payment(PaymentRefusal::NotWaitingForPayment), 409),
             (AppError::LimitReached(Limit::Addresses { most: 20 }), 409),
+            (AppError::Search(SearchRefusal::NotAnswering), 503),
+            (AppError::Search(SearchRefusal::OutsideKorea), 422),
             (
                 AppError::Malformed(Unreadable::NotUtf8 {
                     field: "reason".into(),

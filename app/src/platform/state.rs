@@ -20,6 +20,8 @@ pub struct AppState {
     pub pay_later_window: chrono::Duration,
     /// The payment provider, behind its circuit breaker.
     pub payments: crate::payment::gateway::PaymentGateway,
+    /// The geocoding provider, when configured: without it address search is off and says so.
+    pub geocoder: Option<crate::places::geocoder::Geocoder>,
     /// KakaoTalk AlimTalk, when configured; the in-app inbox works either way.
     pub kakao: Option<crate::notification::kakao::KakaoChannel>,
     /// Wakes this process's dispatcher the moment a command commits events.
@@ -43,6 +45,7 @@ impl AppState {
             acceptance_window: chrono::Duration::minutes(5),
             pay_later_window: chrono::Duration::minutes(10),
             payments,
+            geocoder: None,
             kakao: None,
             dispatcher_wake: Arc::new(Notify::new()),
             live: super::live::hub::LiveHub::new(),

@@ -23,6 +23,7 @@ pub enum Field {
     OptionName,
     Price,
     ExtraPrice,
+    SearchQuery,
 }
 
 impl Field {
@@ -39,6 +40,7 @@ impl Field {
             Field::OptionName => td_string!(locale, field.option_name),
             Field::Price => td_string!(locale, field.price),
             Field::ExtraPrice => td_string!(locale, field.extra_price),
+            Field::SearchQuery => td_string!(locale, field.search_query),
         }
     }
 }

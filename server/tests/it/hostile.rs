@@ -116,6 +116,20 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                 ("lng", "127.0560", Coordinate),
             ]),
         ),
+        // Places
+        row(
+            "search_places",
+            AnyAccount,
+            form(&[("query", "트리마제", Text), ("page", "1", Count)]),
+        ),
+        row(
+            "place_at",
+            AnyAccount,
+            form(&[
+                ("lat", "37.5446", Coordinate),
+                ("lng", "127.0557", Coordinate),
+            ]),
+        ),
         // Ordering
         row(
             "place_order",

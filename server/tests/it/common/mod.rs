@@ -25,6 +25,10 @@ pub const OPERATOR: &str = "ops@baedal.test";
 pub const OTHER_CUSTOMER: &str = "junho@baedal.test";
 pub const OTHER_RIDER: &str = "rider.jiwoo@baedal.test";
 pub const OFF_DUTY_RIDER: &str = "rider.hyunwoo@baedal.test";
+/// The key the test geocoding simulator answers to.
+pub const GEOCODER_KEY: &str = "test-geocoder-key";
+/// How long the test server waits for the geocoder: short, so a slow provider's test is quick.
+pub const GEOCODER_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// A running server, with its dispatcher and job workers, on its own database.
 pub struct TestApp {
@@ -33,6 +37,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The payment provider: the simulator, as its own process.
     pub provider: simulator::Simulator,
+    /// The geocoding simulator's address (with `/control`), answering to `GEOCODER_KEY`.
+    pub geocoder: String,
     background: Option<server::workers::Background>,
 }
 
@@ -171,6 +177,20 @@ impl TestApp {
         state.throttles = Throttles::new(limits);
         state.kakao =
             kakao.map(|k| app::notification::kakao::KakaoChannel::new(k).expect("a client"));
+        let geocoder = server::geocoder_sim::start_in_process(
+            GEOCODER_KEY,
+            Default::default(),
+            server::geocoder_sim::TestControls::Served,
+        )
+        .await
+        .expect("the geocoding simulator starts");
+        state.geocoder = Some(
+            app::places::geocoder::Geocoder::new(app::places::geocoder::GeocoderSettings {
+                timeout: GEOCODER_TIMEOUT,
+                ..app::places::geocoder::GeocoderSettings::new(geocoder.clone(), GEOCODER_KEY)
+            })
+            .expect("a geocoding client"),
+        );
         let background = server::workers::start(state.clone(), role)
             .await
             .expect("workers start");
@@ -188,6 +208,7 @@ impl TestApp {
             pool,
             state,
             provider,
+            geocoder,
             background: Some(background),
         }
     }

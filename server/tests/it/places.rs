@@ -1,0 +1,341 @@
+//! Places: the geocoding adapter against the simulator (the provider's shape and quirks), and the
+//! search and "use my location" server functions as a person's browser calls them.
+
+use std::time::Duration;
+
+use crate::common::*;
+use app::places::geocoder::{GeocodeError, Geocoder, GeocoderSettings};
+use app::places::{Place, PlaceMatches, SearchRefusal};
+use app::platform::error::{Problem, Unreadable};
+use app::platform::geo::Position;
+use app::platform::text::{Field, TextProblem};
+use app::platform::AppError;
+use server::geocoder_sim::{start_in_process, Switches, TestControls};
+use sqlx::PgPool;
+
+const KEY: &str = "adapter-test-key";
+
+async fn simulator() -> String {
+    start_in_process(KEY, Switches::default(), TestControls::Served)
+        .await
+        .expect("the simulator starts")
+}
+
+fn adapter(base: &str, key: &str) -> Geocoder {
+    Geocoder::new(GeocoderSettings {
+        timeout: Duration::from_millis(500),
+        ..GeocoderSettings::new(base, key)
+    })
+    .expect("a client")
+}
+
+async fn switch(base: &str, switches: Switches) {
+    let answer = reqwest::Client::new()
+        .put(format!("{base}/control"))
+        .json(&switches)
+        .send()
+        .await
+        .expect("the simulator answers");
+    assert!(answer.status().is_success());
+}
+
+fn seongsu() -> Position {
+    Position::new(37.5446, 127.0557).expect("on the map")
+}
+
+#[tokio::test]
+async fn a_typed_road_address_finds_its_building_and_both_address_forms() {
+    let base = simulator().await;
+    let found = adapter(&base, KEY)
+        .address_search("성수이로 113", 1)
+        .await
+        .expect("an answer");
+    assert_eq!(
+        found.places,
+        vec![Place {
+            road_address: Some("서울 성동구 성수이로 113".into()),
+            lot_address: "서울 성동구 성수동2가 280-3".into(),
+            building: Some("성수 SK V1 타워".into()),
+            position: Position {
+                lat: 37.543,
+                lng: 127.0565
+            },
+        }]
+    );
+    assert!(!found.more);
+}
+
+#[tokio::test]
+async fn a_lot_number_without_a_road_address_is_still_a_place() {
+    let base = simulator().await;
+    let found = adapter(&base, KEY)
+        .address_search("성수동2가 333-3", 1)
+        .await
+        .expect("an answer");
+    let plot = found
+        .places
+        .iter()
+        .find(|place| place.lot_address == "서울 성동구 성수동2가 333-3")
+        .expect("the plot");
+    assert_eq!(plot.road_address, None);
+    assert_eq!(plot.address(), "서울 성동구 성수동2가 333-3");
+}
+
+#[tokio::test]
+async fn many_matches_page_until_the_provider_says_the_end() {
+    let base = simulator().await;
+    let geocoder = adapter(&base, KEY);
+    let first = geocoder.address_search("성수동", 1).await.expect("page 1");
+    assert_eq!(first.places.len(), 10, "a full page");
+    assert!(first.more, "the neighbourhood has more than ten addresses");
+    let second = geocoder.address_search("성수동", 2).await.expect("page 2");
+    assert!(!second.more, "the second page is the last");
+    assert!(second
+        .places
+        .iter()
+        .all(|place| !first.places.contains(place)));
+}
+
+#[tokio::test]
+async fn a_building_name_finds_the_place_nearest_first() {
+    let base = simulator().await;
+    let geocoder = adapter(&base, KEY);
+    let found = geocoder
+        .search("트리마제", Some(seongsu()), 1)
+        .await
+        .expect("an answer");
+    let tower = found.places.first().expect("a match");
+    assert_eq!(tower.building.as_deref(), Some("트리마제"));
+    assert_eq!(
+        tower.road_address.as_deref(),
+        Some("서울 성동구 왕십리로 16")
+    );
+
+    let stations = geocoder
+        .keyword_search("역", Some(seongsu()), 1)
+        .await
+        .expect("an answer");
+    let names: Vec<_> = stations
+        .places
+        .iter()
+        .filter_map(|place| place.building.as_deref())
+        .collect();
+    assert_eq!(
+        names.first(),
+        Some(&"성수역"),
+        "the nearest station first: {names:?}"
+    );
+    assert!(names.contains(&"뚝섬역"), "{names:?}");
+}
+
+#[tokio::test]
+async fn reverse_geocoding_names_the_address_where_the_phone_is() {
+    let base = simulator().await;
+    let geocoder = adapter(&base, KEY);
+    let here = Position::new(37.5431, 127.0566).expect("on the map");
+    let place = geocoder
+        .address_at(here)
+        .await
+        .expect("an answer")
+        .expect("an address here");
+    assert_eq!(
+        place.road_address.as_deref(),
+        Some("서울 성동구 성수이로 113")
+    );
+    assert_eq!(place.position, here, "the point is where the phone is");
+    let sea = Position::new(35.0, 125.0).expect("on the map");
+    assert_eq!(geocoder.address_at(sea).await, Ok(None));
+}
+
+#[tokio::test]
+async fn a_wrong_key_a_failing_provider_garbage_and_a_slow_answer_are_told_apart() {
+    let base = simulator().await;
+    assert_eq!(
+        adapter(&base, "wrong").address_search("성수이로", 1).await,
+        Err(GeocodeError::Unauthorized)
+    );
+    let geocoder = adapter(&base, KEY);
+    switch(
+        &base,
+        Switches {
+            failing: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        geocoder.address_search("왕십리로", 1).await,
+        Err(GeocodeError::Status(500))
+    );
+    switch(
+        &base,
+        Switches {
+            garbage: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(matches!(
+        geocoder.address_search("뚝섬로", 1).await,
+        Err(GeocodeError::Unreadable(_))
+    ));
+    switch(
+        &base,
+        Switches {
+            latency_ms: 1_500,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(matches!(
+        geocoder.address_search("연무장길", 1).await,
+        Err(GeocodeError::Unreachable(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_question_asked_again_is_answered_from_the_cache() {
+    let base = simulator().await;
+    let geocoder = adapter(&base, KEY);
+    let first = geocoder
+        .address_search("서울숲2길", 1)
+        .await
+        .expect("an answer");
+    switch(
+        &base,
+        Switches {
+            failing: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        geocoder.address_search("서울숲2길", 1).await,
+        Ok(first),
+        "the same question within minutes costs no call"
+    );
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_customer_finds_an_address_by_typing_a_building(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let found: PlaceMatches = customer
+        .call(
+            "search_places",
+            &[("query", " 갤러리아포레 "), ("page", "1")],
+        )
+        .await
+        .expect("matches");
+    let forest = found.places.first().expect("a match");
+    assert_eq!(forest.building.as_deref(), Some("갤러리아포레"));
+    assert_eq!(
+        forest.road_address.as_deref(),
+        Some("서울 성동구 서울숲2길 32-14")
+    );
+
+    let nothing: PlaceMatches = customer
+        .call("search_places", &[("query", "없는건물이름"), ("page", "1")])
+        .await
+        .expect("an empty answer");
+    assert!(nothing.places.is_empty());
+
+    let here: Place = customer
+        .call("place_at", &[("lat", "37.5474"), ("lng", "127.0474")])
+        .await
+        .expect("an address");
+    assert_eq!(here.building.as_deref(), Some("뚝섬역"));
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn bad_searches_get_a_sentence_and_the_provider_is_not_asked(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let search = |query: String, page: &'static str| {
+        let customer = &customer;
+        async move {
+            customer
+                .call::<PlaceMatches>("search_places", &[("query", &query), ("page", page)])
+                .await
+        }
+    };
+    assert_eq!(
+        search("   ".into(), "1").await,
+        Err(AppError::Text(TextProblem::Missing {
+            label: Field::SearchQuery
+        }))
+    );
+    assert_eq!(
+        search("가".repeat(201), "1").await,
+        Err(AppError::Text(TextProblem::TooLong {
+            label: Field::SearchQuery,
+            max_chars: 100
+        }))
+    );
+    assert_eq!(
+        search("성수\u{1b}[31m".into(), "1").await,
+        Err(AppError::Malformed(Unreadable::ControlCharacter {
+            field: "query".into()
+        }))
+    );
+    assert_eq!(
+        search("성수".into(), "0").await,
+        Err(AppError::Search(SearchRefusal::PageOutOfRange))
+    );
+    assert_eq!(
+        app.browser()
+            .call::<PlaceMatches>("search_places", &[("query", "성수"), ("page", "1")])
+            .await,
+        Err(AppError::NotLoggedIn)
+    );
+    assert_eq!(
+        customer
+            .call::<Place>("place_at", &[("lat", "35.68"), ("lng", "139.76")])
+            .await,
+        Err(AppError::Search(SearchRefusal::OutsideKorea)),
+        "Tokyo"
+    );
+    assert_eq!(
+        customer
+            .call::<Place>("place_at", &[("lat", "91"), ("lng", "127")])
+            .await,
+        Err(AppError::Invalid(Problem::AddressOffMap))
+    );
+    assert_eq!(
+        customer
+            .call::<Place>("place_at", &[("lat", "35.0"), ("lng", "125.0")])
+            .await,
+        Err(AppError::Search(SearchRefusal::NothingHere)),
+        "the sea off Jeolla"
+    );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_provider_that_is_down_is_told_in_a_sentence_and_saved_addresses_still_work(
+    pool: PgPool,
+) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    switch(
+        &app.geocoder,
+        Switches {
+            failing: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let refused = customer
+        .call::<PlaceMatches>("search_places", &[("query", "아차산로"), ("page", "1")])
+        .await;
+    assert_eq!(refused, Err(AppError::Search(SearchRefusal::NotAnswering)));
+    let sentence = refused.expect_err("refused").to_string();
+    assert!(sentence.contains("not answering"), "{sentence}");
+    let saved: Vec<app::platform::SavedAddress> = customer
+        .call("my_addresses", &[])
+        .await
+        .expect("saved addresses");
+    assert!(!saved.is_empty(), "the customer's own addresses still load");
+    app.shutdown().await;
+}
