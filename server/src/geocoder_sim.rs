@@ -24,6 +24,12 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use app::platform::geo::Position;
+
+use crate::simulators::serve_in_process;
+/// With `Served`, `/control`, where tests switch its behaviour.
+pub use crate::simulators::TestControls;
+
 const GAZETTEER: &str = include_str!("../sim/seongsu-gazetteer.json");
 
 /// The run-time switches.
@@ -36,13 +42,6 @@ pub struct Switches {
     pub failing: bool,
     /// Every call answers 200 with a body that is not the provider's JSON.
     pub garbage: bool,
-}
-
-/// Whether the simulator serves `/control`, where tests switch its behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TestControls {
-    Served,
-    Absent,
 }
 
 /// One place the simulator knows.
@@ -100,15 +99,7 @@ pub async fn start_in_process(
     switches: Switches,
     controls: TestControls,
 ) -> std::io::Result<String> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = format!("http://{}", listener.local_addr()?);
-    let routes = router(key, switches, controls);
-    tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, routes).await {
-            tracing::error!(%error, "the geocoding simulator stopped");
-        }
-    });
-    Ok(address)
+    serve_in_process("geocoding simulator", router(key, switches, controls)).await
 }
 
 /// What every call goes through first: the key, the latency, the failure switches.
@@ -266,11 +257,8 @@ async fn address_search(
     State(shared): State<Shared>,
     headers: HeaderMap,
     Query(query): Query<SearchQuery>,
-) -> Response {
-    let text = match admit_search(&shared, &headers, &query).await {
-        Ok(text) => text,
-        Err(refused) => return refused,
-    };
+) -> Result<Response, Response> {
+    let text = admit_search(&shared, &headers, &query).await?;
     let found = shared
         .lock()
         .entries
@@ -294,39 +282,37 @@ async fn address_search(
             })
         })
         .collect();
-    paged(found, query.page, query.size, 30)
+    Ok(paged(found, query.page, query.size, 30))
 }
 
-/// Metres between two points (haversine).
-fn distance_m(lat1: f64, lng1: f64, lat2: f64, lng2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lng2 - lng1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6_371_000.0 * a.sqrt().asin()
+/// The provider's `x` (longitude) and `y` (latitude) parameters as a point.
+fn point(x: Option<&str>, y: Option<&str>) -> Option<Position> {
+    Position::new(y?.parse().ok()?, x?.parse().ok()?)
 }
 
-fn point(x: Option<&str>, y: Option<&str>) -> Option<(f64, f64)> {
-    Some((y?.parse().ok()?, x?.parse().ok()?))
+impl Entry {
+    fn position(&self) -> Position {
+        Position {
+            lat: self.lat,
+            lng: self.lng,
+        }
+    }
 }
 
 async fn keyword_search(
     State(shared): State<Shared>,
     headers: HeaderMap,
     Query(query): Query<SearchQuery>,
-) -> Response {
-    let text = match admit_search(&shared, &headers, &query).await {
-        Ok(text) => text,
-        Err(refused) => return refused,
-    };
+) -> Result<Response, Response> {
+    let text = admit_search(&shared, &headers, &query).await?;
     let near = point(query.x.as_deref(), query.y.as_deref());
     let radius = query.radius;
     if radius.is_some_and(|r| !(0.0..=20_000.0).contains(&r)) {
-        return provider_error(
+        return Err(provider_error(
             StatusCode::BAD_REQUEST,
             "InvalidArgument",
             "radius must be between 0 and 20000",
-        );
+        ));
     }
     let mut found: Vec<(f64, Value)> = shared
         .lock()
@@ -338,7 +324,7 @@ async fn keyword_search(
             if !squeezed(name).contains(&text) {
                 return None;
             }
-            let distance = near.map(|(lat, lng)| distance_m(lat, lng, entry.lat, entry.lng));
+            let distance = near.map(|at| at.distance_m(entry.position()));
             if let (Some(distance), Some(radius)) = (distance, radius) {
                 if distance > radius {
                     return None;
@@ -364,12 +350,12 @@ async fn keyword_search(
     if near.is_some() {
         found.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    paged(
+    Ok(paged(
         found.into_iter().map(|(_, document)| document).collect(),
         query.page,
         query.size,
         15,
-    )
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -385,18 +371,14 @@ async fn coord_to_address(
     State(shared): State<Shared>,
     headers: HeaderMap,
     Query(query): Query<CoordQuery>,
-) -> Response {
-    if let Err(refused) = admit(&shared, &headers).await {
-        return refused;
-    }
-    let Some((lat, lng)) = point(query.x.as_deref(), query.y.as_deref()) else {
-        return missing("x, y");
-    };
+) -> Result<Response, Response> {
+    admit(&shared, &headers).await?;
+    let at = point(query.x.as_deref(), query.y.as_deref()).ok_or_else(|| missing("x, y"))?;
     let geocoder = shared.lock();
     let nearest = geocoder
         .entries
         .iter()
-        .map(|entry| (distance_m(lat, lng, entry.lat, entry.lng), entry))
+        .map(|entry| (at.distance_m(entry.position()), entry))
         .filter(|(distance, _)| *distance <= REVERSE_REACH_M)
         .min_by(|a, b| a.0.total_cmp(&b.0));
     let documents: Vec<Value> = nearest
@@ -408,8 +390,10 @@ async fn coord_to_address(
         })
         .into_iter()
         .collect();
-    Json(json!({ "meta": { "total_count": documents.len() }, "documents": documents }))
-        .into_response()
+    Ok(
+        Json(json!({ "meta": { "total_count": documents.len() }, "documents": documents }))
+            .into_response(),
+    )
 }
 
 async fn read_switches(State(shared): State<Shared>) -> Json<Switches> {

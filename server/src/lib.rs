@@ -13,5 +13,6 @@ pub mod payment_gateway_sim;
 pub mod recovery;
 pub mod routes;
 pub mod security;
+pub mod simulators;
 pub mod site;
 pub mod workers;

@@ -28,6 +28,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::simulators::serve_in_process;
+/// With `Served`, `/control` (its switches) and `/ledger` (every charge and refund).
+pub use crate::simulators::TestControls;
+
 /// How an overloaded provider behaves: slow, and failing every other call.
 const OVERLOADED_LATENCY: Duration = Duration::from_millis(2_000);
 const OVERLOADED_FAILURE_RATE: f64 = 0.5;
@@ -400,15 +404,6 @@ async fn ledger(State(gateway): State<Shared>) -> Json<serde_json::Value> {
     }))
 }
 
-/// Whether the simulator serves `/control` (its switches) and `/ledger` (every charge and refund).
-/// Tests and load checks drive and read it through them; the demo's simulator has neither, so
-/// nothing that reaches it can turn failures on or read what was paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TestControls {
-    Served,
-    Absent,
-}
-
 /// The simulator's routes, starting with `switches`.
 pub fn router(switches: Switches, controls: TestControls) -> Router {
     let gateway = Shared::default();
@@ -431,14 +426,7 @@ pub async fn start_in_process(
     switches: Switches,
     controls: TestControls,
 ) -> std::io::Result<String> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, router(switches, controls)).await {
-            tracing::error!(%error, "the payment simulator stopped");
-        }
-    });
-    Ok(address)
+    serve_in_process("payment simulator", router(switches, controls)).await
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::ordering::{OrderId, OrderStatus};
 use crate::platform::{state::AppState, AccountId, AppError};
 
 /// Runs `command` for the assigned rider, once per `request_key`.
-#[tracing::instrument(skip(state, command), fields(order_id = %order_id.0, command = command.verb()))]
+#[tracing::instrument(skip(state, command), fields(order_id = %order_id.0, command = command.verb().as_str()))]
 pub async fn run_once(
     state: &AppState,
     rider: AccountId,
@@ -30,7 +30,7 @@ pub async fn run_once(
         if let Some((first_order, first_command, answer)) =
             super::db::reserve_receipt(&mut tx, rider, key).await?
         {
-            if first_order != order_id.0 || first_command != command.verb() {
+            if first_order != order_id.0 || first_command != command.verb().as_str() {
                 return Err(AppError::Rider(super::RiderRefusal::TapReused));
             }
             tracing::info!(%key, "a repeated tap got its first answer");
@@ -51,7 +51,15 @@ pub async fn run_once(
             tracing::error!(%error, "an answer could not be stored");
             AppError::Internal
         })?;
-        super::db::save_receipt(&mut tx, rider, key, order_id.0, command.verb(), &stored).await?;
+        super::db::save_receipt(
+            &mut tx,
+            rider,
+            key,
+            order_id.0,
+            command.verb().as_str(),
+            &stored,
+        )
+        .await?;
         tx.commit().await?;
         match &answer {
             Ok(status) => {

@@ -112,7 +112,7 @@ pub async fn execute_many_in(
 
 /// Runs `command` in its own transaction, retrying on a concurrent change, and wakes the
 /// dispatcher. The order's id is on the span, so one grep follows it through the saga.
-#[tracing::instrument(skip(state, actor, command), fields(order_id = %order_id.0, command = command.verb()))]
+#[tracing::instrument(skip(state, actor, command), fields(order_id = %order_id.0, command = command.verb().as_str()))]
 pub async fn execute(
     state: &AppState,
     order_id: OrderId,

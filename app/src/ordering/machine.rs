@@ -150,24 +150,90 @@ pub enum Command {
 }
 
 impl Command {
-    /// What the command does, as a verb phrase: "You cannot {verb} an order that is …".
-    pub fn verb(&self) -> &'static str {
+    /// What the command does, for sentences ("You cannot {verb} an order that is …"), logs and
+    /// the rider's tap receipts.
+    pub fn verb(&self) -> Verb {
         match self {
-            Command::ApprovePayment { .. } => "take payment for",
-            Command::DeferPayment { .. } => "defer payment for",
-            Command::ClosePaymentWindow => "close the payment window of",
-            Command::AcceptOrder { .. } => "accept",
-            Command::RejectOrder { .. } => "reject",
-            Command::ExpireOrder => "expire",
-            Command::StartCook => "start cooking",
-            Command::FinishCook => "finish cooking",
-            Command::ClaimDelivery => "claim the delivery of",
-            Command::PickUp => "pick up",
-            Command::Deliver => "deliver",
-            Command::ReportFailure { .. } => "report a failed delivery of",
-            Command::RetryDelivery => "retry the delivery of",
-            Command::ConfirmDelivery => "confirm delivery of",
-            Command::CancelOrder { .. } => "cancel",
+            Command::ApprovePayment { .. } => Verb::TakePayment,
+            Command::DeferPayment { .. } => Verb::DeferPayment,
+            Command::ClosePaymentWindow => Verb::ClosePaymentWindow,
+            Command::AcceptOrder { .. } => Verb::Accept,
+            Command::RejectOrder { .. } => Verb::Reject,
+            Command::ExpireOrder => Verb::Expire,
+            Command::StartCook => Verb::StartCooking,
+            Command::FinishCook => Verb::FinishCooking,
+            Command::ClaimDelivery => Verb::Claim,
+            Command::PickUp => Verb::PickUp,
+            Command::Deliver => Verb::Deliver,
+            Command::ReportFailure { .. } => Verb::ReportFailure,
+            Command::RetryDelivery => Verb::RetryDelivery,
+            Command::ConfirmDelivery => Verb::ConfirmDelivery,
+            Command::CancelOrder { .. } => Verb::Cancel,
+        }
+    }
+}
+
+/// What a command does to an order, without its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verb {
+    TakePayment,
+    DeferPayment,
+    ClosePaymentWindow,
+    Accept,
+    Reject,
+    Expire,
+    StartCooking,
+    FinishCooking,
+    Claim,
+    PickUp,
+    Deliver,
+    ReportFailure,
+    RetryDelivery,
+    ConfirmDelivery,
+    Cancel,
+}
+
+impl Verb {
+    /// The name logs and the rider's tap receipts keep.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::TakePayment => "take_payment",
+            Verb::DeferPayment => "defer_payment",
+            Verb::ClosePaymentWindow => "close_payment_window",
+            Verb::Accept => "accept",
+            Verb::Reject => "reject",
+            Verb::Expire => "expire",
+            Verb::StartCooking => "start_cooking",
+            Verb::FinishCooking => "finish_cooking",
+            Verb::Claim => "claim",
+            Verb::PickUp => "pick_up",
+            Verb::Deliver => "deliver",
+            Verb::ReportFailure => "report_failure",
+            Verb::RetryDelivery => "retry_delivery",
+            Verb::ConfirmDelivery => "confirm_delivery",
+            Verb::Cancel => "cancel",
+        }
+    }
+
+    /// The verb phrase inside a sentence in `locale`: "start cooking", "조리 시작".
+    pub fn in_language(self, locale: Locale) -> &'static str {
+        match self {
+            Verb::TakePayment => td_string!(locale, verb.take_payment),
+            Verb::DeferPayment => td_string!(locale, verb.defer_payment),
+            Verb::ClosePaymentWindow => td_string!(locale, verb.close_payment_window),
+            Verb::Accept => td_string!(locale, verb.accept),
+            Verb::Reject => td_string!(locale, verb.reject),
+            Verb::Expire => td_string!(locale, verb.expire),
+            Verb::StartCooking => td_string!(locale, verb.start_cooking),
+            Verb::FinishCooking => td_string!(locale, verb.finish_cooking),
+            Verb::Claim => td_string!(locale, verb.claim),
+            Verb::PickUp => td_string!(locale, verb.pick_up),
+            Verb::Deliver => td_string!(locale, verb.deliver),
+            Verb::ReportFailure => td_string!(locale, verb.report_failure),
+            Verb::RetryDelivery => td_string!(locale, verb.retry_delivery),
+            Verb::ConfirmDelivery => td_string!(locale, verb.confirm_delivery),
+            Verb::Cancel => td_string!(locale, verb.cancel),
         }
     }
 }
@@ -263,7 +329,7 @@ impl OrderEvent {
 pub enum Refusal {
     /// The actor's role never issues this command.
     NotYourRole {
-        verb: String,
+        verb: Verb,
     },
     /// The order belongs to another customer or another store.
     NotYourOrder,
@@ -283,7 +349,7 @@ pub enum Refusal {
     PaymentWindowClosed,
     /// The command does not apply in the order's current status.
     NotNow {
-        verb: String,
+        verb: Verb,
         status: OrderStatus,
     },
     PrepTimeOutOfRange,
@@ -297,11 +363,9 @@ impl Refusal {
     /// The sentence for the person who gave the command, in `locale`.
     pub fn in_language(&self, locale: Locale) -> String {
         match self {
-            Refusal::NotYourRole { verb } => td_string!(
-                locale,
-                error.not_your_role,
-                verb = verb_in_language(locale, verb)
-            ),
+            Refusal::NotYourRole { verb } => {
+                td_string!(locale, error.not_your_role, verb = verb.in_language(locale))
+            }
             Refusal::NotYourOrder => td_string!(locale, error.not_your_order).to_owned(),
             Refusal::NotYourDelivery => td_string!(locale, error.not_your_delivery).to_owned(),
             Refusal::Closed(status) => td_string!(
@@ -321,7 +385,7 @@ impl Refusal {
             Refusal::NotNow { verb, status } => td_string!(
                 locale,
                 error.not_now,
-                verb = verb_in_language(locale, verb),
+                verb = verb.in_language(locale),
                 status = status.phrase_in_language(locale)
             ),
             Refusal::PrepTimeOutOfRange => td_string!(
@@ -337,30 +401,6 @@ impl Refusal {
             Refusal::ReasonNotText => td_string!(locale, error.reason_not_text).to_owned(),
         }
     }
-}
-
-/// A command's verb phrase (`Command::verb`, kept as text in a refusal so a stored answer
-/// reads back) in `locale`.
-fn verb_in_language(locale: Locale, verb: &str) -> String {
-    let phrase = match verb {
-        "take payment for" => td_string!(locale, verb.take_payment),
-        "defer payment for" => td_string!(locale, verb.defer_payment),
-        "close the payment window of" => td_string!(locale, verb.close_payment_window),
-        "accept" => td_string!(locale, verb.accept),
-        "reject" => td_string!(locale, verb.reject),
-        "expire" => td_string!(locale, verb.expire),
-        "start cooking" => td_string!(locale, verb.start_cooking),
-        "finish cooking" => td_string!(locale, verb.finish_cooking),
-        "claim the delivery of" => td_string!(locale, verb.claim),
-        "pick up" => td_string!(locale, verb.pick_up),
-        "deliver" => td_string!(locale, verb.deliver),
-        "report a failed delivery of" => td_string!(locale, verb.report_failure),
-        "retry the delivery of" => td_string!(locale, verb.retry_delivery),
-        "confirm delivery of" => td_string!(locale, verb.confirm_delivery),
-        "cancel" => td_string!(locale, verb.cancel),
-        other => other,
-    };
-    phrase.to_owned()
 }
 
 impl fmt::Display for Refusal {
@@ -386,7 +426,7 @@ pub fn decide(
         return Err(Refusal::Closed(order.status));
     }
     let not_now = || Refusal::NotNow {
-        verb: command.verb().to_owned(),
+        verb: command.verb(),
         status: order.status,
     };
     let event = match (order.status, command) {
@@ -493,7 +533,7 @@ fn check_actor(order: &Order, actor: &Actor, command: &Command) -> Result<(), Re
     };
     if !role_may {
         return Err(Refusal::NotYourRole {
-            verb: command.verb().to_owned(),
+            verb: command.verb(),
         });
     }
     match actor {

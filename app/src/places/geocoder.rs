@@ -119,6 +119,13 @@ struct RoadPart {
     building_name: String,
 }
 
+impl RoadPart {
+    /// The building's name, when the provider knows one (it sends "" otherwise).
+    fn building(&self) -> Option<String> {
+        non_empty(self.building_name.clone())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct AddressDocument {
     address_name: String,
@@ -144,6 +151,11 @@ struct ReverseDocument {
     road_address: Option<RoadPart>,
 }
 
+/// An answer of the provider's, kept as JSON in the cache, read as `D`.
+fn read<D: DeserializeOwned>(value: &serde_json::Value) -> Result<D, GeocodeError> {
+    D::deserialize(value).map_err(|error| GeocodeError::Unreadable(error.to_string()))
+}
+
 /// The provider's `x` (longitude) and `y` (latitude) strings as a point.
 fn position_of(x: &str, y: &str) -> Result<Position, GeocodeError> {
     let (lng, lat) = (x.parse::<f64>(), y.parse::<f64>());
@@ -164,10 +176,7 @@ fn non_empty(text: String) -> Option<String> {
 impl AddressDocument {
     fn into_place(self) -> Result<Place, GeocodeError> {
         let position = position_of(&self.x, &self.y)?;
-        let building = self
-            .road_address
-            .as_ref()
-            .and_then(|road| non_empty(road.building_name.clone()));
+        let building = self.road_address.as_ref().and_then(RoadPart::building);
         Ok(Place {
             lot_address: self
                 .address
@@ -298,10 +307,7 @@ impl Geocoder {
             .get("/v2/local/geo/coord2address.json", &[("x", &x), ("y", &y)])
             .await?;
         Ok(answer.documents.into_iter().next().and_then(|document| {
-            let building = document
-                .road_address
-                .as_ref()
-                .and_then(|road| non_empty(road.building_name.clone()));
+            let building = document.road_address.as_ref().and_then(RoadPart::building);
             let road_address = document.road_address.map(|road| road.address_name);
             let lot_address = document
                 .address
@@ -323,8 +329,7 @@ impl Geocoder {
     ) -> Result<D, GeocodeError> {
         let cache_key = format!("{path}?{parameters:?}");
         if let Some(value) = self.cached(&cache_key) {
-            return serde_json::from_value(value)
-                .map_err(|error| GeocodeError::Unreadable(error.to_string()));
+            return read(&value);
         }
         let response = self
             .http
@@ -343,8 +348,7 @@ impl Geocoder {
             .json()
             .await
             .map_err(|error| GeocodeError::Unreadable(error.to_string()))?;
-        let answer = serde_json::from_value(value.clone())
-            .map_err(|error| GeocodeError::Unreadable(error.to_string()))?;
+        let answer = read(&value)?;
         if let Ok(mut cache) = self.cache.lock() {
             cache.put(cache_key, (Instant::now(), value));
         }

@@ -6,10 +6,9 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
-use std::net::SocketAddr;
-
 use anyhow::{bail, Context, Result};
 use server::geocoder_sim::{router, Switches, TestControls};
+use server::simulators::serve_standalone;
 
 struct Flags {
     port: u16,
@@ -52,22 +51,13 @@ fn parse_args(args: impl Iterator<Item = String>, default_key: String) -> Result
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let default_key = std::env::var("BAEDAL_GEOCODER_KEY").unwrap_or_else(|_| "demo-key".into());
     let flags = parse_args(std::env::args().skip(1), default_key)?;
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], flags.port)))
-        .await
-        .with_context(|| format!("listening on port {}", flags.port))?;
-    // Tests and scripts read this line to learn the port.
-    println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(&flags.key, flags.switches, flags.controls)).await?;
-    Ok(())
+    serve_standalone(
+        flags.port,
+        router(&flags.key, flags.switches, flags.controls),
+    )
+    .await
 }
 
 #[cfg(test)]

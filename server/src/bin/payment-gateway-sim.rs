@@ -6,10 +6,9 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
-use std::net::SocketAddr;
-
 use anyhow::{bail, Context, Result};
 use server::payment_gateway_sim::{router, Switches, TestControls};
+use server::simulators::serve_standalone;
 
 /// Start-up flags.
 fn parse_args(args: impl Iterator<Item = String>) -> Result<(u16, Switches, TestControls)> {
@@ -47,21 +46,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(u16, Switches, Test
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let (port, switches, controls) = parse_args(std::env::args().skip(1))?;
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
-        .await
-        .with_context(|| format!("listening on port {port}"))?;
-    // Tests and scripts read this line to learn the port.
-    println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(switches, controls)).await?;
-    Ok(())
+    serve_standalone(port, router(switches, controls)).await
 }
 
 #[cfg(test)]

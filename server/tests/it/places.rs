@@ -39,6 +39,14 @@ async fn switch(base: &str, switches: Switches) {
     assert!(answer.status().is_success());
 }
 
+/// A provider that answers every call with a 500.
+fn failing() -> Switches {
+    Switches {
+        failing: true,
+        ..Default::default()
+    }
+}
+
 fn seongsu() -> Position {
     Position::new(37.5446, 127.0557).expect("on the map")
 }
@@ -155,14 +163,7 @@ async fn a_wrong_key_a_failing_provider_garbage_and_a_slow_answer_are_told_apart
         Err(GeocodeError::Unauthorized)
     );
     let geocoder = adapter(&base, KEY);
-    switch(
-        &base,
-        Switches {
-            failing: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    switch(&base, failing()).await;
     assert_eq!(
         geocoder.address_search("왕십리로", 1).await,
         Err(GeocodeError::Status(500))
@@ -201,14 +202,7 @@ async fn a_question_asked_again_is_answered_from_the_cache() {
         .address_search("서울숲2길", 1)
         .await
         .expect("an answer");
-    switch(
-        &base,
-        Switches {
-            failing: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    switch(&base, failing()).await;
     assert_eq!(
         geocoder.address_search("서울숲2길", 1).await,
         Ok(first),
@@ -318,14 +312,7 @@ async fn a_provider_that_is_down_is_told_in_a_sentence_and_saved_addresses_still
 ) {
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
-    switch(
-        &app.geocoder,
-        Switches {
-            failing: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    switch(&app.geocoder, failing()).await;
     let refused = customer
         .call::<PlaceMatches>("search_places", &[("query", "아차산로"), ("page", "1")])
         .await;

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use app::delivery::RiderRefusal;
-use app::ordering::machine::Refusal;
+use app::ordering::machine::{Refusal, Verb};
 use app::ordering::PlaceRefusal;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::error::Missing;
@@ -800,7 +800,7 @@ async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool
     assert_eq!(
         owner_does(&unassigned, "pick_up", order).await,
         Err(AppError::Refused(Refusal::NotNow {
-            verb: "pick up".into(),
+            verb: Verb::PickUp,
             status: OrderStatus::Cooked
         }))
     );

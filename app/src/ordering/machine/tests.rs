@@ -190,7 +190,7 @@ fn refusals_in_open_states_name_the_command_and_the_status() {
     assert_eq!(
         refusal,
         Refusal::NotNow {
-            verb: "start cooking".to_owned(),
+            verb: Verb::StartCooking,
             status: OrderStatus::Placed
         }
     );
@@ -351,7 +351,7 @@ fn roles_cannot_issue_each_others_commands() {
             assert_eq!(
                 refusal,
                 Refusal::NotYourRole {
-                    verb: command.verb().to_owned()
+                    verb: command.verb()
                 },
                 "{actor:?} {command:?} in {status:?}"
             );
