@@ -279,6 +279,9 @@ impl Browser {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
+                // A page or call that never answers fails its test within a minute, naming the
+                // request, instead of holding the whole suite until CI gives up.
+                .timeout(std::time::Duration::from_secs(60))
                 .build()
                 .expect("http client"),
         }
