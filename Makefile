@@ -17,7 +17,7 @@ run: setup
 
 ## Every check and test: formatting, clippy (server and browser), unit, integration and browser tests.
 test: setup-test lint build
-	$(CARGO_ENV) cargo build -p server --bin baedal-pg --bin payment-gateway-sim
+	$(CARGO_ENV) cargo build -p server --bin baedal-pg --bin payment-gateway-sim --bin geocoder-sim
 	$(TARGET_DIR)/debug/baedal-pg --fresh -- $(MAKE) --no-print-directory with-test-db
 	@echo "All checks and tests passed."
 

@@ -19,6 +19,10 @@ const baseURL = `http://127.0.0.1:${port}`;
 // The payment provider: the simulator as its own process, so tests can overload it (the same
 // address as `providerURL` in tests/helpers.ts).
 const providerURL = `http://127.0.0.1:${port + 99}`;
+// The geocoding provider, likewise its own process so a test can take it down (`geocoderURL` in
+// tests/helpers.ts).
+const geocoderURL = `http://127.0.0.1:${port + 98}`;
+const geocoderKey = 'e2e-geocoder-key';
 
 export default defineConfig({
   testDir: './tests',
@@ -63,6 +67,14 @@ export default defineConfig({
     stderr: 'pipe',
   },
   {
+    command: `${path.join(targetDir, 'debug', 'geocoder-sim')} --port ${port + 98} --key ${geocoderKey} --test-controls`,
+    url: `${geocoderURL}/control`,
+    timeout: 30_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+  {
     command: path.join(targetDir, 'debug', 'server'),
     cwd: root,
     url: `${baseURL}/`,
@@ -77,6 +89,8 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
       RUST_LOG: 'warn,server=info',
       BAEDAL_PAYMENT_URL: providerURL,
+      BAEDAL_GEOCODER_URL: geocoderURL,
+      BAEDAL_GEOCODER_KEY: geocoderKey,
       // Every test logs in from this one address, often with the same demo account.
       BAEDAL_LOGINS_PER_ACCOUNT: '600',
       BAEDAL_LOGINS_PER_ADDRESS: '600',

@@ -40,7 +40,7 @@ step "fmt --check" cargo fmt --all -- --check
 step "clippy, server build" "${flags[@]}" cargo clippy -p app -p server --all-targets -- -D warnings
 step "clippy, browser build" "${flags[@]}" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "site build (cargo leptos build)" cargo leptos build
-step "test-database and simulator binaries" "${flags[@]}" cargo build -p server --bin baedal-pg --bin payment-gateway-sim
+step "test-database and simulator binaries" "${flags[@]}" cargo build -p server --bin baedal-pg --bin payment-gateway-sim --bin geocoder-sim
 step "test build (cargo test --no-run)" "$pg" --fresh -- "${flags[@]}" cargo test -p app -p server --no-run
 step "Rust tests" "$pg" --fresh -- "${flags[@]}" cargo test -p app -p server
 step "browser tests" "$pg" --fresh -- bash -c 'cd end2end && npx playwright test'

@@ -45,8 +45,8 @@ export const test = base.extend<{ consoleGuard: void; allowedProblem: RegExp }>(
 /**
  * Errors and hydration warnings are problems. The exceptions are the browser's own lines for an
  * answer that is a refusal on purpose: a server function refusing a command (a wrong password, a
- * state conflict) and the "not found" page's 404. The page shows those as sentences, which the
- * tests check themselves.
+ * state conflict, a provider that is down) and the "not found" page's 404. The page shows those
+ * as sentences, which the tests check themselves.
  */
 function isProblem(message: ConsoleMessage, page: Page): boolean {
   const text = message.text();
@@ -55,7 +55,7 @@ function isProblem(message: ConsoleMessage, page: Page): boolean {
   const status = text.match(/^Failed to load resource: the server responded with a status of (\d{3})/)?.[1];
   if (!status) return true;
   const url = message.location().url;
-  const refusedServerFunction = /^(4\d\d|500)$/.test(status) && new URL(url, 'http://x').pathname.startsWith('/api/');
+  const refusedServerFunction = /^(4\d\d|500|503)$/.test(status) && new URL(url, 'http://x').pathname.startsWith('/api/');
   const pageNotFound = status === '404' && url === page.url();
   return !(refusedServerFunction || pageNotFound);
 }

@@ -27,6 +27,19 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD)
 /** The payment simulator that `playwright.config.ts` starts beside the server. */
 export const providerURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 99}`;
 
+/** The geocoding simulator that `playwright.config.ts` starts beside the server. */
+export const geocoderURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 98}`;
+
+/** Sets a simulator's switches (latency, failures) through its test controls. */
+export async function switchSimulator(url: string, switches: object) {
+  const response = await fetch(`${url}/control`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(switches),
+  });
+  expect(response.ok).toBeTruthy();
+}
+
 /** A logged-in page of its own browser context: its own cookies, like another person's phone. */
 export async function person(browser: Browser, email: string, landing: string | RegExp): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });

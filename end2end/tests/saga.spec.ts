@@ -1,7 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import * as fs from 'node:fs';
-import { person, providerURL } from './helpers';
+import { person, providerURL, switchSimulator } from './helpers';
 
 // Riders and the kitchen are shared between these tests, so they run one after another.
 test.describe.configure({ mode: 'serial' });
@@ -269,14 +269,7 @@ test('with the payment provider overloaded, the order waits to pay and is paid o
 }) => {
   const customer = await person(browser, 'seoyeon@baedal.test', /\/$/);
   const owner = await person(browser, OWNER, /\/store$/);
-  const switchProvider = async (switches: object) => {
-    const response = await fetch(`${providerURL}/control`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(switches),
-    });
-    expect(response.ok).toBeTruthy();
-  };
+  const switchProvider = (switches: object) => switchSimulator(providerURL, switches);
   await switchProvider({ overloaded: true });
   try {
     const number = await placeOrder(customer);

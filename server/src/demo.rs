@@ -35,6 +35,12 @@ struct DemoAddress {
     account: String,
     label: String,
     line: String,
+    #[serde(default)]
+    building: Option<String>,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    rider_note: String,
     lat: f64,
     lng: f64,
 }
@@ -163,9 +169,15 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
         platform::db::insert_address(
             &mut tx,
             account(&address.account)?,
-            &address.label,
-            &address.line,
-            position,
+            platform::db::NewAddress {
+                label: &address.label,
+                line: &address.line,
+                lot_address: None,
+                building: address.building.as_deref(),
+                unit: &address.unit,
+                rider_note: &address.rider_note,
+                position,
+            },
             platform::api::MAX_SAVED_ADDRESSES as i64,
         )
         .await?

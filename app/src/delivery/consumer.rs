@@ -69,8 +69,8 @@ async fn apply_one(
     sqlx::query(
         "INSERT INTO delivery.deliveries
              (order_id, store_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng,
-              rider_id, store_address, dropoff_address)
-         VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11)
+              rider_id, store_address, dropoff_address, rider_note)
+         VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11, $12)
          ON CONFLICT (order_id) DO UPDATE
              SET status = EXCLUDED.status, rider_id = EXCLUDED.rider_id, updated_at = clock_timestamp()",
     )
@@ -85,6 +85,7 @@ async fn apply_one(
     .bind(&placed.store_name)
     .bind(&placed.store_address)
     .bind(&placed.delivery_address)
+    .bind(&placed.rider_note)
     .execute(&mut *tx)
     .await?;
     if matches!(status, "DELIVERED" | "COMPLETED" | "FAILED" | "CANCELLED") {

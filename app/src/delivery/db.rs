@@ -258,6 +258,7 @@ pub async fn deliveries_of_rider(
         String,
         String,
         String,
+        String,
         f64,
         f64,
         f64,
@@ -265,7 +266,7 @@ pub async fn deliveries_of_rider(
         chrono::DateTime<chrono::Utc>,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT order_id, store_name, store_address, dropoff_address, status,
+        "SELECT order_id, store_name, store_address, dropoff_address, rider_note, status,
                 pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, updated_at
          FROM delivery.deliveries WHERE rider_id = $1 ORDER BY updated_at DESC LIMIT $2",
     )
@@ -280,6 +281,7 @@ pub async fn deliveries_of_rider(
                 store_name,
                 store_address,
                 dropoff_address,
+                rider_note,
                 status,
                 plat,
                 plng,
@@ -303,6 +305,7 @@ pub async fn deliveries_of_rider(
                     store_name,
                     store_address,
                     dropoff_address,
+                    rider_note,
                     status,
                     ride_m: pickup.distance_m(dropoff),
                     updated_at,

@@ -100,6 +100,8 @@ pub struct RiderDelivery {
     pub store_name: String,
     pub store_address: String,
     pub dropoff_address: String,
+    /// The customer's note for the rider; empty when they left none.
+    pub rider_note: String,
     pub status: DeliveryStatus,
     pub ride_m: f64,
     pub updated_at: chrono::DateTime<chrono::Utc>,

@@ -11,6 +11,7 @@ use super::{DeliveryStatus, OpenDelivery, RiderDelivery};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::order_number;
 use crate::ordering::OrderId;
+use crate::places::pages::PlaceSearch;
 use crate::platform::clock::time_of_day;
 use crate::platform::live::{follow, Topic};
 use crate::platform::pages::{action_feedback, ErrorNote};
@@ -198,7 +199,8 @@ fn RiderScreen() -> impl IntoView {
     }
 }
 
-/// Where the rider is: from the phone's location, or typed in when that is not available.
+/// Where the rider is: from the phone's location, or a place they search for when the phone has
+/// no fix.
 #[component]
 fn PositionCard(
     at: Option<(f64, f64)>,
@@ -207,13 +209,23 @@ fn PositionCard(
 ) -> impl IntoView {
     let located = RwSignal::new(None::<&'static str>);
     let i18n = use_i18n();
+    // A place found by search stands for the phone's fix, and goes the same way (the outbox).
+    let searched = RwSignal::new(None::<crate::places::Place>);
+    Effect::new(move |_| {
+        if let Some(place) = searched.get() {
+            outbox.tap(RiderTap::Position {
+                lat: place.position.lat,
+                lng: place.position.lng,
+            });
+            searched.set(None);
+        }
+    });
     let locate = move |_| {
         #[cfg(feature = "hydrate")]
         locate_with_browser(outbox, located, i18n.get_locale_untracked());
         #[cfg(not(feature = "hydrate"))]
         let _ = outbox;
     };
-    let (lat, lng) = at.unwrap_or((37.5446, 127.0557));
     view! {
         <section class="card">
             <h2>{t!(i18n, rider.my_position)}</h2>
@@ -229,17 +241,7 @@ fn PositionCard(
             {move || located.get().map(|why| view! { <p class="error" role="alert">{why}</p> })}
             <details>
                 <summary>{t!(i18n, rider.type_it)}</summary>
-                <ActionForm action=set_position attr:class="row">
-                    <label>
-                        {t!(i18n, common.latitude)}
-                        <input name="lat" type="number" step="any" value=lat required />
-                    </label>
-                    <label>
-                        {t!(i18n, common.longitude)}
-                        <input name="lng" type="number" step="any" value=lng required />
-                    </label>
-                    <button type="submit">{t!(i18n, rider.set_position)}</button>
-                </ActionForm>
+                <PlaceSearch picked=searched />
             </details>
             {action_feedback(
                 set_position.pending(),
@@ -254,29 +256,18 @@ fn PositionCard(
 /// may have a fix but no connection); explains when the browser says no.
 #[cfg(feature = "hydrate")]
 fn locate_with_browser(outbox: Outbox, problem: RwSignal<Option<&'static str>>, locale: Locale) {
-    use wasm_bindgen::{closure::Closure, JsCast};
-    let Ok(geolocation) = window().navigator().geolocation() else {
-        problem.set(Some(td_string!(locale, rider.no_geolocation)));
-        return;
-    };
-    let found = Closure::once_into_js(move |position: web_sys::Position| {
-        let coords = position.coords();
-        problem.set(None);
-        outbox.tap(RiderTap::Position {
-            lat: coords.latitude(),
-            lng: coords.longitude(),
-        });
+    use crate::platform::geo::{ask_browser_position, NoPosition};
+    ask_browser_position(move |answer| match answer {
+        Ok(at) => {
+            problem.set(None);
+            outbox.tap(RiderTap::Position {
+                lat: at.lat,
+                lng: at.lng,
+            });
+        }
+        Err(NoPosition::Unsupported) => problem.set(Some(td_string!(locale, rider.no_geolocation))),
+        Err(NoPosition::Refused) => problem.set(Some(td_string!(locale, rider.location_refused))),
     });
-    let refused = Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
-        problem.set(Some(td_string!(locale, rider.location_refused)));
-    });
-    let asked = geolocation.get_current_position_with_error_callback(
-        found.unchecked_ref(),
-        Some(refused.unchecked_ref()),
-    );
-    if asked.is_err() {
-        problem.set(Some(td_string!(locale, rider.no_geolocation)));
-    }
 }
 
 #[component]
@@ -450,7 +441,14 @@ fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoVi
                 <dt>{t!(i18n, rider.pick_up_at)}</dt>
                 <dd>{delivery.store_address.clone()}</dd>
                 <dt>{t!(i18n, common.deliver_to)}</dt>
-                <dd>{delivery.dropoff_address.clone()}</dd>
+                <dd data-testid="dropoff-address">{delivery.dropoff_address.clone()}</dd>
+                {(!delivery.rider_note.is_empty())
+                    .then(|| {
+                        view! {
+                            <dt>{t!(i18n, rider.note)}</dt>
+                            <dd data-testid="rider-note">{delivery.rider_note.clone()}</dd>
+                        }
+                    })}
                 <dt>{t!(i18n, rider.ride)}</dt>
                 <dd>{format_distance(delivery.ride_m)}</dd>
             </dl>

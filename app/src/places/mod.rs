@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod geocoder;
+pub mod pages;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,8 @@ pub enum SearchRefusal {
     /// No address lies at or near the point.
     NothingHere,
     PageOutOfRange,
+    /// An address to save that the provider does not know (not one it offered).
+    AddressUnknown,
 }
 
 impl SearchRefusal {
@@ -61,6 +64,7 @@ impl SearchRefusal {
             SearchRefusal::OutsideKorea => td_string!(locale, error.search_outside_korea),
             SearchRefusal::NothingHere => td_string!(locale, error.search_nothing_here),
             SearchRefusal::PageOutOfRange => td_string!(locale, error.search_page_out_of_range),
+            SearchRefusal::AddressUnknown => td_string!(locale, error.search_address_unknown),
         }
     }
 }

@@ -94,14 +94,24 @@ pub async fn insert_account(
     Ok(AccountId(id))
 }
 
+/// A delivery address about to be saved.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAddress<'a> {
+    pub label: &'a str,
+    pub line: &'a str,
+    pub lot_address: Option<&'a str>,
+    pub building: Option<&'a str>,
+    pub unit: &'a str,
+    pub rider_note: &'a str,
+    pub position: Position,
+}
+
 /// Saves a delivery address for a customer, inside the caller's transaction, unless the customer
 /// already keeps `most` of them (then `None`).
 pub async fn insert_address(
     tx: &mut sqlx::PgConnection,
     account_id: AccountId,
-    label: &str,
-    line: &str,
-    position: Position,
+    address: NewAddress<'_>,
     most: i64,
 ) -> sqlx::Result<Option<Uuid>> {
     // The account's row is the lock: two saves at once are counted one after the other.
@@ -119,18 +129,48 @@ pub async fn insert_address(
         return Ok(None);
     }
     let address_id = sqlx::query_scalar(
-        "INSERT INTO platform.customer_addresses (address_id, account_id, label, line, lat, lng)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING address_id",
+        "INSERT INTO platform.customer_addresses
+             (address_id, account_id, label, line, lot_address, building, unit, rider_note, lat, lng)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING address_id",
     )
     .bind(Uuid::new_v4())
     .bind(account_id.0)
-    .bind(label)
-    .bind(line)
-    .bind(position.lat)
-    .bind(position.lng)
+    .bind(address.label)
+    .bind(address.line)
+    .bind(address.lot_address)
+    .bind(address.building)
+    .bind(address.unit)
+    .bind(address.rider_note)
+    .bind(address.position.lat)
+    .bind(address.position.lng)
     .fetch_one(&mut *tx)
     .await?;
     Ok(Some(address_id))
+}
+
+type AddressRow = (
+    Uuid,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    f64,
+    f64,
+);
+
+fn saved_address(
+    (address_id, label, line, building, unit, rider_note, lat, lng): AddressRow,
+) -> SavedAddress {
+    SavedAddress {
+        address_id,
+        label,
+        line,
+        building,
+        unit,
+        rider_note,
+        position: Position { lat, lng },
+    }
 }
 
 /// A customer's saved addresses, oldest first (the first is their usual one).
@@ -138,22 +178,15 @@ pub async fn addresses_of(
     db: impl PgExecutor<'_>,
     account_id: AccountId,
 ) -> sqlx::Result<Vec<SavedAddress>> {
-    let rows: Vec<(Uuid, String, String, f64, f64)> = sqlx::query_as(
-        "SELECT address_id, label, line, lat, lng FROM platform.customer_addresses
+    let rows: Vec<AddressRow> = sqlx::query_as(
+        "SELECT address_id, label, line, building, unit, rider_note, lat, lng
+         FROM platform.customer_addresses
          WHERE account_id = $1 ORDER BY created_at, label",
     )
     .bind(account_id.0)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(address_id, label, line, lat, lng)| SavedAddress {
-            address_id,
-            label,
-            line,
-            position: Position { lat, lng },
-        })
-        .collect())
+    Ok(rows.into_iter().map(saved_address).collect())
 }
 
 /// Every account, for the login page; only called when the database holds demo data alone.
@@ -201,18 +234,14 @@ pub async fn address_of(
     account_id: AccountId,
     address_id: Uuid,
 ) -> sqlx::Result<Option<SavedAddress>> {
-    let row: Option<(Uuid, String, String, f64, f64)> = sqlx::query_as(
-        "SELECT address_id, label, line, lat, lng FROM platform.customer_addresses
+    let row: Option<AddressRow> = sqlx::query_as(
+        "SELECT address_id, label, line, building, unit, rider_note, lat, lng
+         FROM platform.customer_addresses
          WHERE account_id = $1 AND address_id = $2",
     )
     .bind(account_id.0)
     .bind(address_id)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(address_id, label, line, lat, lng)| SavedAddress {
-        address_id,
-        label,
-        line,
-        position: Position { lat, lng },
-    }))
+    Ok(row.map(saved_address))
 }

@@ -45,7 +45,11 @@ pub struct OrderPlaced {
     #[serde(default)]
     pub store_address: String,
     pub pickup: Position,
+    /// The address, building and unit, as the rider reads them.
     pub delivery_address: String,
+    /// The customer's note for the rider. Orders placed before it was recorded have none.
+    #[serde(default)]
+    pub rider_note: String,
     pub dropoff: Position,
     pub lines: Vec<OrderLine>,
     pub items_total: Won,

@@ -77,6 +77,53 @@ pub fn format_distance(metres: f64) -> String {
     }
 }
 
+/// Why the browser gave no position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPosition {
+    /// The browser has no geolocation (or refused to be asked).
+    Unsupported,
+    /// The person said no, or the phone had no fix.
+    Refused,
+}
+
+/// Asks the browser where it is and calls `answer` once with what it said.
+#[cfg(feature = "hydrate")]
+pub fn ask_browser_position(answer: impl FnOnce(Result<Position, NoPosition>) + 'static) {
+    use std::{cell::RefCell, rc::Rc};
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Ok(geolocation) = leptos::prelude::window().navigator().geolocation() else {
+        answer(Err(NoPosition::Unsupported));
+        return;
+    };
+    // The browser calls one of the two callbacks; both hold the one answer.
+    let answer = Rc::new(RefCell::new(Some(answer)));
+    let reply = {
+        let answer = answer.clone();
+        move |said: Result<Position, NoPosition>| {
+            if let Some(answer) = answer.borrow_mut().take() {
+                answer(said);
+            }
+        }
+    };
+    let on_error = reply.clone();
+    let found = Closure::once_into_js(move |position: web_sys::Position| {
+        let coords = position.coords();
+        reply(Position::new(coords.latitude(), coords.longitude()).ok_or(NoPosition::Refused));
+    });
+    let refused = Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
+        on_error(Err(NoPosition::Refused));
+    });
+    let asked = geolocation.get_current_position_with_error_callback(
+        found.unchecked_ref(),
+        Some(refused.unchecked_ref()),
+    );
+    if asked.is_err() {
+        if let Some(answer) = answer.borrow_mut().take() {
+            answer(Err(NoPosition::Unsupported));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

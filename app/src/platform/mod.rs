@@ -119,6 +119,27 @@ pub struct DemoLogins {
 pub struct SavedAddress {
     pub address_id: Uuid,
     pub label: String,
+    /// The address as the geocoding provider writes it: the road-name address, else the lot
+    /// number. Addresses saved before the provider keep the line their customer typed.
     pub line: String,
+    /// The building's name, when the provider or the customer gave one.
+    pub building: Option<String>,
+    /// Building, floor and flat (동/호): what the provider cannot know.
+    pub unit: String,
+    pub rider_note: String,
     pub position: geo::Position,
+}
+
+impl SavedAddress {
+    /// What a rider reads to find the door: "서울 성동구 왕십리로 16 (트리마제), 101동 1203호".
+    pub fn for_rider(&self) -> String {
+        let mut text = self.line.clone();
+        if let Some(building) = &self.building {
+            text.push_str(&format!(" ({building})"));
+        }
+        if !self.unit.is_empty() {
+            text.push_str(&format!(", {}", self.unit));
+        }
+        text
+    }
 }

@@ -24,6 +24,9 @@ pub enum Field {
     Price,
     ExtraPrice,
     SearchQuery,
+    Unit,
+    RiderNote,
+    Building,
 }
 
 impl Field {
@@ -41,6 +44,9 @@ impl Field {
             Field::Price => td_string!(locale, field.price),
             Field::ExtraPrice => td_string!(locale, field.extra_price),
             Field::SearchQuery => td_string!(locale, field.search_query),
+            Field::Unit => td_string!(locale, field.unit),
+            Field::RiderNote => td_string!(locale, field.rider_note),
+            Field::Building => td_string!(locale, field.building),
         }
     }
 }

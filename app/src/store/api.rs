@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{OwnedStore, StoreCard, StoreId};
+use super::{OwnedStore, StoreCard, StoreDistance, StoreId};
 #[cfg(feature = "ssr")]
 use crate::platform::error::{Limit, Missing};
 use crate::platform::AppError;
@@ -61,6 +61,26 @@ pub async fn nearby_stores(lat: f64, lng: f64) -> Result<Vec<StoreCard>, AppErro
     });
     cards.truncate(NEARBY_STORES_SHOWN);
     Ok(cards)
+}
+
+/// How far (lat, lng) lies from a store and whether the store delivers there: what a customer
+/// sees before saving an address.
+#[server(endpoint = "store_reach")]
+pub async fn store_reach(store_id: StoreId, lat: f64, lng: f64) -> Result<StoreDistance, AppError> {
+    use crate::platform::{error::Problem, geo::Position, state::AppState};
+    let at = Position::new(lat, lng).ok_or(AppError::Invalid(Problem::AddressOffMap))?;
+    let state = AppState::get()?;
+    let store = super::db::store_by_id(&state.pool, store_id)
+        .await?
+        .ok_or(AppError::NotFound(Missing::Store))?;
+    Ok(StoreDistance {
+        name: store.name,
+        distance_m: at.distance_m(Position {
+            lat: store.lat,
+            lng: store.lng,
+        }),
+        delivery_radius_m: store.delivery_radius_m.max(0) as u32,
+    })
 }
 
 /// The caller's stores, for the owner dashboard.
@@ -238,6 +258,7 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
     Ok(super::StoreSetup {
         store_id,
         name: store.name,
+        address: store.address,
         week: (0..7)
             .map(|weekday| {
                 let hours = week.iter().find(|d| d.weekday == weekday).copied();
@@ -246,6 +267,24 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
             .collect(),
         items: db::menu_of_store(&state.pool, store_id).await?,
     })
+}
+
+/// Moves a store to an address the provider offered (the owner searched for it); the point comes
+/// from the provider, never from the page. Returns the address as saved.
+#[server(endpoint = "set_store_place")]
+pub async fn set_store_place(store_id: StoreId, address: String) -> Result<String, AppError> {
+    use crate::platform::text::{Field, TextRule};
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let address = TextRule::line(Field::Address, 200).check(&address)?;
+    let state = AppState::get()?;
+    super::db::store_by_id(&state.pool, store_id)
+        .await?
+        .filter(|store| store.owner_id == owner.account_id.0)
+        .ok_or_else(not_your_store)?;
+    let place = crate::places::api::confirmed_place(&address).await?;
+    super::db::move_store(&state.pool, store_id, place.address(), place.position).await?;
+    Ok(place.address().to_owned())
 }
 
 #[cfg(feature = "ssr")]

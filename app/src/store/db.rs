@@ -289,6 +289,23 @@ pub async fn store_by_id(
     .await
 }
 
+/// Moves a store: its address as riders read it and its point, from which distances are measured.
+pub async fn move_store(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+    address: &str,
+    at: Position,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE store.stores SET address = $2, lat = $3, lng = $4 WHERE store_id = $1")
+        .bind(store.0)
+        .bind(address)
+        .bind(at.lat)
+        .bind(at.lng)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The store and its opening hours in one read.
 pub async fn store_with_hours(
     db: impl PgExecutor<'_>,

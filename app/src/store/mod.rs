@@ -35,6 +35,20 @@ pub struct StoreCard {
     pub hours_today: hours::ShownHours,
 }
 
+/// How far a point lies from a store, and whether the store delivers there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreDistance {
+    pub name: String,
+    pub distance_m: f64,
+    pub delivery_radius_m: u32,
+}
+
+impl StoreDistance {
+    pub fn delivers(&self) -> bool {
+        self.distance_m <= f64::from(self.delivery_radius_m)
+    }
+}
+
 /// A store as its owner's dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OwnedStore {
@@ -138,6 +152,8 @@ pub struct StoreMenu {
 pub struct StoreSetup {
     pub store_id: StoreId,
     pub name: String,
+    /// Where riders pick up, as the geocoding provider writes it.
+    pub address: String,
     /// One entry per weekday, Monday first; closed days are closed in the form.
     pub week: Vec<hours::DayForm>,
     pub items: Vec<MenuItem>,

@@ -238,9 +238,10 @@ async fn a_customer_keeps_at_most_twenty_addresses(pool: PgPool) {
                 "add_address",
                 &[
                     ("label", &format!("곳 {n}")),
-                    ("line", "성수이로 1"),
-                    ("lat", "37.5445"),
-                    ("lng", "127.0560"),
+                    ("address", "서울 성동구 성수이로 78"),
+                    ("building", ""),
+                    ("unit", ""),
+                    ("rider_note", ""),
                 ],
             )
             .await
@@ -251,9 +252,10 @@ async fn a_customer_keeps_at_most_twenty_addresses(pool: PgPool) {
             "add_address",
             &[
                 ("label", "하나 더"),
-                ("line", "성수이로 2"),
-                ("lat", "37.5445"),
-                ("lng", "127.0560"),
+                ("address", "서울 성동구 성수이로 78"),
+                ("building", ""),
+                ("unit", ""),
+                ("rider_note", ""),
             ],
         )
         .await;

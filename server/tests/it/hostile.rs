@@ -111,9 +111,10 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             customer,
             form(&[
                 ("label", "회사", Text),
-                ("line", "성수이로 1", Text),
-                ("lat", "37.5445", Coordinate),
-                ("lng", "127.0560", Coordinate),
+                ("address", "서울 성동구 성수이로 78", Text),
+                ("building", "성수 할매떡볶이", Text),
+                ("unit", "3층", Text),
+                ("rider_note", "문 앞에 두세요", Text),
             ]),
         ),
         // Places
@@ -161,6 +162,15 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             ]),
         ),
         row("store_menu", Anyone, form(&[("store_id", store, Id)])),
+        row(
+            "store_reach",
+            Anyone,
+            form(&[
+                ("store_id", store, Id),
+                ("lat", "37.5445", Coordinate),
+                ("lng", "127.0560", Coordinate),
+            ]),
+        ),
         row("my_stores", owner, form(&[])),
         row(
             "set_store_open",
@@ -181,6 +191,14 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         row("finish_cook", owner, form(&[("order_id", order, Id)])),
         row("kitchen_orders", owner, form(&[])),
         row("store_setup", owner, form(&[("store_id", store, Id)])),
+        row(
+            "set_store_place",
+            owner,
+            form(&[
+                ("store_id", store, Id),
+                ("address", "서울 성동구 왕십리로 16", Text),
+            ]),
+        ),
         row(
             "set_opening_hours",
             owner,

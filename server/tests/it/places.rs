@@ -9,7 +9,7 @@ use app::places::{Place, PlaceMatches, SearchRefusal};
 use app::platform::error::{Problem, Unreadable};
 use app::platform::geo::Position;
 use app::platform::text::{Field, TextProblem};
-use app::platform::AppError;
+use app::platform::{AppError, SavedAddress};
 use server::geocoder_sim::{start_in_process, Switches, TestControls};
 use sqlx::PgPool;
 
@@ -324,5 +324,262 @@ async fn a_provider_that_is_down_is_told_in_a_sentence_and_saved_addresses_still
         .await
         .expect("saved addresses");
     assert!(!saved.is_empty(), "the customer's own addresses still load");
+    app.shutdown().await;
+}
+
+/// Saves `place` for the customer as the address page does, with a unit and a note.
+async fn save(
+    customer: &Browser,
+    place: &Place,
+    unit: &str,
+    note: &str,
+) -> Result<SavedAddress, AppError> {
+    customer
+        .call(
+            "add_address",
+            &[
+                ("label", "본가"),
+                ("address", place.address()),
+                ("building", place.building.as_deref().unwrap_or("")),
+                ("unit", unit),
+                ("rider_note", note),
+            ],
+        )
+        .await
+}
+
+async fn saved_addresses(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM platform.customer_addresses")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads_its_unit_and_note(
+    pool: PgPool,
+) {
+    use app::delivery::RiderDelivery;
+    use app::ordering::OrderId;
+    use serde_json::json;
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let found: PlaceMatches = customer
+        .call("search_places", &[("query", "트리마제"), ("page", "1")])
+        .await
+        .expect("matches");
+    let trimage = found.places.first().expect("a match").clone();
+    let saved = save(
+        &customer,
+        &trimage,
+        " 101동 1203호 ",
+        "경비실에 맡겨 주세요",
+    )
+    .await
+    .expect("saved");
+    assert_eq!(saved.line, "서울 성동구 왕십리로 16");
+    assert_eq!(saved.building.as_deref(), Some("트리마제"));
+    assert_eq!(saved.unit, "101동 1203호", "trimmed");
+    assert_eq!(saved.position, trimage.position, "the provider's point");
+    assert_eq!(
+        saved.for_rider(),
+        "서울 성동구 왕십리로 16 (트리마제), 101동 1203호"
+    );
+    let listed: Vec<SavedAddress> = customer.call("my_addresses", &[]).await.expect("list");
+    assert!(listed.contains(&saved), "{listed:?}");
+
+    let order: OrderId = customer
+        .call_json(
+            "place_order",
+            &json!({ "order": {
+                "store_id": store_id(&app.pool, GIMBAP).await,
+                "address_id": saved.address_id,
+                "lines": [{ "item_id": item(&app.pool, GIMBAP, "돈까스김밥").await, "quantity": 2 }],
+            }}),
+        )
+        .await
+        .expect("ordered to the new address");
+    cook(&app, &customer, order).await;
+    let id = order.0.to_string();
+    let rider = app.logged_in(RIDER).await;
+    eventually("the delivery opens", || async {
+        rider
+            .call::<()>("claim_delivery", &[("order_id", &id)])
+            .await
+            .ok()
+    })
+    .await;
+    // The rider's list follows the claim through the delivery consumer.
+    let delivery = eventually("the claim reaches the rider's list", || async {
+        let mine: Vec<RiderDelivery> = rider.call("my_deliveries", &[]).await.ok()?;
+        mine.into_iter().find(|d| d.order_id == order)
+    })
+    .await;
+    assert_eq!(
+        delivery.dropoff_address,
+        "서울 성동구 왕십리로 16 (트리마제), 101동 1203호"
+    );
+    assert_eq!(delivery.rider_note, "경비실에 맡겨 주세요");
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn an_address_the_provider_does_not_know_or_cannot_check_is_not_saved(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let before = saved_addresses(&app).await;
+    let invented = Place {
+        road_address: Some("서울 성동구 없는길 999".into()),
+        lot_address: "서울 성동구 성수동9가 999".into(),
+        building: Some("상상의 건물".into()),
+        position: seongsu(),
+    };
+    assert_eq!(
+        save(&customer, &invented, "", "").await,
+        Err(AppError::Search(SearchRefusal::AddressUnknown))
+    );
+    let found: PlaceMatches = customer
+        .call("search_places", &[("query", "갤러리아포레"), ("page", "1")])
+        .await
+        .expect("matches");
+    let forest = found.places.first().expect("a match").clone();
+    assert_eq!(
+        save(&customer, &forest, &"층".repeat(41), "").await,
+        Err(AppError::Text(TextProblem::TooLong {
+            label: Field::Unit,
+            max_chars: 40
+        }))
+    );
+    assert_eq!(
+        save(&customer, &forest, "", "벨\u{7}").await,
+        Err(AppError::Malformed(Unreadable::ControlCharacter {
+            field: "rider_note".into()
+        }))
+    );
+    switch(&app.geocoder, failing()).await;
+    assert_eq!(
+        save(&customer, &forest, "", "").await,
+        Err(AppError::Search(SearchRefusal::NotAnswering)),
+        "the provider is down: nothing is saved unchecked"
+    );
+    assert_eq!(
+        app.browser()
+            .call::<SavedAddress>(
+                "add_address",
+                &[
+                    ("label", "집"),
+                    ("address", forest.address()),
+                    ("building", ""),
+                    ("unit", ""),
+                    ("rider_note", "")
+                ]
+            )
+            .await,
+        Err(AppError::NotLoggedIn)
+    );
+    assert_eq!(saved_addresses(&app).await, before, "nothing was saved");
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_place_is_measured_against_the_store_before_it_is_saved(pool: PgPool) {
+    use app::store::StoreDistance;
+    let app = TestApp::with_demo(pool).await;
+    let gimbap = store_id(&app.pool, GIMBAP).await.to_string();
+    let reach = |lat: &'static str, lng: &'static str| {
+        let (app, gimbap) = (&app, gimbap.clone());
+        async move {
+            app.browser()
+                .call::<StoreDistance>(
+                    "store_reach",
+                    &[("store_id", &gimbap), ("lat", lat), ("lng", lng)],
+                )
+                .await
+                .expect("measured")
+        }
+    };
+    let trimage = reach("37.5418", "127.0420").await;
+    assert_eq!(trimage.name, GIMBAP);
+    assert!(trimage.delivers(), "{trimage:?}");
+    assert!((300.0..600.0).contains(&trimage.distance_m), "{trimage:?}");
+    let gangnam = reach("37.4979", "127.0276").await;
+    assert!(!gangnam.delivers(), "{gangnam:?}");
+    app.shutdown().await;
+}
+
+/// The store's address and latitude as its table holds them.
+async fn where_the_store_is(app: &TestApp, store: &str) -> (String, f64) {
+    sqlx::query_as("SELECT address, lat FROM store.stores WHERE store_id = $1::uuid")
+        .bind(store)
+        .fetch_one(&app.pool)
+        .await
+        .expect("the store")
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn an_owner_moves_their_store_by_searching_its_address_and_no_one_else_can(pool: PgPool) {
+    use app::store::StoreDistance;
+    let app = TestApp::with_demo(pool).await;
+    let gimbap = store_id(&app.pool, GIMBAP).await.to_string();
+    let owner = app.logged_in(OWNER).await;
+    let moved: String = owner
+        .call(
+            "set_store_place",
+            &[
+                ("store_id", &gimbap),
+                ("address", "서울 성동구 왕십리로 16"),
+            ],
+        )
+        .await
+        .expect("moved");
+    assert_eq!(moved, "서울 성동구 왕십리로 16");
+    let reach: StoreDistance = owner
+        .call(
+            "store_reach",
+            &[
+                ("store_id", &gimbap),
+                ("lat", "37.5418"),
+                ("lng", "127.0420"),
+            ],
+        )
+        .await
+        .expect("measured");
+    assert!(
+        reach.distance_m < 1.0,
+        "the provider's point of 트리마제: {reach:?}"
+    );
+
+    let (address, lat) = where_the_store_is(&app, &gimbap).await;
+    assert_eq!(
+        (address.as_str(), lat),
+        ("서울 성동구 왕십리로 16", 37.5418)
+    );
+    assert_eq!(
+        owner
+            .call::<String>(
+                "set_store_place",
+                &[("store_id", &gimbap), ("address", "서울 성동구 없는길 999")],
+            )
+            .await,
+        Err(AppError::Search(SearchRefusal::AddressUnknown))
+    );
+    let other_owner = app.logged_in("owner.ttukseom@baedal.test").await;
+    assert_eq!(
+        other_owner
+            .call::<String>(
+                "set_store_place",
+                &[("store_id", &gimbap), ("address", "서울 성동구 뚝섬로 400")],
+            )
+            .await,
+        Err(AppError::NotFound(
+            app::platform::error::Missing::NotYourStore
+        ))
+    );
+    let (address, lat) = where_the_store_is(&app, &gimbap).await;
+    assert_eq!(
+        (address.as_str(), lat),
+        ("서울 성동구 왕십리로 16", 37.5418),
+        "unchanged"
+    );
     app.shutdown().await;
 }

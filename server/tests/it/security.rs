@@ -19,9 +19,10 @@ async fn add_address(
         .header("Accept", "application/json")
         .form(&[
             ("label", "회사"),
-            ("line", "성수이로 1"),
-            ("lat", "37.5445"),
-            ("lng", "127.0560"),
+            ("address", "서울 성동구 성수이로 78"),
+            ("building", ""),
+            ("unit", "3층"),
+            ("rider_note", ""),
         ]);
     if let Some(origin) = origin {
         request = request.header("Origin", origin);

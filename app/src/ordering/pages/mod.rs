@@ -1,5 +1,6 @@
 //! The customer's screens: stores near an address, a store's menu, the cart and checkout.
 
+mod address;
 mod checkout;
 mod menu;
 
@@ -11,16 +12,15 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::saved_cart::use_cart;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::places::api::AddAddress;
 use crate::platform::AppError;
 use crate::platform::{
-    api::{my_addresses, AddAddress},
-    geo::format_distance,
-    geo::Position,
-    pages::{action_feedback, ErrorNote},
-    SavedAddress,
+    api::my_addresses, geo::format_distance, geo::Position, pages::ErrorNote, session::use_session,
+    Role, SavedAddress,
 };
 use crate::store::{api::nearby_stores, StoreCard};
+use address::AddressFinder;
 
 /// Where we look for stores before a customer has chosen an address: Seongsu Station.
 const NEIGHBOURHOOD: Position = Position {
@@ -55,6 +55,18 @@ pub fn CustomerHome() -> impl IntoView {
     });
     view! {
         <h1>{t!(i18n, home.title)}</h1>
+        // Said here, not beside the form: the list of addresses (and the finder with it) is
+        // drawn again with the new one chosen.
+        {move || {
+            matches!(add_address.value().get(), Some(Ok(_)))
+                .then(|| {
+                    view! {
+                        <p class="success" role="status">
+                            {t!(i18n, address.saved)}
+                        </p>
+                    }
+                })
+        }}
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match addresses.await {
@@ -82,7 +94,12 @@ fn StoresNear(
 ) -> impl IntoView {
     let cart = use_cart();
     let i18n = use_i18n();
-    let logged_in = !saved.is_empty();
+    let session = use_session();
+    let is_customer = move || {
+        session
+            .user
+            .with(|user| user.as_ref().is_some_and(|u| u.role == Role::Customer))
+    };
     let saved = StoredValue::new(saved);
     let chosen = move || {
         let wanted = cart.with(|c| c.address_id);
@@ -95,7 +112,10 @@ fn StoresNear(
 
     let picker = move || {
         saved.with_value(|list| {
-            if list.is_empty() {
+            if list.is_empty() && is_customer() {
+                // A customer without addresses yet: the finder below is the way in.
+                ().into_any()
+            } else if list.is_empty() {
                 view! {
                     <p class="muted">
                         {t!(i18n, home.near_station)}
@@ -123,7 +143,7 @@ fn StoresNear(
                                             value=index.to_string()
                                             selected=move || chosen() == index
                                         >
-                                            {format!("{} · {}", address.label, address.line)}
+                                            {format!("{} · {}", address.label, address.for_rider())}
                                         </option>
                                     }
                                 })
@@ -138,7 +158,7 @@ fn StoresNear(
 
     view! {
         {picker}
-        {logged_in.then(|| view! { <NewAddress add_address /> })}
+        {move || is_customer().then(|| view! { <NewAddress add_address /> })}
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.finding)}</p> }>
             {move || Suspend::new(async move {
                 match stores.await {
@@ -193,51 +213,16 @@ fn StoreCardView(card: StoreCard) -> impl IntoView {
     }
 }
 
-/// A new delivery address: a name, the line riders read, and the point on the map.
+/// A new delivery address, found by search or by the phone's location.
 #[component]
 fn NewAddress(add_address: ServerAction<AddAddress>) -> impl IntoView {
     let i18n = use_i18n();
+    let cart = use_cart();
+    let store = Signal::derive(move || cart.with(|c| c.store.clone()));
     view! {
         <details class="card new-address">
             <summary>{t!(i18n, address.summary)}</summary>
-            <ActionForm action=add_address attr:class="stack">
-                <label>
-                    {t!(i18n, address.name)}
-                    <input
-                        name="label"
-                        required
-                        maxlength="40"
-                        placeholder=move || t_string!(i18n, address.name_placeholder)
-                    />
-                </label>
-                <label>
-                    {t!(i18n, address.line)}
-                    <input
-                        name="line"
-                        required
-                        maxlength="200"
-                        placeholder="서울 성동구 성수이로 113, 5층"
-                    />
-                </label>
-                <div class="row">
-                    <label>
-                        {t!(i18n, common.latitude)}
-                        <input name="lat" type="number" step="any" value="37.5446" required />
-                    </label>
-                    <label>
-                        {t!(i18n, common.longitude)}
-                        <input name="lng" type="number" step="any" value="127.0557" required />
-                    </label>
-                </div>
-                <button type="submit" class="primary" disabled=add_address.pending()>
-                    {t!(i18n, address.save)}
-                </button>
-            </ActionForm>
-            {action_feedback(
-                add_address.pending(),
-                add_address.value(),
-                |l| td_string!(l, address.saved),
-            )}
+            <AddressFinder add_address store />
         </details>
     }
 }

@@ -6,11 +6,13 @@ use leptos_router::{components::A, hooks::use_params_map};
 use uuid::Uuid;
 
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::places::pages::{PlaceLines, PlaceSearch};
+use crate::places::Place;
 use crate::platform::pages::{action_feedback, ErrorNote};
 use crate::platform::{session::RequireRole, AppError, Role};
 use crate::store::api::{
     store_setup, AddMenuItem, AddMenuOption, AddOptionGroup, EditMenuItem, EditMenuOption,
-    SetItemSoldOut, SetOpeningHours, SetOptionSoldOut,
+    SetItemSoldOut, SetOpeningHours, SetOptionSoldOut, SetStorePlace,
 };
 use crate::store::hours::{weekday_name, DayForm};
 use crate::store::{MenuItem, MenuOption, OptionGroup, StoreId, StoreSetup};
@@ -85,8 +87,9 @@ fn Setup() -> impl IntoView {
         .and_then(|id| Uuid::parse_str(&id).ok())
         .map(StoreId);
     let actions = MenuActions::new();
+    let set_place = ServerAction::<SetStorePlace>::new();
     let setup = Resource::new(
-        move || actions.version(),
+        move || (actions.version(), set_place.version().get()),
         move |_| async move {
             match store_id {
                 Some(id) => store_setup(id).await,
@@ -103,7 +106,7 @@ fn Setup() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match setup.await {
-                    Ok(setup) => view! { <SetupSections setup actions /> }.into_any(),
+                    Ok(setup) => view! { <SetupSections setup actions set_place /> }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
@@ -112,11 +115,16 @@ fn Setup() -> impl IntoView {
 }
 
 #[component]
-fn SetupSections(setup: StoreSetup, actions: MenuActions) -> impl IntoView {
+fn SetupSections(
+    setup: StoreSetup,
+    actions: MenuActions,
+    set_place: ServerAction<SetStorePlace>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let store_id = setup.store_id;
     view! {
         <h1>{setup.name.clone()}</h1>
+        <StorePlace store_id address=setup.address set_place />
         <HoursEditor store_id week=setup.week />
         <section class="card">
             <h2>{t!(i18n, setup.menu)}</h2>
@@ -129,6 +137,49 @@ fn SetupSections(setup: StoreSetup, actions: MenuActions) -> impl IntoView {
                     .collect_view()}
             </ul>
             <NewDish store_id actions />
+        </section>
+    }
+}
+
+/// Where the store is: its address, and a search to move it (the point comes with the address).
+#[component]
+fn StorePlace(
+    store_id: StoreId,
+    address: String,
+    set_place: ServerAction<SetStorePlace>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let picked = RwSignal::new(None::<Place>);
+    let confirm = move |place: Place| {
+        let address = place.address().to_owned();
+        view! {
+            <p class="place-lines">
+                <PlaceLines place />
+            </p>
+            <ActionForm action=set_place attr:class="row">
+                <input type="hidden" name="store_id" value=store_id.0.to_string() />
+                <input type="hidden" name="address" value=address />
+                <button type="submit" class="primary" disabled=set_place.pending()>
+                    {t!(i18n, setup.move_here)}
+                </button>
+                <button type="button" on:click=move |_| picked.set(None)>
+                    {t!(i18n, address.other_place)}
+                </button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <section class="card stack store-place">
+            <h2>{t!(i18n, setup.place)}</h2>
+            <p data-testid="store-address">{address}</p>
+            {action_feedback(set_place.pending(), set_place.value(), |l| td_string!(l, setup.saved))}
+            <details>
+                <summary>{t!(i18n, setup.move_store)}</summary>
+                <div hidden=move || picked.with(Option::is_some)>
+                    <PlaceSearch picked />
+                </div>
+                {move || picked.get().map(confirm)}
+            </details>
         </section>
     }
 }

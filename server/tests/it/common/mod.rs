@@ -515,8 +515,15 @@ pub async fn place(app: &TestApp, customer: &Browser) -> OrderId {
 /// Places the demo gimbap order and has its store accept, cook and finish it, so its delivery
 /// opens; returns it with the owner's browser.
 pub async fn cooked_order(app: &TestApp, customer: &Browser) -> (OrderId, Browser) {
-    use app::ordering::OrderStatus;
     let order = place(app, customer).await;
+    let owner = cook(app, customer, order).await;
+    (order, owner)
+}
+
+/// Waits until `order` is paid, then has its store accept, cook and finish it, so its delivery
+/// opens; returns the owner's browser.
+pub async fn cook(app: &TestApp, customer: &Browser, order: OrderId) -> Browser {
+    use app::ordering::OrderStatus;
     tracked(customer, order, OrderStatus::Paid).await;
     let owner = app.logged_in(OWNER).await;
     let id = order.0.to_string();
@@ -530,7 +537,7 @@ pub async fn cooked_order(app: &TestApp, customer: &Browser) -> (OrderId, Browse
             .await
             .unwrap_or_else(|e| panic!("{step}: {e}"));
     }
-    (order, owner)
+    owner
 }
 
 /// The account id of a demo account.
