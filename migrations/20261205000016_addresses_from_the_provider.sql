@@ -7,5 +7,9 @@ ALTER TABLE platform.customer_addresses
     ADD COLUMN unit        text NOT NULL DEFAULT '' CHECK (length(unit) <= 40),
     ADD COLUMN rider_note  text NOT NULL DEFAULT '' CHECK (length(rider_note) <= 200);
 
--- The rider reads the customer's note beside the address.
+-- The rider reads the customer's note beside the address; the kitchen reads both too (a note
+-- may ask for no cutlery or a second bag). Copies made before fill in as their orders move.
 ALTER TABLE delivery.deliveries ADD COLUMN rider_note text NOT NULL DEFAULT '';
+ALTER TABLE store.store_orders
+    ADD COLUMN delivery_address text NOT NULL DEFAULT '',
+    ADD COLUMN rider_note       text NOT NULL DEFAULT '';

@@ -64,6 +64,10 @@ test('a customer adds an address by typing a building, orders to it, and the rid
 
   const owner = await person(browser, OWNER, /\/store$/);
   const card = owner.locator(`.kitchen-card[data-order="${number}"]`);
+  await expect(card.getByTestId('kitchen-address')).toHaveText(
+    '서울 성동구 왕십리로 16 (트리마제), 101동 1203호',
+  );
+  await expect(card.getByTestId('kitchen-note')).toHaveText('Leave it with the guard');
   await card.getByRole('button', { name: 'Accept' }).click();
   await card.getByRole('button', { name: 'Start cooking' }).click();
   await card.getByRole('button', { name: 'Food is ready' }).click();

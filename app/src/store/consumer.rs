@@ -77,19 +77,24 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
         );
         rows.totals.push(placed.total.0);
         rows.accept_bys.push(accept_by);
+        rows.delivery_addresses
+            .push(placed.delivery_address.clone());
+        rows.rider_notes.push(placed.rider_note.clone());
     }
     if rows.order_ids.is_empty() {
         return Ok(false);
     }
     sqlx::query(
         "INSERT INTO store.store_orders
-             (order_id, store_id, status, lines, total_krw, accept_by, outcome_reason, status_since)
-         SELECT o, s, st, l::jsonb, t, a, why, since
+             (order_id, store_id, status, lines, total_krw, accept_by, outcome_reason, status_since,
+              delivery_address, rider_note)
+         SELECT o, s, st, l::jsonb, t, a, why, since, addr, note
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[],
-                     $6::timestamptz[], $7::text[], $8::timestamptz[])
-             AS r(o, s, st, l, t, a, why, since)
+                     $6::timestamptz[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])
+             AS r(o, s, st, l, t, a, why, since, addr, note)
          ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status,
              outcome_reason = EXCLUDED.outcome_reason, status_since = EXCLUDED.status_since,
+             delivery_address = EXCLUDED.delivery_address, rider_note = EXCLUDED.rider_note,
              updated_at = clock_timestamp()",
     )
     .bind(&rows.order_ids)
@@ -100,6 +105,8 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
     .bind(&rows.accept_bys)
     .bind(&rows.outcome_reasons)
     .bind(&rows.status_sinces)
+    .bind(&rows.delivery_addresses)
+    .bind(&rows.rider_notes)
     .execute(&mut *tx)
     .await?;
     Ok(false)
@@ -116,6 +123,8 @@ struct KitchenRows {
     accept_bys: Vec<Option<DateTime<Utc>>>,
     outcome_reasons: Vec<Option<String>>,
     status_sinces: Vec<DateTime<Utc>>,
+    delivery_addresses: Vec<String>,
+    rider_notes: Vec<String>,
 }
 
 #[cfg(test)]

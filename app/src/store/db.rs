@@ -456,6 +456,8 @@ pub async fn kitchen_orders(
         Option<chrono::DateTime<chrono::Utc>>,
         chrono::DateTime<chrono::Utc>,
         chrono::DateTime<chrono::Utc>,
+        String,
+        String,
     );
     let finished: Vec<&str> = OrderStatus::ALL
         .into_iter()
@@ -464,7 +466,7 @@ pub async fn kitchen_orders(
         .collect();
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT o.order_id, o.store_id, o.status, o.outcome_reason, o.lines, o.total_krw,
-                o.accept_by, o.received_at, o.status_since
+                o.accept_by, o.received_at, o.status_since, o.delivery_address, o.rider_note
          FROM store.store_orders o JOIN store.stores s ON s.store_id = o.store_id
          WHERE s.owner_id = $1 AND (o.status <> ALL($2) OR o.status_since >= $3)
          ORDER BY o.received_at DESC LIMIT 200",
@@ -486,6 +488,8 @@ pub async fn kitchen_orders(
                 accept_by,
                 received_at,
                 status_since,
+                delivery_address,
+                rider_note,
             )| {
                 Ok(super::KitchenOrder {
                     order_id: crate::ordering::OrderId(order_id),
@@ -499,6 +503,8 @@ pub async fn kitchen_orders(
                     accept_by,
                     received_at,
                     status_since,
+                    delivery_address,
+                    rider_note,
                 })
             },
         )

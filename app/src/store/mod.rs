@@ -130,6 +130,9 @@ pub struct KitchenOrder {
     pub received_at: chrono::DateTime<chrono::Utc>,
     /// When the order reached its current status.
     pub status_since: chrono::DateTime<chrono::Utc>,
+    /// Where the order goes, as the rider reads it, and the customer's note.
+    pub delivery_address: String,
+    pub rider_note: String,
 }
 
 /// A store's page as customers see it: the facts and the whole menu.

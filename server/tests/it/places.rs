@@ -399,8 +399,22 @@ async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads
         )
         .await
         .expect("ordered to the new address");
-    cook(&app, &customer, order).await;
+    let owner = cook(&app, &customer, order).await;
     let id = order.0.to_string();
+    let kitchen: Vec<app::store::KitchenOrder> =
+        owner.call("kitchen_orders", &[]).await.expect("the board");
+    let cooked = kitchen
+        .iter()
+        .find(|k| k.order_id == order)
+        .expect("on the board");
+    assert_eq!(
+        (cooked.delivery_address.as_str(), cooked.rider_note.as_str()),
+        (
+            "서울 성동구 왕십리로 16 (트리마제), 101동 1203호",
+            "경비실에 맡겨 주세요"
+        ),
+        "the kitchen reads the address and note too"
+    );
     let rider = app.logged_in(RIDER).await;
     eventually("the delivery opens", || async {
         rider

@@ -413,6 +413,11 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
                     .collect_view()}
             </ul>
             <p>{order.total.to_string()}</p>
+            <p class="muted" data-testid="kitchen-address">{order.delivery_address.clone()}</p>
+            {(!order.rider_note.is_empty())
+                .then(|| {
+                    view! { <p class="note" data-testid="kitchen-note">{order.rider_note.clone()}</p> }
+                })}
             {buttons}
         </li>
     }
