@@ -71,11 +71,9 @@ pub async fn add_address(
     unit: String,
     rider_note: String,
 ) -> Result<SavedAddress, AppError> {
-    use crate::platform::api::MAX_SAVED_ADDRESSES;
-    use crate::platform::db::{insert_address, NewAddress};
-    use crate::platform::error::Limit;
+    use crate::platform::db::NewAddress;
     use crate::platform::text::{Field, TextRule};
-    use crate::platform::{auth, state::AppState, Role};
+    use crate::platform::{auth, Role};
     let customer = auth::require(Role::Customer).await?;
     let label = TextRule::line(Field::AddressName, 40).check(&label)?;
     let address = TextRule::line(Field::Address, 200).check(&address)?;
@@ -91,8 +89,6 @@ pub async fn add_address(
     let building = Some(building)
         .filter(|name| !name.is_empty())
         .or(place.building.clone());
-    let state = AppState::get()?;
-    let mut tx = state.pool.begin().await?;
     let new = NewAddress {
         label: &label,
         line: place.address(),
@@ -102,17 +98,7 @@ pub async fn add_address(
         rider_note: &rider_note,
         position: place.position,
     };
-    let address_id = insert_address(
-        &mut tx,
-        customer.account_id,
-        new,
-        MAX_SAVED_ADDRESSES as i64,
-    )
-    .await?
-    .ok_or(AppError::LimitReached(Limit::Addresses {
-        most: MAX_SAVED_ADDRESSES as i64,
-    }))?;
-    tx.commit().await?;
+    let address_id = save_for(customer.account_id, new).await?;
     Ok(SavedAddress {
         address_id,
         label,
@@ -122,6 +108,78 @@ pub async fn add_address(
         rider_note,
         position: place.position,
     })
+}
+
+/// Saves the phone's own position with the address its customer typed, for a server with no
+/// geocoding provider, where "use my location" is the only way to a point. With a provider the
+/// typed text could disagree with the point, so it is refused there: search and pick instead.
+#[server(endpoint = "add_located_address")]
+pub async fn add_located_address(
+    label: String,
+    line: String,
+    lat: f64,
+    lng: f64,
+    unit: String,
+    rider_note: String,
+) -> Result<SavedAddress, AppError> {
+    use super::{in_korea, SearchRefusal};
+    use crate::platform::db::NewAddress;
+    use crate::platform::error::Problem;
+    use crate::platform::geo::Position;
+    use crate::platform::text::{Field, TextRule};
+    use crate::platform::{auth, state::AppState, Role};
+    let customer = auth::require(Role::Customer).await?;
+    let label = TextRule::line(Field::AddressName, 40).check(&label)?;
+    let line = TextRule::line(Field::Address, 200).check(&line)?;
+    let unit = TextRule::line(Field::Unit, 40).optional().check(&unit)?;
+    let rider_note = TextRule::line(Field::RiderNote, 200)
+        .optional()
+        .check(&rider_note)?;
+    let position = Position::new(lat, lng).ok_or(AppError::Invalid(Problem::AddressOffMap))?;
+    if !in_korea(position) {
+        return Err(AppError::Search(SearchRefusal::OutsideKorea));
+    }
+    let state = AppState::get()?;
+    if state.geocoder.is_some() {
+        return Err(AppError::Search(SearchRefusal::SearchIsOn));
+    }
+    let new = NewAddress {
+        label: &label,
+        line: &line,
+        lot_address: None,
+        building: None,
+        unit: &unit,
+        rider_note: &rider_note,
+        position,
+    };
+    let address_id = save_for(customer.account_id, new).await?;
+    Ok(SavedAddress {
+        address_id,
+        label,
+        line,
+        building: None,
+        unit,
+        rider_note,
+        position,
+    })
+}
+
+/// Saves `address` for `customer` unless they keep the most addresses already.
+#[cfg(feature = "ssr")]
+async fn save_for(
+    customer: crate::platform::AccountId,
+    address: crate::platform::db::NewAddress<'_>,
+) -> Result<uuid::Uuid, AppError> {
+    use crate::platform::api::MAX_SAVED_ADDRESSES;
+    use crate::platform::error::Limit;
+    let state = crate::platform::state::AppState::get()?;
+    let mut tx = state.pool.begin().await?;
+    let most = MAX_SAVED_ADDRESSES as i64;
+    let address_id = crate::platform::db::insert_address(&mut tx, customer, address, most)
+        .await?
+        .ok_or(AppError::LimitReached(Limit::Addresses { most }))?;
+    tx.commit().await?;
+    Ok(address_id)
 }
 
 /// The provider's own record of `address`, a road or lot-number address it offered: its text

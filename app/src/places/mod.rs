@@ -53,6 +53,8 @@ pub enum SearchRefusal {
     PageOutOfRange,
     /// An address to save that the provider does not know (not one it offered).
     AddressUnknown,
+    /// A typed address with the phone's point, on a server whose search could check it instead.
+    SearchIsOn,
 }
 
 impl SearchRefusal {
@@ -65,6 +67,7 @@ impl SearchRefusal {
             SearchRefusal::NothingHere => td_string!(locale, error.search_nothing_here),
             SearchRefusal::PageOutOfRange => td_string!(locale, error.search_page_out_of_range),
             SearchRefusal::AddressUnknown => td_string!(locale, error.search_address_unknown),
+            SearchRefusal::SearchIsOn => td_string!(locale, error.search_is_on),
         }
     }
 }

@@ -5,14 +5,20 @@
 use leptos::prelude::*;
 
 use super::api::{place_at, search_places};
-use super::{Place, PlaceMatches};
+use super::{Place, PlaceMatches, SearchRefusal};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::platform::geo::Position;
 use crate::platform::pages::ErrorNote;
+use crate::platform::AppError;
 
 /// The search box, "use my location", and the list of matches; a tap on one sets `picked`.
+/// On a server without address search, the phone's position goes to `unnamed_spot` when the
+/// caller can take a place without an address (a customer who types it).
 #[component]
-pub fn PlaceSearch(picked: RwSignal<Option<Place>>) -> impl IntoView {
+pub fn PlaceSearch(
+    picked: RwSignal<Option<Place>>,
+    #[prop(optional)] unnamed_spot: Option<RwSignal<Option<Position>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     // What was searched and the matches so far: "more" appends the next page to them.
@@ -24,7 +30,7 @@ pub fn PlaceSearch(picked: RwSignal<Option<Place>>) -> impl IntoView {
     });
     let locate = Action::new(|at: &Position| {
         let at = *at;
-        async move { place_at(at.lat, at.lng).await }
+        async move { (at, place_at(at.lat, at.lng).await) }
     });
     let no_location = RwSignal::new(false);
     Effect::new(move |_| {
@@ -41,10 +47,14 @@ pub fn PlaceSearch(picked: RwSignal<Option<Place>>) -> impl IntoView {
             });
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(place)) = locate.value().get() {
-            picked.set(Some(place));
+    Effect::new(move |_| match locate.value().get() {
+        Some((_, Ok(place))) => picked.set(Some(place)),
+        Some((at, Err(AppError::Search(SearchRefusal::SearchOff)))) => {
+            if let Some(spot) = unnamed_spot {
+                spot.set(Some(at));
+            }
         }
+        _ => {}
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -122,7 +132,12 @@ pub fn PlaceSearch(picked: RwSignal<Option<Place>>) -> impl IntoView {
             .into_any();
         }
         match locate.value().get() {
-            Some(Err(error)) => view! { <ErrorNote error /> }.into_any(),
+            Some((_, Err(AppError::Search(SearchRefusal::SearchOff))))
+                if unnamed_spot.is_some() =>
+            {
+                ().into_any()
+            }
+            Some((_, Err(error))) => view! { <ErrorNote error /> }.into_any(),
             _ => ().into_any(),
         }
     };

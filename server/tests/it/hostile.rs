@@ -117,6 +117,18 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                 ("rider_note", "문 앞에 두세요", Text),
             ]),
         ),
+        row(
+            "add_located_address",
+            customer,
+            form(&[
+                ("label", "회사", Text),
+                ("line", "서울 성동구 성수이로 7", Text),
+                ("lat", "37.5446", Coordinate),
+                ("lng", "127.0557", Coordinate),
+                ("unit", "3층", Text),
+                ("rider_note", "", Text),
+            ]),
+        ),
         // Places
         row(
             "search_places",

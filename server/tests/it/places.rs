@@ -597,3 +597,79 @@ async fn an_owner_moves_their_store_by_searching_its_address_and_no_one_else_can
     );
     app.shutdown().await;
 }
+
+/// Saves the phone's position with a typed address, as the page does without address search.
+async fn save_located(
+    customer: &Browser,
+    line: &str,
+    lat: &str,
+    lng: &str,
+) -> Result<SavedAddress, AppError> {
+    customer
+        .call(
+            "add_located_address",
+            &[
+                ("label", "여기"),
+                ("line", line),
+                ("lat", lat),
+                ("lng", lng),
+                ("unit", "2층"),
+                ("rider_note", ""),
+            ],
+        )
+        .await
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn without_a_provider_search_is_off_and_the_phones_location_still_saves_an_address(
+    pool: PgPool,
+) {
+    let app = TestApp::without_geocoder(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    assert_eq!(
+        customer
+            .call::<PlaceMatches>("search_places", &[("query", "성수이로"), ("page", "1")])
+            .await,
+        Err(AppError::Search(SearchRefusal::SearchOff))
+    );
+    assert_eq!(
+        customer
+            .call::<Place>("place_at", &[("lat", "37.5446"), ("lng", "127.0557")])
+            .await,
+        Err(AppError::Search(SearchRefusal::SearchOff))
+    );
+    let before = saved_addresses(&app).await;
+    assert_eq!(
+        save_located(&customer, "서울 성동구 성수이로 7", "35.68", "139.76").await,
+        Err(AppError::Search(SearchRefusal::OutsideKorea)),
+        "Tokyo"
+    );
+    assert_eq!(
+        save_located(&customer, "  ", "37.5446", "127.0557").await,
+        Err(AppError::Text(TextProblem::Missing {
+            label: Field::Address
+        }))
+    );
+    assert_eq!(saved_addresses(&app).await, before, "nothing saved");
+    let saved = save_located(&customer, " 서울 성동구 성수이로 7 ", "37.5446", "127.0557")
+        .await
+        .expect("saved");
+    assert_eq!(saved.for_rider(), "서울 성동구 성수이로 7, 2층");
+    assert_eq!(saved.position, seongsu());
+    let listed: Vec<SavedAddress> = customer.call("my_addresses", &[]).await.expect("list");
+    assert!(listed.contains(&saved));
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn with_a_provider_a_typed_address_and_a_point_are_not_taken(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let before = saved_addresses(&app).await;
+    assert_eq!(
+        save_located(&customer, "서울 성동구 성수이로 7", "37.5446", "127.0557").await,
+        Err(AppError::Search(SearchRefusal::SearchIsOn))
+    );
+    assert_eq!(saved_addresses(&app).await, before);
+    app.shutdown().await;
+}

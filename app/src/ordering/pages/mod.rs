@@ -13,14 +13,13 @@ use uuid::Uuid;
 
 use super::saved_cart::use_cart;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::places::api::AddAddress;
 use crate::platform::AppError;
 use crate::platform::{
     api::my_addresses, geo::format_distance, geo::Position, pages::ErrorNote, session::use_session,
     Role, SavedAddress,
 };
 use crate::store::{api::nearby_stores, StoreCard};
-use address::AddressFinder;
+use address::{AddressActions, AddressFinder};
 
 /// Where we look for stores before a customer has chosen an address: Seongsu Station.
 const NEIGHBOURHOOD: Position = Position {
@@ -31,15 +30,15 @@ const NEIGHBOURHOOD: Position = Position {
 /// The customer home: choose an address, see the stores that deliver there.
 #[component]
 pub fn CustomerHome() -> impl IntoView {
-    let add_address = ServerAction::<AddAddress>::new();
-    let addresses = Resource::new(move || add_address.version().get(), |_| my_addresses());
+    let add_address = AddressActions::new();
+    let addresses = Resource::new(move || add_address.version(), |_| my_addresses());
     let cart = use_cart();
     let wanted = Memo::new(move |_| cart.with(|c| c.address_id));
     // The stores near the chosen address. Created here and not in the component that shows
     // them, so every resource of the page exists before any Suspense waits (see "What a page may
     // read before hydration" in the README); it waits for the addresses above instead.
     let stores = Resource::new(
-        move || (add_address.version().get(), wanted.get()),
+        move || (add_address.version(), wanted.get()),
         move |(_, wanted)| async move {
             let saved = addresses.await?;
             let at = chosen_address(&saved, wanted).map_or(NEIGHBOURHOOD, |a| a.position);
@@ -49,7 +48,7 @@ pub fn CustomerHome() -> impl IntoView {
     let i18n = use_i18n();
     // The cart remembers the chosen address; a new address becomes the chosen one.
     Effect::new(move |_| {
-        if let Some(Ok(added)) = add_address.value().get() {
+        if let Some(added) = add_address.last_saved.get() {
             cart.update(|c| c.address_id = Some(added.address_id));
         }
     });
@@ -58,7 +57,7 @@ pub fn CustomerHome() -> impl IntoView {
         // Said here, not beside the form: the list of addresses (and the finder with it) is
         // drawn again with the new one chosen.
         {move || {
-            matches!(add_address.value().get(), Some(Ok(_)))
+            add_address.last_saved.with(Option::is_some)
                 .then(|| {
                     view! {
                         <p class="success" role="status">
@@ -90,7 +89,7 @@ fn chosen_address(saved: &[SavedAddress], wanted: Option<Uuid>) -> Option<&Saved
 fn StoresNear(
     saved: Vec<SavedAddress>,
     stores: Resource<Result<Vec<StoreCard>, AppError>>,
-    add_address: ServerAction<AddAddress>,
+    add_address: AddressActions,
 ) -> impl IntoView {
     let cart = use_cart();
     let i18n = use_i18n();
@@ -215,7 +214,7 @@ fn StoreCardView(card: StoreCard) -> impl IntoView {
 
 /// A new delivery address, found by search or by the phone's location.
 #[component]
-fn NewAddress(add_address: ServerAction<AddAddress>) -> impl IntoView {
+fn NewAddress(add_address: AddressActions) -> impl IntoView {
     let i18n = use_i18n();
     let cart = use_cart();
     let store = Signal::derive(move || cart.with(|c| c.store.clone()));

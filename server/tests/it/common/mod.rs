@@ -108,6 +108,23 @@ impl TestApp {
         .await
     }
 
+    /// Like `with_demo`, on a server with no geocoding provider configured (address search off).
+    pub async fn without_geocoder(pool: PgPool) -> TestApp {
+        server::demo::load_if_empty(&pool)
+            .await
+            .expect("demo data loads");
+        Self::serve_as(
+            server::config::Role::All,
+            false,
+            pool,
+            chrono::Duration::minutes(5),
+            chrono::Duration::minutes(10),
+            None,
+            test_limits(),
+        )
+        .await
+    }
+
     /// Like `with_demo`, as a web process only: the dispatcher and the jobs are left to job
     /// worker processes that the test starts itself.
     pub async fn web_only(pool: PgPool) -> TestApp {
@@ -116,6 +133,7 @@ impl TestApp {
             .expect("demo data loads");
         Self::serve_as(
             server::config::Role::Web,
+            true,
             pool,
             chrono::Duration::minutes(5),
             chrono::Duration::minutes(10),
@@ -134,6 +152,7 @@ impl TestApp {
     ) -> TestApp {
         Self::serve_as(
             server::config::Role::All,
+            true,
             pool,
             acceptance_window,
             pay_later_window,
@@ -145,6 +164,7 @@ impl TestApp {
 
     async fn serve_as(
         role: server::config::Role,
+        geocoding: bool,
         pool: PgPool,
         acceptance_window: chrono::Duration,
         pay_later_window: chrono::Duration,
@@ -184,13 +204,13 @@ impl TestApp {
         )
         .await
         .expect("the geocoding simulator starts");
-        state.geocoder = Some(
+        state.geocoder = geocoding.then(|| {
             app::places::geocoder::Geocoder::new(app::places::geocoder::GeocoderSettings {
                 timeout: GEOCODER_TIMEOUT,
                 ..app::places::geocoder::GeocoderSettings::new(geocoder.clone(), GEOCODER_KEY)
             })
-            .expect("a geocoding client"),
-        );
+            .expect("a geocoding client")
+        });
         let background = server::workers::start(state.clone(), role)
             .await
             .expect("workers start");
