@@ -71,43 +71,26 @@ pub async fn add_address(
     unit: String,
     rider_note: String,
 ) -> Result<SavedAddress, AppError> {
-    use crate::platform::db::NewAddress;
     use crate::platform::text::{Field, TextRule};
-    use crate::platform::{auth, Role};
-    let customer = auth::require(Role::Customer).await?;
-    let label = TextRule::line(Field::AddressName, 40).check(&label)?;
+    let (customer, details) = AddressDetails::check(&label, &unit, &rider_note).await?;
     let address = TextRule::line(Field::Address, 200).check(&address)?;
     let building = TextRule::line(Field::Building, 100)
         .optional()
         .check(&building)?;
-    let unit = TextRule::line(Field::Unit, 40).optional().check(&unit)?;
-    let rider_note = TextRule::line(Field::RiderNote, 200)
-        .optional()
-        .check(&rider_note)?;
     let place = confirmed_place(&address).await?;
     // The building the customer picked (a keyword match names it) before the provider's own.
     let building = Some(building)
         .filter(|name| !name.is_empty())
         .or(place.building.clone());
-    let new = NewAddress {
-        label: &label,
-        line: place.address(),
-        lot_address: Some(&place.lot_address),
-        building: building.as_deref(),
-        unit: &unit,
-        rider_note: &rider_note,
-        position: place.position,
-    };
-    let address_id = save_for(customer.account_id, new).await?;
-    Ok(SavedAddress {
-        address_id,
-        label,
-        line: place.address().to_owned(),
-        building,
-        unit,
-        rider_note,
-        position: place.position,
-    })
+    details
+        .save_for(
+            customer,
+            place.address().to_owned(),
+            Some(&place.lot_address),
+            building,
+            place.position,
+        )
+        .await
 }
 
 /// Saves the phone's own position with the address its customer typed, for a server with no
@@ -123,63 +106,90 @@ pub async fn add_located_address(
     rider_note: String,
 ) -> Result<SavedAddress, AppError> {
     use super::{in_korea, SearchRefusal};
-    use crate::platform::db::NewAddress;
     use crate::platform::error::Problem;
     use crate::platform::geo::Position;
+    use crate::platform::state::AppState;
     use crate::platform::text::{Field, TextRule};
-    use crate::platform::{auth, state::AppState, Role};
-    let customer = auth::require(Role::Customer).await?;
-    let label = TextRule::line(Field::AddressName, 40).check(&label)?;
+    let (customer, details) = AddressDetails::check(&label, &unit, &rider_note).await?;
     let line = TextRule::line(Field::Address, 200).check(&line)?;
-    let unit = TextRule::line(Field::Unit, 40).optional().check(&unit)?;
-    let rider_note = TextRule::line(Field::RiderNote, 200)
-        .optional()
-        .check(&rider_note)?;
     let position = Position::new(lat, lng).ok_or(AppError::Invalid(Problem::AddressOffMap))?;
     if !in_korea(position) {
         return Err(AppError::Search(SearchRefusal::OutsideKorea));
     }
-    let state = AppState::get()?;
-    if state.geocoder.is_some() {
+    if AppState::get()?.geocoder.is_some() {
         return Err(AppError::Search(SearchRefusal::SearchIsOn));
     }
-    let new = NewAddress {
-        label: &label,
-        line: &line,
-        lot_address: None,
-        building: None,
-        unit: &unit,
-        rider_note: &rider_note,
-        position,
-    };
-    let address_id = save_for(customer.account_id, new).await?;
-    Ok(SavedAddress {
-        address_id,
-        label,
-        line,
-        building: None,
-        unit,
-        rider_note,
-        position,
-    })
+    details.save_for(customer, line, None, None, position).await
 }
 
-/// Saves `address` for `customer` unless they keep the most addresses already.
+/// What only the customer knows about an address, however it was found: its name, the unit
+/// (동/호) and the note for the rider, checked.
 #[cfg(feature = "ssr")]
-async fn save_for(
-    customer: crate::platform::AccountId,
-    address: crate::platform::db::NewAddress<'_>,
-) -> Result<uuid::Uuid, AppError> {
-    use crate::platform::api::MAX_SAVED_ADDRESSES;
-    use crate::platform::error::Limit;
-    let state = crate::platform::state::AppState::get()?;
-    let mut tx = state.pool.begin().await?;
-    let most = MAX_SAVED_ADDRESSES as i64;
-    let address_id = crate::platform::db::insert_address(&mut tx, customer, address, most)
-        .await?
-        .ok_or(AppError::LimitReached(Limit::Addresses { most }))?;
-    tx.commit().await?;
-    Ok(address_id)
+struct AddressDetails {
+    label: String,
+    unit: String,
+    rider_note: String,
+}
+
+#[cfg(feature = "ssr")]
+impl AddressDetails {
+    /// The calling customer and their details, or why either is refused.
+    async fn check(
+        label: &str,
+        unit: &str,
+        rider_note: &str,
+    ) -> Result<(crate::platform::AccountId, AddressDetails), AppError> {
+        use crate::platform::text::{Field, TextRule};
+        use crate::platform::{auth, Role};
+        let customer = auth::require(Role::Customer).await?;
+        let details = AddressDetails {
+            label: TextRule::line(Field::AddressName, 40).check(label)?,
+            unit: TextRule::line(Field::Unit, 40).optional().check(unit)?,
+            rider_note: TextRule::line(Field::RiderNote, 200)
+                .optional()
+                .check(rider_note)?,
+        };
+        Ok((customer.account_id, details))
+    }
+
+    /// Saves the address for `customer` unless they keep the most addresses already.
+    async fn save_for(
+        self,
+        customer: crate::platform::AccountId,
+        line: String,
+        lot_address: Option<&str>,
+        building: Option<String>,
+        position: crate::platform::geo::Position,
+    ) -> Result<SavedAddress, AppError> {
+        use crate::platform::api::MAX_SAVED_ADDRESSES;
+        use crate::platform::db::{insert_address, NewAddress};
+        use crate::platform::error::Limit;
+        let state = crate::platform::state::AppState::get()?;
+        let mut tx = state.pool.begin().await?;
+        let most = MAX_SAVED_ADDRESSES as i64;
+        let new = NewAddress {
+            label: &self.label,
+            line: &line,
+            lot_address,
+            building: building.as_deref(),
+            unit: &self.unit,
+            rider_note: &self.rider_note,
+            position,
+        };
+        let address_id = insert_address(&mut tx, customer, new, most)
+            .await?
+            .ok_or(AppError::LimitReached(Limit::Addresses { most }))?;
+        tx.commit().await?;
+        Ok(SavedAddress {
+            address_id,
+            label: self.label,
+            line,
+            building,
+            unit: self.unit,
+            rider_note: self.rider_note,
+            position,
+        })
+    }
 }
 
 /// The provider's own record of `address`, a road or lot-number address it offered: its text

@@ -19,18 +19,24 @@ pub fn countdown(now: DateTime<Utc>, deadline: DateTime<Utc>) -> String {
 /// The current time, updated every second in the browser. It starts at the server's render time
 /// while the browser replays the server's first frame, so a countdown or a time-bound button
 /// hydrates exactly as the server rendered it.
-pub fn ticking_now() -> Signal<DateTime<Utc>> {
-    let now = RwSignal::new(super::first_frame::now_for_this_frame());
+///
+/// Reference-counted rather than owned by the component that asks: a view being redrawn may run
+/// a queued update of its closures once more after its component is gone, and a clock owned by
+/// that component would then be read after its disposal (a panic seen once on the kitchen board).
+/// Whoever still holds the clock can read it; the ticking stops with the component.
+pub fn ticking_now() -> ArcReadSignal<DateTime<Utc>> {
+    let now = ArcRwSignal::new(super::first_frame::now_for_this_frame());
     #[cfg(feature = "hydrate")]
     {
+        let ticking = now.clone();
         if let Ok(handle) = set_interval_with_handle(
-            move || now.set(Utc::now()),
+            move || ticking.set(Utc::now()),
             std::time::Duration::from_secs(1),
         ) {
             on_cleanup(move || handle.clear());
         }
     }
-    now.into()
+    now.read_only()
 }
 
 #[cfg(test)]

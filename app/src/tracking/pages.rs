@@ -240,11 +240,12 @@ fn Tracking(
     let i18n = use_i18n();
     let machine_order = as_order(&order);
     let customer = Actor::Customer(order.customer_id);
+    let ticking = now.clone();
     let may_cancel = move || {
         let probe = Command::CancelOrder {
             reason: Reason::new("checking").expect("a short reason is valid"),
         };
-        decide(&machine_order, &customer, &probe, now.get()).is_ok()
+        decide(&machine_order, &customer, &probe, ticking.get()).is_ok()
     };
     // Said while the food is on its way to the customer; a refused, expired or cancelled order
     // says so itself, and a delivered one needs no word about cancelling.

@@ -315,12 +315,7 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
         OrderStatus::Paid => view! {
             <p class="countdown" role="timer">
                 {move || {
-                    // A card of a board being redrawn may outlive the clock it was given for a
-                    // moment (seen once in the fresh-load test): it shows nothing, not a panic.
-                    let left = deadline
-                        .zip(now.try_get())
-                        .map(|(d, now)| countdown(now, d))
-                        .unwrap_or_default();
+                    let left = deadline.map(|d| countdown(now.get(), d)).unwrap_or_default();
                     t_string!(i18n, kitchen.accept_within, left)
                 }}
             </p>

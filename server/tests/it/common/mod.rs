@@ -110,30 +110,22 @@ impl TestApp {
 
     /// Like `with_demo`, on a server with no geocoding provider configured (address search off).
     pub async fn without_geocoder(pool: PgPool) -> TestApp {
-        server::demo::load_if_empty(&pool)
-            .await
-            .expect("demo data loads");
-        Self::serve_as(
-            server::config::Role::All,
-            false,
-            pool,
-            chrono::Duration::minutes(5),
-            chrono::Duration::minutes(10),
-            None,
-            test_limits(),
-        )
-        .await
+        Self::demo_as(server::config::Role::All, false, pool).await
     }
 
     /// Like `with_demo`, as a web process only: the dispatcher and the jobs are left to job
     /// worker processes that the test starts itself.
     pub async fn web_only(pool: PgPool) -> TestApp {
+        Self::demo_as(server::config::Role::Web, true, pool).await
+    }
+
+    async fn demo_as(role: server::config::Role, geocoding: bool, pool: PgPool) -> TestApp {
         server::demo::load_if_empty(&pool)
             .await
             .expect("demo data loads");
         Self::serve_as(
-            server::config::Role::Web,
-            true,
+            role,
+            geocoding,
             pool,
             chrono::Duration::minutes(5),
             chrono::Duration::minutes(10),
