@@ -7,10 +7,13 @@
 //! sends `--rate` wrong-password logins a second. The attacker is the hard kind: every attempt
 //! names a new account and comes from a new address (through a proxy the server trusts, so the
 //! per-address limit sees each address once), so no limiter stops it and every attempt asks
-//! for a password check. What protects the orders is that checks run on the blocking pool, at
-//! most one per core but one, and a login that cannot get a check within 3 s is told to come
-//! back (429). It prints PlaceOrder's p50/p99 in both phases, their ratio (goal: p99 within
-//! 1.5× of the quiet run), and how the attacker's logins were answered.
+//! for a password check. What protects the orders: checks run on threads of their own at a
+//! lower priority, at most one per core but one; a login that cannot get a check within 3 s is
+//! told to come back (429); and once failed logins flood the site, browsers that never logged
+//! into the account they name get a small budget of checks (429 beyond it). It prints
+//! PlaceOrder's p50/p99 in both phases, their ratio (goal: p99 within 1.5× of the quiet run), how
+//! the attacker's logins were answered, and how two people fared who logged in mid-flood: one on
+//! a browser that had logged in before, one on a new one.
 
 mod support;
 
@@ -96,13 +99,21 @@ async fn run(url: &str, options: &Options) -> Result<()> {
     let quiet = ordering(&base, &customer, &order, options).await?;
     quiet.print("quiet");
 
+    // Minji's phone: a browser that has logged into her account before the flood.
+    let usual_browser = support::customer(&base).await?;
     let attack = tokio::spawn(flood(
         base.clone(),
         options.rate,
         Duration::from_secs(options.seconds),
     ));
+    let people = tokio::spawn(logging_in_mid_flood(
+        base.clone(),
+        usual_browser,
+        Duration::from_secs(options.seconds) / 2,
+    ));
     let flooded = ordering(&base, &customer, &order, options).await?;
     let answers = attack.await??;
+    let people = people.await??;
     flooded.print("under flood");
     println!(
         "p99 under flood / quiet:         {:.2}×  (goal ≤ 1.50×); p50 {:.2}×",
@@ -110,6 +121,7 @@ async fn run(url: &str, options: &Options) -> Result<()> {
         flooded.p50 / quiet.p50
     );
     answers.print(options.seconds);
+    println!("mid-flood, {people}");
 
     background.stop().await;
     pool.close().await;
@@ -182,6 +194,44 @@ impl Answers {
             self.other
         );
     }
+}
+
+/// Two people log in half way through the flood: Minji on the browser she used before, Junho on a
+/// new one. Says how each was answered and how fast.
+async fn logging_in_mid_flood(
+    base: String,
+    usual_browser: reqwest::Client,
+    after: Duration,
+) -> Result<String> {
+    tokio::time::sleep(after).await;
+    let login = |http: reqwest::Client, email: &'static str| {
+        let url = format!("{base}/api/login");
+        async move {
+            let sent = Instant::now();
+            let answer = http
+                .post(url)
+                .form(&[("email", email), ("password", "baedal-demo")])
+                .send()
+                .await?;
+            let retry_after = answer
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(|seconds| format!(", come back in {seconds} s"))
+                .unwrap_or_default();
+            anyhow::Ok(format!(
+                "{}{retry_after} in {:.0} ms",
+                answer.status().as_u16(),
+                sent.elapsed().as_secs_f64() * 1e3
+            ))
+        }
+    };
+    let usual = login(usual_browser, "minji@baedal.test").await?;
+    let new_browser = reqwest::Client::builder().cookie_store(true).build()?;
+    let new = login(new_browser, "junho@baedal.test").await?;
+    Ok(format!(
+        "a browser that logged in before: {usual}; a new browser: {new}"
+    ))
 }
 
 /// Sends `rate` wrong-password logins a second for `length`, each from a new address for a new

@@ -198,6 +198,14 @@ impl Config {
                         "BAEDAL_LOGINS_PER_ADDRESS",
                         defaults.logins_per_address_per_minute,
                     ),
+                    failed_logins_per_minute_before_alarm: per_minute(
+                        "BAEDAL_FAILED_LOGINS_BEFORE_ALARM",
+                        defaults.failed_logins_per_minute_before_alarm,
+                    ),
+                    unknown_device_checks_per_minute_on_alarm: per_minute(
+                        "BAEDAL_NEW_BROWSER_LOGINS_ON_ALARM",
+                        defaults.unknown_device_checks_per_minute_on_alarm,
+                    ),
                     ..defaults
                 }
             },

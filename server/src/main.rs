@@ -98,6 +98,7 @@ async fn run(
     let trusted_proxies = config.trusted_proxies.clone().map_err(anyhow::Error::msg)?;
     state.throttles = app::platform::throttle::Throttles::new(config.throttle_limits)
         .trusting(app::platform::throttle::TrustedProxies(trusted_proxies));
+    state.secure_cookies = config.tls;
     state.geocoder = geocoder(config).await?;
     if let Some(settings) = &config.kakao {
         state.kakao = Some(KakaoChannel::new(settings.clone()).map_err(anyhow::Error::msg)?);

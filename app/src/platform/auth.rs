@@ -86,6 +86,16 @@ fn session_error(error: tower_sessions::session::Error) -> AppError {
 pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError> {
     let state = AppState::get()?;
     let account = db::account_by_email(&state.pool, email).await?;
+    let device = KnownDevice::from_request().await;
+    let known = match (&account, &device) {
+        (Some(account), Some(device)) => {
+            db::device_is_known(&state.pool, &device.token_hash(), account.user.account_id).await?
+        }
+        _ => false,
+    };
+    if !known {
+        state.throttles.admit_unknown_device()?;
+    }
     let password = password.to_owned();
     let stored_hash = account
         .as_ref()
@@ -102,8 +112,12 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
         })
         .await?;
     let Some(account) = account.filter(|_| matches) else {
+        state.throttles.count_failed_login();
         return Err(AppError::BadCredentials);
     };
+    let device = device.unwrap_or_else(KnownDevice::new);
+    db::remember_device(&state.pool, &device.token_hash(), account.user.account_id).await?;
+    device.keep_in_browser(state.secure_cookies);
     let session = session().await?;
     // A new id on login stops session fixation.
     session.cycle_id().await.map_err(session_error)?;
@@ -122,6 +136,62 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
         .map_err(session_error)?;
     tracing::info!(account_id = %account.user.account_id.0, role = account.user.role.as_str(), "logged in");
     Ok(account.user)
+}
+
+/// The cookie that marks a browser that has logged in before, kept across logouts. It opens
+/// nothing by itself: it only spares its holder the rationing of logins while failed logins
+/// flood the site (`throttle::Throttles::admit_unknown_device`).
+const DEVICE_COOKIE: &str = "baedal_device";
+const DEVICE_COOKIE_LIFETIME: time::Duration = time::Duration::days(180);
+
+/// A browser's known-device token: 122 random bits, as 32 hex digits.
+struct KnownDevice(String);
+
+impl KnownDevice {
+    fn new() -> KnownDevice {
+        KnownDevice(uuid::Uuid::new_v4().simple().to_string())
+    }
+
+    /// The token the request's cookie holds, if it holds one of ours.
+    async fn from_request() -> Option<KnownDevice> {
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok()?;
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(tower_sessions::cookie::Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == DEVICE_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
+            .filter(|token| token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(KnownDevice)
+    }
+
+    /// What the database keeps instead of the token.
+    fn token_hash(&self) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(self.0.as_bytes()).into()
+    }
+
+    /// Sets (or renews) the cookie on the response.
+    fn keep_in_browser(&self, secure: bool) {
+        use tower_sessions::cookie::{Cookie, SameSite};
+        let cookie = Cookie::build((DEVICE_COOKIE, self.0.clone()))
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(DEVICE_COOKIE_LIFETIME)
+            .build();
+        let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            tracing::error!("no response options: the known-device cookie is not set");
+            return;
+        };
+        match axum::http::HeaderValue::from_str(&cookie.to_string()) {
+            Ok(value) => response.append_header(axum::http::header::SET_COOKIE, value),
+            Err(error) => tracing::error!(%error, "known-device cookie not set"),
+        }
+    }
 }
 
 /// Forgets the session entirely, and closes its live sockets on this instance (others notice

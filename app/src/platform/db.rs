@@ -50,6 +50,42 @@ pub async fn account_by_email(
     Ok(row.and_then(AccountRow::into_account))
 }
 
+/// Whether the browser whose token hashes to `token_hash` has logged into `account_id` within
+/// the last 180 days (as long as its cookie lives, `auth::DEVICE_COOKIE_LIFETIME`).
+pub async fn device_is_known(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    account_id: AccountId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM platform.known_devices
+         WHERE token_hash = $1 AND account_id = $2
+           AND last_used_at > clock_timestamp() - interval '180 days')",
+    )
+    .bind(token_hash)
+    .bind(account_id.0)
+    .fetch_one(db)
+    .await
+}
+
+/// Records that the browser whose token hashes to `token_hash` has just logged into
+/// `account_id`.
+pub async fn remember_device(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    account_id: AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO platform.known_devices (token_hash, account_id) VALUES ($1, $2)
+         ON CONFLICT (token_hash, account_id) DO UPDATE SET last_used_at = clock_timestamp()",
+    )
+    .bind(token_hash)
+    .bind(account_id.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Finds an account by id.
 pub async fn account_by_id(
     db: impl PgExecutor<'_>,

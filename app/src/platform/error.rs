@@ -52,6 +52,10 @@ pub enum AppError {
     TooLarge,
     /// Too many attempts in a short time; the caller may try again after this many seconds.
     Throttled(u64),
+    /// The site is seeing a flood of failed logins, and this browser has never logged into the
+    /// account it names: it may try again after this many seconds, or log in from a browser it
+    /// has used before.
+    LoginsUnderAttack(u64),
     /// A command or socket sent from another site (cross-site request forgery, or a page of
     /// another site embedding ours).
     OtherSite,
@@ -143,6 +147,9 @@ impl AppError {
             AppError::TooLarge => td_string!(locale, error.too_large).to_owned(),
             AppError::Throttled(seconds) => {
                 td_string!(locale, error.throttled, seconds = *seconds)
+            }
+            AppError::LoginsUnderAttack(seconds) => {
+                td_string!(locale, error.logins_under_attack, seconds = *seconds)
             }
             AppError::OtherSite => td_string!(locale, error.other_site).to_owned(),
             AppError::Busy => td_string!(locale, error.busy).to_owned(),
@@ -308,7 +315,9 @@ impl AppError {
             AppError::Search(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Throttled(_) | AppError::LoginsUnderAttack(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -317,7 +326,7 @@ impl AppError {
     /// Seconds after which trying again may succeed, for a `Retry-After` header.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            AppError::Throttled(seconds) => Some(*seconds),
+            AppError::Throttled(seconds) | AppError::LoginsUnderAttack(seconds) => Some(*seconds),
             AppError::Busy => Some(1),
             AppError::Payment(PaymentRefusal::StillBusy) => Some(60),
             AppError::Search(SearchRefusal::NotAnswering) => Some(5),
@@ -387,6 +396,7 @@ mod tests {
             ),
             (AppError::TooLarge, 413),
             (AppError::Throttled(12), 429),
+            (AppError::LoginsUnderAttack(12), 429),
             (AppError::OtherSite, 403),
             (AppError::Busy, 503),
             (AppError::Internal, 500),

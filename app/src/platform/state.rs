@@ -30,6 +30,9 @@ pub struct AppState {
     pub live: super::live::hub::LiveHub,
     /// How fast one client may log in and call server functions.
     pub throttles: super::throttle::Throttles,
+    /// Whether cookies this server sets are sent over TLS only (every deployment but the demo and
+    /// the tests on plain HTTP).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
             dispatcher_wake: Arc::new(Notify::new()),
             live: super::live::hub::LiveHub::new(),
             throttles: super::throttle::Throttles::default(),
+            secure_cookies: false,
         }
     }
 

@@ -6,15 +6,22 @@
 //! dispatcher. So checks run on threads of their own at a lower scheduling priority, at most
 //! [`Throttles::password_checks`] at a time, and a login over its limit is answered before any
 //! hashing.
+//!
+//! Limits per address and per account do not stop a flood spread over many addresses and many
+//! accounts. What does is the site's own failure rate: once failed logins across the site pass
+//! [`ThrottleLimits::failed_logins_per_minute_before_alarm`], the site is on alarm for a minute, and
+//! a login from a browser that has never logged into that account (no known-device cookie, see
+//! `auth`) gets a full check only within a small budget; the rest are refused before any hashing.
+//! People on their usual phone log in as before.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock, QuantaInstant};
 use governor::NotUntil;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
 use super::AppError;
@@ -33,6 +40,13 @@ pub struct ThrottleLimits {
     /// about ten; a runaway tab that loops on PlaceOrder makes thousands.
     pub calls_per_session_per_second: u32,
     pub calls_per_session_burst: u32,
+    /// Failed logins a minute across the whole site before it goes on alarm. A site this size sees
+    /// a handful of typos a minute; a flood, hundreds a second.
+    pub failed_logins_per_minute_before_alarm: u32,
+    /// While on alarm, logins from browsers that have never logged into the account they name
+    /// that get a full password check, a minute, across the site: one every few seconds, so a new
+    /// phone still gets in after a wait, while a flood costs the server almost nothing.
+    pub unknown_device_checks_per_minute_on_alarm: u32,
 }
 
 impl Default for ThrottleLimits {
@@ -42,6 +56,8 @@ impl Default for ThrottleLimits {
             logins_per_address_per_minute: 20,
             calls_per_session_per_second: 20,
             calls_per_session_burst: 100,
+            failed_logins_per_minute_before_alarm: 60,
+            unknown_device_checks_per_minute_on_alarm: 12,
         }
     }
 }
@@ -56,6 +72,9 @@ pub const ACCOUNT_LOGINS_PER_DAY: u32 = 100;
 /// How long a login may wait for a free password check before it is told to come back.
 const PASSWORD_QUEUE_WAIT: Duration = Duration::from_secs(3);
 
+/// How long the site stays on alarm after its failed logins last passed the limit.
+pub const ALARM_LASTS: Duration = Duration::from_secs(60);
+
 /// The server's limits, shared by every request of this process.
 #[derive(Clone)]
 pub struct Throttles {
@@ -64,6 +83,9 @@ pub struct Throttles {
     logins_by_account_daily: Arc<DefaultKeyedRateLimiter<String>>,
     logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
+    failed_logins: Arc<DefaultDirectRateLimiter>,
+    alarm: Arc<std::sync::Mutex<Option<Instant>>>,
+    unknown_device_checks: Arc<DefaultDirectRateLimiter>,
     password_checks: Arc<Semaphore>,
     password_checkers: PasswordCheckers,
     proxies: Arc<TrustedProxies>,
@@ -119,6 +141,19 @@ impl Throttles {
                 Quota::per_second(nonzero(limits.calls_per_session_per_second))
                     .allow_burst(nonzero(limits.calls_per_session_burst)),
             )),
+            failed_logins: Arc::new(RateLimiter::direct(Quota::per_minute(nonzero(
+                limits.failed_logins_per_minute_before_alarm,
+            )))),
+            alarm: Arc::default(),
+            // Spread evenly over the minute, no burst: a flood that finds the budget full waits
+            // like everyone else.
+            unknown_device_checks: Arc::new(RateLimiter::direct(
+                Quota::with_period(
+                    Duration::from_secs(60)
+                        / nonzero(limits.unknown_device_checks_per_minute_on_alarm).get(),
+                )
+                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN)),
+            )),
             password_checks: Arc::new(Semaphore::new(Self::password_checks())),
             password_checkers: PasswordCheckers::start(Self::password_checks()),
             proxies: Arc::new(TrustedProxies::default()),
@@ -171,6 +206,54 @@ impl Throttles {
             }) {
             Some(refusal) => Err(refusal),
             None => Ok(()),
+        }
+    }
+
+    /// Admits a login from a browser that has never logged into the account it names. Off alarm
+    /// every such login is admitted; on alarm only within the site's small budget, and the rest
+    /// are told how long to wait before any password is checked.
+    pub fn admit_unknown_device(&self) -> Result<(), AppError> {
+        let Some(alarm_ends) = self.alarm_ends() else {
+            return Ok(());
+        };
+        self.unknown_device_checks.check().map_err(|not_until| {
+            let budget_wait = not_until.wait_time_from(DefaultClock::default().now());
+            // Whichever comes first lets the caller in: a free place in the budget, or the end
+            // of the alarm.
+            let wait = budget_wait.min(alarm_ends.saturating_duration_since(Instant::now()));
+            AppError::LoginsUnderAttack(wait.as_secs_f64().ceil().max(1.0) as u64)
+        })
+    }
+
+    /// Counts a login whose password check failed; past the site's limit, the alarm goes on (or
+    /// stays on) for [`ALARM_LASTS`].
+    pub fn count_failed_login(&self) {
+        if self.failed_logins.check().is_err() {
+            let mut alarm = self
+                .alarm
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if alarm.is_none() {
+                tracing::warn!("failed logins are flooding in: logins from unknown browsers are rationed for a minute");
+            }
+            *alarm = Some(Instant::now() + ALARM_LASTS);
+        }
+    }
+
+    /// When the alarm ends, if the site is on alarm.
+    fn alarm_ends(&self) -> Option<Instant> {
+        let mut alarm = self
+            .alarm
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match *alarm {
+            Some(ends) if ends > Instant::now() => Some(ends),
+            Some(_) => {
+                tracing::info!("failed logins are back to normal");
+                *alarm = None;
+                None
+            }
+            None => None,
         }
     }
 
@@ -417,6 +500,34 @@ mod tests {
             throttles.admit_login("another@baedal.test", Some(neighbour)),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_flood_of_failures_rations_unknown_browsers_until_it_ends() {
+        let throttles = Throttles::new(ThrottleLimits {
+            failed_logins_per_minute_before_alarm: 3,
+            unknown_device_checks_per_minute_on_alarm: 1,
+            ..ThrottleLimits::default()
+        });
+        // A few typos across the site change nothing.
+        for _ in 0..3 {
+            assert_eq!(throttles.admit_unknown_device(), Ok(()));
+            throttles.count_failed_login();
+        }
+        assert_eq!(throttles.admit_unknown_device(), Ok(()));
+        assert_eq!(throttles.admit_unknown_device(), Ok(()));
+        // One more is a flood: the budget lets one unknown browser through a minute.
+        throttles.count_failed_login();
+        assert_eq!(throttles.admit_unknown_device(), Ok(()));
+        match throttles.admit_unknown_device() {
+            Err(AppError::LoginsUnderAttack(seconds)) => {
+                assert!((1..=60).contains(&seconds), "{seconds}")
+            }
+            other => panic!("a second unknown browser was not held back: {other:?}"),
+        }
+        // The alarm ends on its own: the same throttles, a minute later.
+        *throttles.alarm.lock().expect("alarm") = Some(Instant::now());
+        assert_eq!(throttles.admit_unknown_device(), Ok(()));
     }
 
     #[tokio::test]

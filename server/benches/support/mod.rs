@@ -56,6 +56,7 @@ pub async fn serve(mut state: AppState) -> Result<String> {
             calls_per_session_burst: 1_000_000,
             logins_per_account_per_minute: 1_000_000,
             logins_per_address_per_minute: 1_000_000,
+            ..Default::default()
         });
     serve_with_its_limits(state).await
 }

@@ -2,6 +2,7 @@
 //! under the limits a public deployment has.
 
 use crate::common::*;
+use app::platform::throttle::ThrottleLimits;
 use app::platform::AppError;
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -17,6 +18,17 @@ async fn try_login(browser: &Browser, email: &str, password: &str) -> reqwest::R
         .expect("the server answers")
 }
 
+/// The seconds a 429 says to wait (`Retry-After`) and the refusal it carries.
+async fn too_many(answer: reqwest::Response) -> (u64, AppError) {
+    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait = answer
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .expect("a Retry-After in seconds");
+    (wait, answer.json().await.expect("a refusal"))
+}
+
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait(pool: PgPool) {
     let app = TestApp::with_production_limits(pool).await;
@@ -30,14 +42,8 @@ async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait(pool: PgPoo
         );
     }
     let answer = try_login(&attacker, CUSTOMER, "guess").await;
-    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = answer
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok()?.parse().ok())
-        .expect("a Retry-After in seconds");
+    let (wait, error) = too_many(answer).await;
     assert!((1..=12).contains(&wait), "wait {wait}");
-    let error: AppError = answer.json().await.expect("a refusal");
     assert_eq!(error, AppError::Throttled(wait));
     assert_eq!(
         error.to_string(),
@@ -75,6 +81,77 @@ async fn one_address_guessing_many_accounts_is_throttled(pool: PgPool) {
             .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
+    app.shutdown().await;
+}
+
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_flood_of_failed_logins_holds_back_new_browsers_and_lets_known_ones_in(pool: PgPool) {
+    let app = TestApp::with_limits(
+        pool.clone(),
+        ThrottleLimits {
+            failed_logins_per_minute_before_alarm: 3,
+            unknown_device_checks_per_minute_on_alarm: 1,
+            ..ThrottleLimits::default()
+        },
+    )
+    .await;
+    // Minji's phone has logged in before; logging out does not make it a stranger.
+    let phone = app.browser();
+    let answer = try_login(&phone, CUSTOMER, DEMO_PASSWORD).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let cookie = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("baedal_device="))
+        .expect("a known-device cookie")
+        .to_owned();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=15552000"] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
+    // The database keeps a hash of the token, never the token.
+    let token = cookie["baedal_device=".len()..]
+        .split(';')
+        .next()
+        .expect("a token");
+    let tokens_kept: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.known_devices WHERE token_hash = convert_to($1, 'UTF8')",
+    )
+    .bind(token)
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(tokens_kept, 0);
+    phone.call::<()>("logout", &[]).await.expect("logout");
+
+    // A flood spread over many accounts: four wrong passwords where the site allows three a
+    // minute puts it on alarm; the one unknown browser a minute it still checks is the attacker's.
+    let attacker = app.browser();
+    for n in 0..5 {
+        let answer = try_login(&attacker, &format!("guess{n}@baedal.test"), "guess").await;
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+
+    // A new laptop with the right password is told to wait, or to use a browser it knows.
+    let laptop = app.browser();
+    let answer = try_login(&laptop, CUSTOMER, DEMO_PASSWORD).await;
+    let (wait, error) = too_many(answer).await;
+    assert!((1..=60).contains(&wait), "wait {wait}");
+    assert_eq!(error, AppError::LoginsUnderAttack(wait));
+    assert!(
+        error
+            .to_string()
+            .contains("log in from one you have used for Baedal before"),
+        "{error}"
+    );
+
+    // The phone is known to Minji's account: checked at once, and in.
+    let answer = try_login(&phone, CUSTOMER, DEMO_PASSWORD).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    // Known to that account only: for Junho's it is a new browser like any other.
+    let answer = try_login(&phone, OTHER_CUSTOMER, DEMO_PASSWORD).await;
+    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
     app.shutdown().await;
 }
 

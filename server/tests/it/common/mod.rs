@@ -74,6 +74,11 @@ impl TestApp {
 
     /// Like `with_demo`, with the login and call limits a public deployment has.
     pub async fn with_production_limits(pool: PgPool) -> TestApp {
+        Self::with_limits(pool, ThrottleLimits::default()).await
+    }
+
+    /// Like `with_demo`, with these limits on logins and calls.
+    pub async fn with_limits(pool: PgPool, limits: ThrottleLimits) -> TestApp {
         server::demo::load_if_empty(&pool)
             .await
             .expect("demo data loads");
@@ -82,7 +87,7 @@ impl TestApp {
             chrono::Duration::minutes(5),
             chrono::Duration::minutes(10),
             None,
-            ThrottleLimits::default(),
+            limits,
         )
         .await
     }
@@ -274,6 +279,8 @@ fn test_limits() -> ThrottleLimits {
         logins_per_address_per_minute: 600,
         calls_per_session_per_second: 10_000,
         calls_per_session_burst: 10_000,
+        failed_logins_per_minute_before_alarm: 10_000,
+        ..ThrottleLimits::default()
     }
 }
 
@@ -412,12 +419,15 @@ pub async fn session_cookie_at(base: &str, email: &str) -> String {
         .send()
         .await
         .expect("login request");
+    // Login sets the known-device cookie too; only the session's opens a socket.
+    let session = format!("{}=", server::routes::SESSION_COOKIE);
     let cookie = response
         .headers()
-        .get("set-cookie")
-        .expect("login sets the session cookie")
-        .to_str()
-        .expect("ascii cookie");
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&session))
+        .expect("login sets the session cookie");
     cookie.split(';').next().expect("name=value").to_owned()
 }
 
