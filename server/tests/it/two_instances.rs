@@ -151,14 +151,20 @@ async fn stopping_one_of_two_web_instances_fails_no_request(pool: PgPool) {
     };
     let order = json_order(&pool).await;
 
-    // Orders keep coming for four seconds while A stops (it drains for two); what A no longer
-    // takes goes to B, as a proxy would send it. Every one of them must be placed.
+    // Orders keep coming for four seconds while A stops (it drains for two). They go to A until
+    // the proxy sees A's health check fail, then to B, as a proxy sends them; one that finds
+    // A's port closed goes to B too. Every one of them must be placed.
+    let proxy_sees_a_draining = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let orders = 40;
     let mut placing = Vec::new();
     for n in 0..orders {
         let (on_a, on_b, order) = (on_a.clone(), on_b.clone(), order.clone());
+        let a_draining = proxy_sees_a_draining.clone();
         placing.push(tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(100 * n)).await;
+            if a_draining.load(std::sync::atomic::Ordering::SeqCst) {
+                return on_b.call_json("place_order", &order).await;
+            }
             match on_a.try_call_json::<OrderId>("place_order", &order).await {
                 Some(answer) => answer,
                 None => on_b.call_json("place_order", &order).await,
@@ -173,6 +179,8 @@ async fn stopping_one_of_two_web_instances_fails_no_request(pool: PgPool) {
         (status == reqwest::StatusCode::SERVICE_UNAVAILABLE).then_some(())
     })
     .await;
+    // A proxy that has seen that sends A nothing new; what A already took, it finishes.
+    proxy_sees_a_draining.store(true, std::sync::atomic::Ordering::SeqCst);
 
     // The socket is told to reconnect, with the restart close code.
     let closed = tokio::time::timeout(std::time::Duration::from_secs(10), async {
