@@ -87,14 +87,24 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
     let state = AppState::get()?;
     let account = db::account_by_email(&state.pool, email).await?;
     let device = KnownDevice::from_request().await;
-    let known = match (&account, &device) {
-        (Some(account), Some(device)) => {
-            db::device_is_known(&state.pool, &device.token_hash(), account.user.account_id).await?
+    // Whether the browser is known matters only while failed logins flood in; off alarm no login
+    // pays for the lookup.
+    if state.throttles.on_alarm() {
+        let known = match (&account, &device) {
+            (Some(account), Some(device)) => {
+                db::device_is_known(
+                    &state.pool,
+                    &device.token_hash(),
+                    account.user.account_id,
+                    chrono::Duration::days(DEVICE_KNOWN_FOR_DAYS),
+                )
+                .await?
+            }
+            _ => false,
+        };
+        if !known {
+            state.throttles.admit_unknown_device()?;
         }
-        _ => false,
-    };
-    if !known {
-        state.throttles.admit_unknown_device()?;
     }
     let password = password.to_owned();
     let stored_hash = account
@@ -142,7 +152,9 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
 /// nothing by itself: it only spares its holder the rationing of logins while failed logins
 /// flood the site (`throttle::Throttles::admit_unknown_device`).
 const DEVICE_COOKIE: &str = "baedal_device";
-const DEVICE_COOKIE_LIFETIME: time::Duration = time::Duration::days(180);
+/// How long a browser stays known after it last logged in: the cookie's lifetime, and how far
+/// back the database's record counts.
+const DEVICE_KNOWN_FOR_DAYS: i64 = 180;
 
 /// A browser's known-device token: 122 random bits, as 32 hex digits.
 struct KnownDevice(String);
@@ -181,7 +193,7 @@ impl KnownDevice {
             .http_only(true)
             .secure(secure)
             .same_site(SameSite::Lax)
-            .max_age(DEVICE_COOKIE_LIFETIME)
+            .max_age(time::Duration::days(DEVICE_KNOWN_FOR_DAYS))
             .build();
         let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
             tracing::error!("no response options: the known-device cookie is not set");

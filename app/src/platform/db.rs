@@ -51,19 +51,20 @@ pub async fn account_by_email(
 }
 
 /// Whether the browser whose token hashes to `token_hash` has logged into `account_id` within
-/// the last 180 days (as long as its cookie lives, `auth::DEVICE_COOKIE_LIFETIME`).
+/// the last `known_for`.
 pub async fn device_is_known(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
     account_id: AccountId,
+    known_for: chrono::Duration,
 ) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM platform.known_devices
-         WHERE token_hash = $1 AND account_id = $2
-           AND last_used_at > clock_timestamp() - interval '180 days')",
+         WHERE token_hash = $1 AND account_id = $2 AND last_used_at > clock_timestamp() - $3)",
     )
     .bind(token_hash)
     .bind(account_id.0)
+    .bind(known_for)
     .fetch_one(db)
     .await
 }

@@ -221,7 +221,7 @@ impl Throttles {
             // Whichever comes first lets the caller in: a free place in the budget, or the end
             // of the alarm.
             let wait = budget_wait.min(alarm_ends.saturating_duration_since(Instant::now()));
-            AppError::LoginsUnderAttack(wait.as_secs_f64().ceil().max(1.0) as u64)
+            AppError::LoginsUnderAttack(whole_seconds(wait))
         })
     }
 
@@ -238,6 +238,11 @@ impl Throttles {
             }
             *alarm = Some(Instant::now() + ALARM_LASTS);
         }
+    }
+
+    /// Whether failed logins are flooding in, so that logins from unknown browsers are rationed.
+    pub fn on_alarm(&self) -> bool {
+        self.alarm_ends().is_some()
     }
 
     /// When the alarm ends, if the site is on alarm.
@@ -370,8 +375,14 @@ fn lower_this_threads_priority() {
 /// The refusal for a limit that lets the caller in again at `not_until`: whole seconds to wait,
 /// at least one, for `Retry-After` and the sentence.
 fn throttled(not_until: NotUntil<QuantaInstant>) -> AppError {
-    let wait = not_until.wait_time_from(DefaultClock::default().now());
-    AppError::Throttled(wait.as_secs_f64().ceil().max(1.0) as u64)
+    AppError::Throttled(whole_seconds(
+        not_until.wait_time_from(DefaultClock::default().now()),
+    ))
+}
+
+/// A wait as the whole seconds a caller is told (`Retry-After`): rounded up, at least one.
+fn whole_seconds(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
 /// Proxies (load balancers, TLS terminators) whose `X-Forwarded-For` header is believed.
