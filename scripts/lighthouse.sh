@@ -6,5 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 [ -x "$target/release/server" ] || { echo "no release server: run 'make release' first" >&2; exit 1; }
-[ -x "$target/debug/baedal-pg" ] || cargo build -p server --bin baedal-pg
+# With the Makefile's flags, so that this reuses the dependencies `make test` compiled.
+[ -x "$target/debug/baedal-pg" ] ||
+  LEPTOS_OUTPUT_NAME=baedal RUSTFLAGS="--cfg erase_components" cargo build -p server --bin baedal-pg
 exec "$target/debug/baedal-pg" --dir .baedal/lighthouse --fresh -- node scripts/lighthouse.mjs

@@ -5,6 +5,7 @@ use app::platform::error::{Limit, Problem};
 use app::platform::{AppError, CurrentUser, Role};
 use sqlx::PgPool;
 
+// An empty database of its own (not the demo template): the first load is what it checks.
 #[sqlx::test(migrator = "server::database::MIGRATOR")]
 async fn demo_data_loads_once_with_every_role(pool: PgPool) {
     assert!(server::demo::load_if_empty(&pool)
@@ -73,8 +74,9 @@ async fn demo_logins_are_listed_only_for_a_database_of_demo_accounts(pool: PgPoo
     );
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn login_starts_a_session_that_names_the_user(pool: PgPool) {
+#[tokio::test]
+async fn login_starts_a_session_that_names_the_user() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let browser = app.browser();
     let anonymous: Option<CurrentUser> = browser.call("session_user", &[]).await.expect("call");
@@ -99,8 +101,9 @@ async fn login_starts_a_session_that_names_the_user(pool: PgPool) {
     assert_eq!(stored, 1, "the session lives in PostgreSQL");
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn wrong_password_is_refused_and_starts_no_session(pool: PgPool) {
+#[tokio::test]
+async fn wrong_password_is_refused_and_starts_no_session() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let browser = app.browser();
     let refused = browser
@@ -132,8 +135,9 @@ async fn wrong_password_is_refused_and_starts_no_session(pool: PgPool) {
     assert_eq!(stored, 0);
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn logout_ends_the_session(pool: PgPool) {
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let browser = app.logged_in(CUSTOMER).await;
     browser.call::<()>("logout", &[]).await.expect("logout");
@@ -141,8 +145,9 @@ async fn logout_ends_the_session(pool: PgPool) {
     assert_eq!(me, None);
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn each_role_reaches_only_its_own_functions(pool: PgPool) {
+#[tokio::test]
+async fn each_role_reaches_only_its_own_functions() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
 
     let anonymous = app.browser();
@@ -172,8 +177,9 @@ async fn each_role_reaches_only_its_own_functions(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn the_login_page_lists_demo_accounts_rendered_on_the_server(pool: PgPool) {
+#[tokio::test]
+async fn the_login_page_lists_demo_accounts_rendered_on_the_server() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let browser = app.browser();
     let html = browser.page("/login").await;
@@ -191,8 +197,9 @@ async fn the_login_page_lists_demo_accounts_rendered_on_the_server(pool: PgPool)
 /// A page rendered for one visitor must never lend its caller to another request. Pages read
 /// their caller before rendering (`first_frame::PageCaller`); a server function running on the
 /// same thread meanwhile must still find its own caller, not that page's.
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_page_rendered_for_someone_else_never_answers_for_a_server_function(pool: PgPool) {
+#[tokio::test]
+async fn a_page_rendered_for_someone_else_never_answers_for_a_server_function() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let rider = app.logged_in(RIDER).await;
     let customer = app.logged_in(CUSTOMER).await;
@@ -225,8 +232,9 @@ async fn a_page_rendered_for_someone_else_never_answers_for_a_server_function(po
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_customer_keeps_at_most_twenty_addresses(pool: PgPool) {
+#[tokio::test]
+async fn a_customer_keeps_at_most_twenty_addresses() {
+    let pool = demo_database().await;
     use app::platform::api::MAX_SAVED_ADDRESSES;
     use app::platform::SavedAddress;
     let app = TestApp::with_demo(pool).await;

@@ -160,8 +160,9 @@ async fn each_message_sent_once(
     );
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_running_worker_takes_over_the_jobs_of_one_that_was_killed(pool: PgPool) {
+#[tokio::test]
+async fn a_running_worker_takes_over_the_jobs_of_one_that_was_killed() {
+    let pool = demo_database().await;
     let kakao = StallingKakao::default();
     kakao.holding.store(true, Ordering::SeqCst);
     let url = kakao.start().await;
@@ -206,8 +207,9 @@ async fn a_running_worker_takes_over_the_jobs_of_one_that_was_killed(pool: PgPoo
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_worker_restarted_on_the_same_host_releases_its_predecessors_jobs_at_once(pool: PgPool) {
+#[tokio::test]
+async fn a_worker_restarted_on_the_same_host_releases_its_predecessors_jobs_at_once() {
+    let pool = demo_database().await;
     let kakao = StallingKakao::default();
     kakao.holding.store(true, Ordering::SeqCst);
     let url = kakao.start().await;

@@ -641,8 +641,9 @@ async fn sessions(app: &TestApp) -> Sessions {
     }
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn every_server_function_refuses_every_hostile_call_and_nothing_changes(pool: PgPool) {
+#[tokio::test]
+async fn every_server_function_refuses_every_hostile_call_and_nothing_changes() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let fixture = fixture(&app).await;
     let endpoints = endpoints(&fixture);

@@ -80,8 +80,9 @@ async fn sent_count(pool: &PgPool, order: app::ordering::OrderId) -> (i64, i64) 
     .expect("counts")
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn each_status_change_reaches_each_party_once_even_after_the_endpoint_was_down(pool: PgPool) {
+#[tokio::test]
+async fn each_status_change_reaches_each_party_once_even_after_the_endpoint_was_down() {
+    let pool = demo_database().await;
     let recorder = Recorder::default();
     let url = recorder.start().await;
     recorder.refuse_next.store(3, Ordering::SeqCst);
@@ -172,8 +173,9 @@ async fn each_status_change_reaches_each_party_once_even_after_the_endpoint_was_
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn without_a_configured_endpoint_only_the_inbox_is_used(pool: PgPool) {
+#[tokio::test]
+async fn without_a_configured_endpoint_only_the_inbox_is_used() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let order = place(&app, &customer).await;

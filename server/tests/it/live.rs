@@ -6,7 +6,6 @@ use crate::common::*;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::live::{ClientMessage, ServerMessage, Topic};
 use app::store::StoreId;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn connect(app: &TestApp, cookie: Option<&str>) -> Result<Socket, u16> {
@@ -32,15 +31,17 @@ async fn customer_following_own_orders(app: &TestApp) -> (Socket, Topic) {
     (socket, me)
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_visitor_without_a_session_cannot_connect(pool: PgPool) {
+#[tokio::test]
+async fn a_visitor_without_a_session_cannot_connect() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     assert_eq!(connect(&app, None).await.err(), Some(401));
     app.shutdown().await;
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn the_customer_follows_their_orders_and_sees_one_paid(pool: PgPool) {
+#[tokio::test]
+async fn the_customer_follows_their_orders_and_sees_one_paid() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let (mut socket, me) = customer_following_own_orders(&app).await;
 
@@ -78,8 +79,9 @@ async fn the_customer_follows_their_orders_and_sees_one_paid(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn following_what_is_not_yours_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn following_what_is_not_yours_is_refused() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let order = gimbap_order(&app).await;
 
@@ -128,8 +130,9 @@ async fn following_what_is_not_yours_is_refused(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn when_the_listener_loses_postgresql_sockets_resync_and_changes_flow_again(pool: PgPool) {
+#[tokio::test]
+async fn when_the_listener_loses_postgresql_sockets_resync_and_changes_flow_again() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let (mut socket, _) = customer_following_own_orders(&app).await;
 
@@ -162,8 +165,9 @@ async fn when_the_listener_loses_postgresql_sockets_resync_and_changes_flow_agai
     app.shutdown().await;
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn riders_hear_only_of_deliveries_in_their_range(pool: PgPool) {
+#[tokio::test]
+async fn riders_hear_only_of_deliveries_in_their_range() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     move_rider_to_gangnam(&app.pool, OTHER_RIDER).await;
     let mut sockets = Vec::new();

@@ -52,8 +52,9 @@ async fn order_one(
     customer.call_json("place_order", &order).await
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_dish_the_owner_adds_is_on_sale_at_its_price(pool: PgPool) {
+#[tokio::test]
+async fn a_dish_the_owner_adds_is_on_sale_at_its_price() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;
     let customer = app.logged_in(CUSTOMER).await;
@@ -138,8 +139,9 @@ async fn a_dish_the_owner_adds_is_on_sale_at_its_price(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn option_groups_and_choices_shape_what_customers_pick(pool: PgPool) {
+#[tokio::test]
+async fn option_groups_and_choices_shape_what_customers_pick() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;
     let customer = app.logged_in(CUSTOMER).await;
@@ -219,8 +221,9 @@ async fn option_groups_and_choices_shape_what_customers_pick(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn bad_edits_and_outsiders_change_nothing(pool: PgPool) {
+#[tokio::test]
+async fn bad_edits_and_outsiders_change_nothing() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;
     let other_owner = app.logged_in(OTHER_OWNER).await;
@@ -330,8 +333,9 @@ fn week(open: bool, opens: &str, closes: &str) -> Vec<DayForm> {
         .collect()
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn opening_hours_decide_whether_customers_can_order(pool: PgPool) {
+#[tokio::test]
+async fn opening_hours_decide_whether_customers_can_order() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;
     let other_owner = app.logged_in(OTHER_OWNER).await;
@@ -440,8 +444,9 @@ async fn add_option(owner: &Browser, group: Uuid, name: &str, extra_price: &str)
         .expect("option added")
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_menu_a_dish_and_a_group_stop_growing_at_their_caps(pool: PgPool) {
+#[tokio::test]
+async fn a_menu_a_dish_and_a_group_stop_growing_at_their_caps() {
+    let pool = demo_database().await;
     use app::store::editing::{MAX_DISHES, MAX_GROUPS_PER_DISH, MAX_OPTIONS_PER_GROUP};
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;

@@ -5,7 +5,6 @@ use crate::common::*;
 use app::notification::{order_number, Notification};
 use app::ordering::{OrderId, OrderStatus};
 use app::tracking::OrderView;
-use sqlx::PgPool;
 
 const ORDERS: usize = 53;
 
@@ -27,8 +26,9 @@ async fn inbox_page(customer: &Browser, before: Option<uuid::Uuid>) -> Vec<Notif
         .expect("a page of the inbox")
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn orders_and_messages_come_fifty_to_a_page(pool: PgPool) {
+#[tokio::test]
+async fn orders_and_messages_come_fifty_to_a_page() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let mut placed = Vec::new();

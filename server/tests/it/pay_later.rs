@@ -10,7 +10,6 @@ use app::payment::{BreakerView, PaymentRefusal};
 use app::platform::error::Missing;
 use app::tracking::OrderView;
 use serde_json::json;
-use sqlx::PgPool;
 
 /// Long enough for the queue's backoff (e, e², e³ seconds) to reach a third attempt.
 const RETRIES: Duration = Duration::from_secs(40);
@@ -23,10 +22,9 @@ async fn status_of(customer: &Browser, order: OrderId) -> Option<OrderStatus> {
     Some(view.status)
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn orders_placed_while_the_provider_is_overloaded_are_paid_once_when_it_recovers(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn orders_placed_while_the_provider_is_overloaded_are_paid_once_when_it_recovers() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let operator = app.logged_in(OPERATOR).await;
@@ -82,8 +80,9 @@ async fn orders_placed_while_the_provider_is_overloaded_are_paid_once_when_it_re
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_charge_job_pays_what_it_can_and_retries_the_rest_once(pool: PgPool) {
+#[tokio::test]
+async fn a_charge_job_pays_what_it_can_and_retries_the_rest_once() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let operator = app.logged_in(OPERATOR).await;
     let customer = app.logged_in(CUSTOMER).await;
@@ -124,8 +123,9 @@ async fn a_charge_job_pays_what_it_can_and_retries_the_rest_once(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_order_still_unpaid_when_its_window_ends_is_cancelled(pool: PgPool) {
+#[tokio::test]
+async fn an_order_still_unpaid_when_its_window_ends_is_cancelled() {
+    let pool = demo_database().await;
     let app = TestApp::with_windows(
         pool,
         chrono::Duration::minutes(5),
@@ -166,8 +166,9 @@ async fn an_order_still_unpaid_when_its_window_ends_is_cancelled(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_customer_pays_a_deferred_order_at_once_with_pay_now(pool: PgPool) {
+#[tokio::test]
+async fn a_customer_pays_a_deferred_order_at_once_with_pay_now() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let other = app.logged_in(OTHER_CUSTOMER).await;
@@ -195,8 +196,9 @@ async fn a_customer_pays_a_deferred_order_at_once_with_pay_now(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_refund_that_fails_twice_is_paid_once_when_the_provider_answers(pool: PgPool) {
+#[tokio::test]
+async fn a_refund_that_fails_twice_is_paid_once_when_the_provider_answers() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let owner = app.logged_in(OWNER).await;

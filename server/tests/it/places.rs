@@ -11,7 +11,6 @@ use app::platform::geo::Position;
 use app::platform::text::{Field, TextProblem};
 use app::platform::{AppError, SavedAddress};
 use server::geocoder_sim::{start_in_process, Switches, TestControls};
-use sqlx::PgPool;
 
 const KEY: &str = "adapter-test-key";
 
@@ -210,8 +209,9 @@ async fn a_question_asked_again_is_answered_from_the_cache() {
     );
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_customer_finds_an_address_by_typing_a_building(pool: PgPool) {
+#[tokio::test]
+async fn a_customer_finds_an_address_by_typing_a_building() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let found: PlaceMatches = customer
@@ -242,8 +242,9 @@ async fn a_customer_finds_an_address_by_typing_a_building(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn bad_searches_get_a_sentence_and_the_provider_is_not_asked(pool: PgPool) {
+#[tokio::test]
+async fn bad_searches_get_a_sentence_and_the_provider_is_not_asked() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let search = |query: String, page: &'static str| {
@@ -306,10 +307,9 @@ async fn bad_searches_get_a_sentence_and_the_provider_is_not_asked(pool: PgPool)
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_provider_that_is_down_is_told_in_a_sentence_and_saved_addresses_still_work(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_provider_that_is_down_is_told_in_a_sentence_and_saved_addresses_still_work() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     switch(&app.geocoder, failing()).await;
@@ -355,10 +355,10 @@ async fn saved_addresses(app: &TestApp) -> i64 {
         .expect("count")
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads_its_unit_and_note(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads_its_unit_and_note()
+{
+    let pool = demo_database().await;
     use app::delivery::RiderDelivery;
     use app::ordering::OrderId;
     use serde_json::json;
@@ -437,8 +437,9 @@ async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_address_the_provider_does_not_know_or_cannot_check_is_not_saved(pool: PgPool) {
+#[tokio::test]
+async fn an_address_the_provider_does_not_know_or_cannot_check_is_not_saved() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let before = saved_addresses(&app).await;
@@ -495,8 +496,9 @@ async fn an_address_the_provider_does_not_know_or_cannot_check_is_not_saved(pool
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_place_is_measured_against_the_store_before_it_is_saved(pool: PgPool) {
+#[tokio::test]
+async fn a_place_is_measured_against_the_store_before_it_is_saved() {
+    let pool = demo_database().await;
     use app::store::StoreDistance;
     let app = TestApp::with_demo(pool).await;
     let gimbap = store_id(&app.pool, GIMBAP).await.to_string();
@@ -530,8 +532,9 @@ async fn where_the_store_is(app: &TestApp, store: &str) -> (String, f64) {
         .expect("the store")
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_owner_moves_their_store_by_searching_its_address_and_no_one_else_can(pool: PgPool) {
+#[tokio::test]
+async fn an_owner_moves_their_store_by_searching_its_address_and_no_one_else_can() {
+    let pool = demo_database().await;
     use app::store::StoreDistance;
     let app = TestApp::with_demo(pool).await;
     let gimbap = store_id(&app.pool, GIMBAP).await.to_string();
@@ -620,10 +623,9 @@ async fn save_located(
         .await
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn without_a_provider_search_is_off_and_the_phones_location_still_saves_an_address(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn without_a_provider_search_is_off_and_the_phones_location_still_saves_an_address() {
+    let pool = demo_database().await;
     let app = TestApp::without_geocoder(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     assert_eq!(
@@ -661,8 +663,9 @@ async fn without_a_provider_search_is_off_and_the_phones_location_still_saves_an
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn with_a_provider_a_typed_address_and_a_point_are_not_taken(pool: PgPool) {
+#[tokio::test]
+async fn with_a_provider_a_typed_address_and_a_point_are_not_taken() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let before = saved_addresses(&app).await;

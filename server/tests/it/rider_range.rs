@@ -4,10 +4,10 @@
 use crate::common::*;
 use app::delivery::{OpenDelivery, RiderRefusal};
 use app::platform::AppError;
-use sqlx::PgPool;
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_rider_out_of_range_never_learns_of_the_delivery(pool: PgPool) {
+#[tokio::test]
+async fn a_rider_out_of_range_never_learns_of_the_delivery() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     move_rider_to_gangnam(&app.pool, OTHER_RIDER).await;
     let customer = app.logged_in(CUSTOMER).await;
@@ -60,8 +60,9 @@ async fn a_rider_out_of_range_never_learns_of_the_delivery(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_position_that_jumps_across_the_country_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn a_position_that_jumps_across_the_country_is_refused() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let rider = app.logged_in(RIDER).await;
     let at = |lat: &'static str, lng: &'static str| [("lat", lat), ("lng", lng)];

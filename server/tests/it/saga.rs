@@ -93,8 +93,9 @@ async fn rejected_and_refunded(app: &TestApp) -> OrderId {
     order
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
+#[tokio::test]
+async fn an_order_goes_from_placed_to_completed() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let (order, owner) = cooked_order(&app, &customer).await;
@@ -199,8 +200,9 @@ async fn an_order_goes_from_placed_to_completed(pool: PgPool) {
 /// Kitchens of the days before the store consumer followed orders to their end held PICKED_UP
 /// for every delivered order. The migration that fixed it replays the log; here the same
 /// statement mends such a row.
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn replaying_the_log_mends_a_kitchen_left_on_picked_up(pool: PgPool) {
+#[tokio::test]
+async fn replaying_the_log_mends_a_kitchen_left_on_picked_up() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let (order, owner) = cooked_order(&app, &customer).await;
@@ -267,8 +269,9 @@ async fn replaying_the_log_mends_a_kitchen_left_on_picked_up(pool: PgPool) {
     );
     app.shutdown().await;
 }
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_rejected_order_is_refunded_exactly_once(pool: PgPool) {
+#[tokio::test]
+async fn a_rejected_order_is_refunded_exactly_once() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let order = place(&app, &customer).await;
@@ -309,8 +312,9 @@ async fn a_rejected_order_is_refunded_exactly_once(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_order_the_store_ignores_expires_and_is_refunded(pool: PgPool) {
+#[tokio::test]
+async fn an_order_the_store_ignores_expires_and_is_refunded() {
+    let pool = demo_database().await;
     let app = TestApp::with_acceptance_window(pool, chrono::Duration::seconds(1)).await;
     let customer = app.logged_in(CUSTOMER).await;
     let order = place(&app, &customer).await;
@@ -335,8 +339,9 @@ async fn an_order_the_store_ignores_expires_and_is_refunded(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn cancelling_before_cooking_refunds_and_clears_the_kitchen(pool: PgPool) {
+#[tokio::test]
+async fn cancelling_before_cooking_refunds_and_clears_the_kitchen() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let order = place(&app, &customer).await;
@@ -374,8 +379,9 @@ async fn cancelling_before_cooking_refunds_and_clears_the_kitchen(pool: PgPool) 
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn cancelling_after_cooking_started_is_refused_and_changes_nothing(pool: PgPool) {
+#[tokio::test]
+async fn cancelling_after_cooking_started_is_refused_and_changes_nothing() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let order = place(&app, &customer).await;
@@ -429,8 +435,9 @@ async fn cancelling_after_cooking_started_is_refused_and_changes_nothing(pool: P
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn two_riders_claiming_at_once_end_with_one_winner(pool: PgPool) {
+#[tokio::test]
+async fn two_riders_claiming_at_once_end_with_one_winner() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let (order, _) = cooked_order(&app, &customer).await;
@@ -473,8 +480,9 @@ async fn two_riders_claiming_at_once_end_with_one_winner(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_rider_tap_sent_again_with_its_key_gets_the_first_answer_and_counts_once(pool: PgPool) {
+#[tokio::test]
+async fn a_rider_tap_sent_again_with_its_key_gets_the_first_answer_and_counts_once() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let (order, _) = cooked_order(&app, &customer).await;
@@ -540,8 +548,9 @@ async fn a_rider_tap_sent_again_with_its_key_gets_the_first_answer_and_counts_on
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_cancel_racing_a_cook_start_has_one_winner(pool: PgPool) {
+#[tokio::test]
+async fn a_cancel_racing_a_cook_start_has_one_winner() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let order = place(&app, &customer).await;
@@ -577,8 +586,9 @@ async fn a_cancel_racing_a_cook_start_has_one_winner(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn running_a_consumer_twice_changes_nothing(pool: PgPool) {
+#[tokio::test]
+async fn running_a_consumer_twice_changes_nothing() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let order = rejected_and_refunded(&app).await;
 
@@ -612,8 +622,9 @@ async fn running_a_consumer_twice_changes_nothing(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_whole_history_in_one_batch_builds_what_its_events_built_one_by_one(pool: PgPool) {
+#[tokio::test]
+async fn a_whole_history_in_one_batch_builds_what_its_events_built_one_by_one() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let order = rejected_and_refunded(&app).await;
 
@@ -676,8 +687,9 @@ async fn a_whole_history_in_one_batch_builds_what_its_events_built_one_by_one(po
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_consumer_that_fails_twice_then_succeeds_applies_once(pool: PgPool) {
+#[tokio::test]
+async fn a_consumer_that_fails_twice_then_succeeds_applies_once() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let operator = app.logged_in(OPERATOR).await;
     operator
@@ -726,8 +738,9 @@ async fn a_consumer_that_fails_twice_then_succeeds_applies_once(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool) {
+#[tokio::test]
+async fn outsiders_are_refused_on_every_command_and_nothing_changes() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let (order, _) = cooked_order(&app, &customer).await;
@@ -818,8 +831,9 @@ async fn outsiders_are_refused_on_every_command_and_nothing_changes(pool: PgPool
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn malformed_orders_get_a_clear_error_and_write_nothing(pool: PgPool) {
+#[tokio::test]
+async fn malformed_orders_get_a_clear_error_and_write_nothing() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let good = gimbap_order(&app, CUSTOMER).await;
@@ -904,8 +918,9 @@ async fn malformed_orders_get_a_clear_error_and_write_nothing(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn orders_are_taken_while_the_store_system_is_down(pool: PgPool) {
+#[tokio::test]
+async fn orders_are_taken_while_the_store_system_is_down() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let operator = app.logged_in(OPERATOR).await;
     operator

@@ -5,7 +5,6 @@ use crate::common::*;
 use app::platform::AppError;
 use futures::StreamExt;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
 async fn add_address(
@@ -40,8 +39,9 @@ async fn addresses(app: &TestApp) -> i64 {
         .expect("count")
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_command_from_another_site_is_refused_and_the_sites_own_works(pool: PgPool) {
+#[tokio::test]
+async fn a_command_from_another_site_is_refused_and_the_sites_own_works() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     let before = addresses(&app).await;
@@ -93,8 +93,9 @@ async fn open_socket(app: &TestApp, cookie: &str, origin: &str) -> Result<Socket
     }
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_live_socket_from_another_site_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn a_live_socket_from_another_site_is_refused() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let cookie = session_cookie(&app, CUSTOMER).await;
     assert_eq!(
@@ -107,8 +108,9 @@ async fn a_live_socket_from_another_site_is_refused(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn logging_out_closes_the_sessions_live_sockets(pool: PgPool) {
+#[tokio::test]
+async fn logging_out_closes_the_sessions_live_sockets() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let cookie = session_cookie(&app, OWNER).await;
     let mut socket = open_socket(&app, &cookie, &app.base)
@@ -141,8 +143,9 @@ async fn logging_out_closes_the_sessions_live_sockets(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn every_response_carries_the_security_headers(pool: PgPool) {
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let http = reqwest::Client::new();
     for path in ["/", "/login", "/manifest.webmanifest", "/no-such-page"] {
@@ -185,8 +188,9 @@ async fn every_response_carries_the_security_headers(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_pages_policy_lets_exactly_its_own_inline_scripts_run(pool: PgPool) {
+#[tokio::test]
+async fn a_pages_policy_lets_exactly_its_own_inline_scripts_run() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let response = reqwest::get(format!("{}/login", app.base))
         .await
@@ -258,8 +262,9 @@ async fn who(browser: &Browser) -> Option<serde_json::Value> {
 
 const HOUR: i64 = 3600;
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_session_ends_after_two_idle_hours(pool: PgPool) {
+#[tokio::test]
+async fn a_session_ends_after_two_idle_hours() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     age_session(&app, 3 * HOUR, 2 * HOUR - 60).await;
@@ -278,8 +283,9 @@ async fn a_session_ends_after_two_idle_hours(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_session_in_use_still_ends_seven_days_after_login(pool: PgPool) {
+#[tokio::test]
+async fn a_session_in_use_still_ends_seven_days_after_login() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     age_session(&app, 7 * 24 * HOUR - 60, 60).await;
@@ -289,8 +295,9 @@ async fn a_session_in_use_still_ends_seven_days_after_login(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_operator_session_ends_sooner(pool: PgPool) {
+#[tokio::test]
+async fn an_operator_session_ends_sooner() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let operator = app.logged_in(OPERATOR).await;
     age_session(&app, 40 * 60, 40 * 60).await;
@@ -301,8 +308,9 @@ async fn an_operator_session_ends_sooner(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn using_a_session_moves_its_last_use_on(pool: PgPool) {
+#[tokio::test]
+async fn using_a_session_moves_its_last_use_on() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
     age_session(&app, HOUR, HOUR).await;

@@ -7,7 +7,6 @@ use app::platform::error::{Missing, Problem};
 use app::platform::{AppError, Role};
 use app::store::hours::ShownHours;
 use app::store::{OwnedStore, StoreCard};
-use sqlx::PgPool;
 
 const SEONGSU_STATION: (&str, &str) = ("37.5446", "127.0557");
 
@@ -18,8 +17,9 @@ async fn stores_near(browser: &Browser, (lat, lng): (&str, &str)) -> Vec<StoreCa
         .expect("store list")
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn stores_deliver_only_within_their_radius(pool: PgPool) {
+#[tokio::test]
+async fn stores_deliver_only_within_their_radius() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let cards = stores_near(&app.browser(), SEONGSU_STATION).await;
     let names: Vec<&str> = cards.iter().map(|c| c.name.as_str()).collect();
@@ -51,8 +51,9 @@ async fn stores_deliver_only_within_their_radius(pool: PgPool) {
     assert!(!switched_off.open_now, "its owner switched it off");
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn coordinates_off_the_map_get_a_clear_error(pool: PgPool) {
+#[tokio::test]
+async fn coordinates_off_the_map_get_a_clear_error() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let refused = app
         .browser()
@@ -64,8 +65,9 @@ async fn coordinates_off_the_map_get_a_clear_error(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn owner_sees_only_their_stores(pool: PgPool) {
+#[tokio::test]
+async fn owner_sees_only_their_stores() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;
     let stores: Vec<OwnedStore> = owner.call("my_stores", &[]).await.expect("my stores");
@@ -75,8 +77,9 @@ async fn owner_sees_only_their_stores(pool: PgPool) {
     assert_eq!((tteokbokki.menu_items, tteokbokki.sold_out_items), (5, 1));
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn the_open_switch_takes_a_store_off_the_customers_list(pool: PgPool) {
+#[tokio::test]
+async fn the_open_switch_takes_a_store_off_the_customers_list() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;
     let stores: Vec<OwnedStore> = owner.call("my_stores", &[]).await.expect("my stores");
@@ -109,8 +112,9 @@ async fn the_open_switch_takes_a_store_off_the_customers_list(pool: PgPool) {
     assert!(listed.open_now);
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn another_owner_cannot_switch_a_store_and_nothing_changes(pool: PgPool) {
+#[tokio::test]
+async fn another_owner_cannot_switch_a_store_and_nothing_changes() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let owner = app.logged_in(OWNER).await;
     let stores: Vec<OwnedStore> = owner.call("my_stores", &[]).await.expect("my stores");
@@ -137,8 +141,9 @@ async fn another_owner_cannot_switch_a_store_and_nothing_changes(pool: PgPool) {
     assert!(still_open);
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn rider_goes_off_and_on_duty(pool: PgPool) {
+#[tokio::test]
+async fn rider_goes_off_and_on_duty() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let rider = app.logged_in(RIDER).await;
     let duty: RiderDuty = rider.call("my_duty", &[]).await.expect("status");
@@ -153,8 +158,9 @@ async fn rider_goes_off_and_on_duty(pool: PgPool) {
     assert!(!duty.on_duty);
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn operator_counts_what_is_in_the_database(pool: PgPool) {
+#[tokio::test]
+async fn operator_counts_what_is_in_the_database() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let operator = app.logged_in(OPERATOR).await;
     let counts: PlatformCounts = operator.call("ops_counts", &[]).await.expect("counts");
@@ -166,8 +172,9 @@ async fn operator_counts_what_is_in_the_database(pool: PgPool) {
     assert!(counts.accounts.contains(&(Role::Rider, 4)));
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn the_store_list_is_rendered_on_the_server(pool: PgPool) {
+#[tokio::test]
+async fn the_store_list_is_rendered_on_the_server() {
+    let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
     let html = app.browser().page("/").await;
     assert!(html.contains("서울숲 24시 김밥"), "{html}");

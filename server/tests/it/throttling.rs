@@ -5,7 +5,6 @@ use crate::common::*;
 use app::platform::throttle::ThrottleLimits;
 use app::platform::AppError;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 async fn try_login(browser: &Browser, email: &str, password: &str) -> reqwest::Response {
     browser
@@ -29,8 +28,9 @@ async fn too_many(answer: reqwest::Response) -> (u64, AppError) {
     (wait, answer.json().await.expect("a refusal"))
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait(pool: PgPool) {
+#[tokio::test]
+async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait() {
+    let pool = demo_database().await;
     let app = TestApp::with_production_limits(pool).await;
     let attacker = app.browser();
     for attempt in 1..=5 {
@@ -60,8 +60,9 @@ async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait(pool: PgPoo
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn one_address_guessing_many_accounts_is_throttled(pool: PgPool) {
+#[tokio::test]
+async fn one_address_guessing_many_accounts_is_throttled() {
+    let pool = demo_database().await;
     let app = TestApp::with_production_limits(pool).await;
     let attacker = app.browser();
     let mut statuses = Vec::new();
@@ -84,8 +85,9 @@ async fn one_address_guessing_many_accounts_is_throttled(pool: PgPool) {
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_flood_of_failed_logins_holds_back_new_browsers_and_lets_known_ones_in(pool: PgPool) {
+#[tokio::test]
+async fn a_flood_of_failed_logins_holds_back_new_browsers_and_lets_known_ones_in() {
+    let pool = demo_database().await;
     let app = TestApp::with_limits(
         pool.clone(),
         ThrottleLimits {
@@ -155,8 +157,9 @@ async fn a_flood_of_failed_logins_holds_back_new_browsers_and_lets_known_ones_in
     app.shutdown().await;
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn a_runaway_tab_is_slowed_down_and_other_sessions_are_not(pool: PgPool) {
+#[tokio::test]
+async fn a_runaway_tab_is_slowed_down_and_other_sessions_are_not() {
+    let pool = demo_database().await;
     let app = TestApp::with_production_limits(pool).await;
     let runaway = app.logged_in(CUSTOMER).await;
     // Three hundred calls at once, as a tab stuck in a loop would fire them.

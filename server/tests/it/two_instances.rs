@@ -23,8 +23,9 @@ fn id(order: OrderId) -> String {
     order.0.to_string()
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn an_order_moves_across_two_web_instances_and_a_worker(pool: PgPool) {
+#[tokio::test]
+async fn an_order_moves_across_two_web_instances_and_a_worker() {
+    let pool = demo_database().await;
     server::demo::load_if_empty(&pool)
         .await
         .expect("demo data loads");
@@ -132,8 +133,9 @@ fn terminate(process: &ServerProcess) {
     assert!(sent.success());
 }
 
-#[sqlx::test(migrator = "server::database::MIGRATOR")]
-async fn stopping_one_of_two_web_instances_fails_no_request(pool: PgPool) {
+#[tokio::test]
+async fn stopping_one_of_two_web_instances_fails_no_request() {
+    let pool = demo_database().await;
     server::demo::load_if_empty(&pool)
         .await
         .expect("demo data loads");

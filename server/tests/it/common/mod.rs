@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+mod database;
+pub use database::demo_database;
 pub mod processes;
 pub mod simulator;
 pub mod socket;
@@ -253,7 +255,7 @@ impl TestApp {
     }
 }
 
-/// The address of the test's own database (sqlx::test makes one per test on the cluster that
+/// The address of the test's own database (one per test on the cluster that
 /// `DATABASE_URL` names), for processes the test starts.
 pub fn url_of(pool: &PgPool) -> String {
     let cluster = std::env::var("DATABASE_URL").expect("DATABASE_URL is set (run under baedal-pg)");
