@@ -19,7 +19,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
     }
     let state = super::state::AppState::get()?;
     let address = client_address(&state.throttles).await;
-    state.throttles.admit_login(email, address)?;
+    state.throttles.admit_address(address)?;
     let user = super::auth::log_in(email, &password).await?;
     leptos_axum::redirect(user.role.home_path());
     Ok(user)

@@ -80,17 +80,19 @@ fn session_error(error: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
-/// Checks the credentials and binds the account to a fresh session id. The caller has already
-/// been admitted by the login throttle; the password check waits for a free slot off the async
-/// workers (`throttle::Throttles::password_check`).
+/// Checks the credentials and binds the account to a fresh session id. The caller's address has
+/// already been admitted by the login throttle; the account's limit is counted here, where the
+/// browser's cookie says whether it has logged into this account before. The password check
+/// waits for a free slot off the async workers (`throttle::Throttles::password_check`).
 pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError> {
     let state = AppState::get()?;
+    let account_refusal = state.throttles.admit_account(email).err();
     let account = db::account_by_email(&state.pool, email).await?;
     let device = KnownDevice::from_request().await;
-    // Whether the browser is known matters only while failed logins flood in; off alarm no login
-    // pays for the lookup.
-    if state.throttles.on_alarm() {
-        let known = match (&account, &device) {
+    // Whether the browser is known matters only while strangers are held back (the account is
+    // tried too often, or failed logins flood the site); otherwise no login pays for the lookup.
+    let known = if account_refusal.is_some() || state.throttles.on_alarm() {
+        match (&account, &device) {
             (Some(account), Some(device)) => {
                 db::device_is_known(
                     &state.pool,
@@ -101,10 +103,21 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
                 .await?
             }
             _ => false,
-        };
-        if !known {
-            state.throttles.admit_unknown_device()?;
         }
+    } else {
+        false
+    };
+    match (account_refusal, &device) {
+        (None, _) => {}
+        (Some(_), Some(device)) if known => {
+            state
+                .throttles
+                .admit_known_browser(email, &device.token_hash())?;
+        }
+        (Some(refusal), _) => return Err(refusal),
+    }
+    if !known {
+        state.throttles.admit_unknown_device()?;
     }
     let password = password.to_owned();
     let stored_hash = account

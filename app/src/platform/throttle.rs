@@ -1,6 +1,10 @@
 //! Limits on how fast one client may knock: logins per account and per address, server-function
 //! calls per session, and how many password checks run at once.
 //!
+//! The limit per account holds back strangers only: a browser that has logged into the account
+//! before has a limit of its own, so nobody can keep a person out of their account by guessing
+//! its password on purpose.
+//!
 //! A password check is Argon2: tens of milliseconds of one core, on purpose. Run on tokio's workers,
 //! a few hundred bogus logins a second would take every worker from orders, sockets and the
 //! dispatcher. So checks run on threads of their own at a lower scheduling priority, at most
@@ -78,9 +82,8 @@ pub const ALARM_LASTS: Duration = Duration::from_secs(60);
 /// The server's limits, shared by every request of this process.
 #[derive(Clone)]
 pub struct Throttles {
-    logins_by_account: Arc<DefaultKeyedRateLimiter<String>>,
-    logins_by_account_hourly: Arc<DefaultKeyedRateLimiter<String>>,
-    logins_by_account_daily: Arc<DefaultKeyedRateLimiter<String>>,
+    logins_by_account: Arc<GrowingLimit>,
+    logins_by_known_browser: Arc<GrowingLimit>,
     logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
     failed_logins: Arc<DefaultDirectRateLimiter>,
@@ -112,28 +115,9 @@ impl Throttles {
     pub fn new(limits: ThrottleLimits) -> Throttles {
         // A deployment that raises the minute's limit (the browser suite) raises the longer ones
         // in step, so they never bite before it.
-        let raised = limits
-            .logins_per_account_per_minute
-            .max(1)
-            .div_ceil(ThrottleLimits::default().logins_per_account_per_minute);
-        let per = |count: u32, period: Duration| {
-            let count = nonzero(count.saturating_mul(raised));
-            Quota::with_period(period / count.get())
-                .map(|quota| quota.allow_burst(count))
-                .unwrap_or_else(|| Quota::per_second(count))
-        };
         Throttles {
-            logins_by_account: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
-                limits.logins_per_account_per_minute,
-            )))),
-            logins_by_account_hourly: Arc::new(RateLimiter::keyed(per(
-                ACCOUNT_LOGINS_PER_HOUR,
-                Duration::from_secs(3600),
-            ))),
-            logins_by_account_daily: Arc::new(RateLimiter::keyed(per(
-                ACCOUNT_LOGINS_PER_DAY,
-                Duration::from_secs(86_400),
-            ))),
+            logins_by_account: Arc::new(GrowingLimit::new(limits)),
+            logins_by_known_browser: Arc::new(GrowingLimit::new(limits)),
             logins_by_address: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
                 limits.logins_per_address_per_minute,
             )))),
@@ -181,32 +165,35 @@ impl Throttles {
             .max(1)
     }
 
-    /// Counts a login attempt for `email` from `address`; refused when either is over its limit.
-    pub fn admit_login(&self, email: &str, address: Option<IpAddr>) -> Result<(), AppError> {
-        if let Some(address) = address {
-            self.logins_by_address
+    /// Counts a login attempt from `address`, on any account; refused over the address's limit.
+    pub fn admit_address(&self, address: Option<IpAddr>) -> Result<(), AppError> {
+        match address {
+            Some(address) => self
+                .logins_by_address
                 .check_key(&address)
-                .map_err(throttled)?;
-        }
-        let account = email.to_lowercase();
-        // The longest wait wins; every limiter counts the attempt, so the longer windows fill
-        // while the minute's wait is served.
-        let waits = [
-            self.logins_by_account.check_key(&account),
-            self.logins_by_account_hourly.check_key(&account),
-            self.logins_by_account_daily.check_key(&account),
-        ];
-        match waits
-            .into_iter()
-            .filter_map(Result::err)
-            .map(throttled)
-            .max_by_key(|e| match e {
-                AppError::Throttled(seconds) => *seconds,
-                _ => 0,
-            }) {
-            Some(refusal) => Err(refusal),
+                .map_err(throttled),
             None => Ok(()),
         }
+    }
+
+    /// Counts a login attempt on the account `email` from a browser it does not know; refused
+    /// while the account is tried too often. Every stranger shares this limit, so guessing from
+    /// many addresses is no faster than from one.
+    pub fn admit_account(&self, email: &str) -> Result<(), AppError> {
+        self.logins_by_account.check(email.to_lowercase())
+    }
+
+    /// Counts a login attempt on `email` from a browser that has logged into it before
+    /// (`device` is its known-device token's hash). It has a limit of its own, so strangers
+    /// guessing the account never lock its owner out, and the same growing waits, so a stolen
+    /// cookie does not buy a thief more guesses than a stranger has.
+    pub fn admit_known_browser(&self, email: &str, device: &[u8; 32]) -> Result<(), AppError> {
+        let mut key = email.to_lowercase();
+        key.push(' ');
+        for byte in device {
+            key.push_str(&format!("{byte:02x}"));
+        }
+        self.logins_by_known_browser.check(key)
     }
 
     /// Admits a login from a browser that has never logged into the account it names. Off alarm
@@ -298,10 +285,69 @@ impl Throttles {
     /// limiters' memory does not grow with every address ever seen.
     pub fn forget_quiet_clients(&self) {
         self.logins_by_account.retain_recent();
-        self.logins_by_account_hourly.retain_recent();
-        self.logins_by_account_daily.retain_recent();
+        self.logins_by_known_browser.retain_recent();
         self.logins_by_address.retain_recent();
         self.calls_by_session.retain_recent();
+    }
+}
+
+/// Attempts on one key (an account, or an account on one browser) in three windows: the
+/// minute's limit, then [`ACCOUNT_LOGINS_PER_HOUR`] and [`ACCOUNT_LOGINS_PER_DAY`], so the wait
+/// grows as guessing goes on.
+struct GrowingLimit {
+    minute: DefaultKeyedRateLimiter<String>,
+    hour: DefaultKeyedRateLimiter<String>,
+    day: DefaultKeyedRateLimiter<String>,
+}
+
+impl GrowingLimit {
+    fn new(limits: ThrottleLimits) -> GrowingLimit {
+        // A deployment that raises the minute's limit (the browser suite) raises the longer ones
+        // in step, so they never bite before it.
+        let raised = limits
+            .logins_per_account_per_minute
+            .max(1)
+            .div_ceil(ThrottleLimits::default().logins_per_account_per_minute);
+        let per = |count: u32, period: Duration| {
+            let count = nonzero(count.saturating_mul(raised));
+            Quota::with_period(period / count.get())
+                .map(|quota| quota.allow_burst(count))
+                .unwrap_or_else(|| Quota::per_second(count))
+        };
+        GrowingLimit {
+            minute: RateLimiter::keyed(Quota::per_minute(nonzero(
+                limits.logins_per_account_per_minute,
+            ))),
+            hour: RateLimiter::keyed(per(ACCOUNT_LOGINS_PER_HOUR, Duration::from_secs(3600))),
+            day: RateLimiter::keyed(per(ACCOUNT_LOGINS_PER_DAY, Duration::from_secs(86_400))),
+        }
+    }
+
+    /// Counts an attempt on `key`; refused with the longest of the windows' waits. Every window
+    /// counts the attempt, so the longer ones fill while the minute's wait is served.
+    fn check(&self, key: String) -> Result<(), AppError> {
+        let waits = [
+            self.minute.check_key(&key),
+            self.hour.check_key(&key),
+            self.day.check_key(&key),
+        ];
+        match waits
+            .into_iter()
+            .filter_map(Result::err)
+            .map(throttled)
+            .max_by_key(|e| match e {
+                AppError::Throttled(seconds) => *seconds,
+                _ => 0,
+            }) {
+            Some(refusal) => Err(refusal),
+            None => Ok(()),
+        }
+    }
+
+    fn retain_recent(&self) {
+        self.minute.retain_recent();
+        self.hour.retain_recent();
+        self.day.retain_recent();
     }
 }
 
@@ -424,23 +470,52 @@ mod tests {
         let throttles = Throttles::default();
         for attempt in 1..=5 {
             assert_eq!(
-                throttles.admit_login("Minji@Baedal.test", None),
+                throttles.admit_account("Minji@Baedal.test"),
                 Ok(()),
                 "attempt {attempt}"
             );
         }
         // The same account in other letter case is the same account.
-        match throttles.admit_login("minji@baedal.test", None) {
+        match throttles.admit_account("minji@baedal.test") {
             Err(AppError::Throttled(seconds)) => assert!((1..=12).contains(&seconds), "{seconds}"),
             other => panic!("the sixth attempt was not throttled: {other:?}"),
         }
-        assert_eq!(throttles.admit_login("junho@baedal.test", None), Ok(()));
+        assert_eq!(throttles.admit_account("junho@baedal.test"), Ok(()));
+    }
+
+    #[test]
+    fn strangers_guessing_an_account_leave_its_known_browsers_their_own_limit() {
+        let throttles = Throttles::default();
+        let phone = [7; 32];
+        for _ in 0..6 {
+            let _ = throttles.admit_account("minji@baedal.test");
+        }
+        assert!(matches!(
+            throttles.admit_account("minji@baedal.test"),
+            Err(AppError::Throttled(_))
+        ));
+        for attempt in 1..=5 {
+            assert_eq!(
+                throttles.admit_known_browser("Minji@baedal.test", &phone),
+                Ok(()),
+                "the owner's attempt {attempt}"
+            );
+        }
+        // The owner's own typos are limited like anyone's, on that browser only.
+        assert!(matches!(
+            throttles.admit_known_browser("minji@baedal.test", &phone),
+            Err(AppError::Throttled(_))
+        ));
+        assert_eq!(
+            throttles.admit_known_browser("minji@baedal.test", &[8; 32]),
+            Ok(())
+        );
     }
 
     #[test]
     fn guessing_on_makes_the_wait_grow() {
         let throttles = Throttles::default();
-        let wait = |throttles: &Throttles| match throttles.admit_login("minji@baedal.test", None) {
+        let wait = |throttles: &Throttles| match throttles.admit_account("minji@baedal.test") {
             Ok(()) => 0,
             Err(AppError::Throttled(seconds)) => seconds,
             Err(other) => panic!("{other:?}"),
@@ -496,21 +571,15 @@ mod tests {
     fn one_address_trying_many_accounts_is_throttled_too() {
         let throttles = Throttles::default();
         let address: IpAddr = [203, 0, 113, 7].into();
-        for n in 0..ThrottleLimits::default().logins_per_address_per_minute {
-            assert_eq!(
-                throttles.admit_login(&format!("guess{n}@baedal.test"), Some(address)),
-                Ok(())
-            );
+        for _ in 0..ThrottleLimits::default().logins_per_address_per_minute {
+            assert_eq!(throttles.admit_address(Some(address)), Ok(()));
         }
         assert!(matches!(
-            throttles.admit_login("another@baedal.test", Some(address)),
+            throttles.admit_address(Some(address)),
             Err(AppError::Throttled(_))
         ));
         let neighbour: IpAddr = [203, 0, 113, 8].into();
-        assert_eq!(
-            throttles.admit_login("another@baedal.test", Some(neighbour)),
-            Ok(())
-        );
+        assert_eq!(throttles.admit_address(Some(neighbour)), Ok(()));
     }
 
     #[test]

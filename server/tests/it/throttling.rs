@@ -32,8 +32,16 @@ async fn too_many(answer: reqwest::Response) -> (u64, AppError) {
 async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait() {
     let pool = demo_database().await;
     let app = TestApp::with_production_limits(pool).await;
+    // Minji's phone logged in yesterday.
+    let phone = app.browser();
+    assert_eq!(
+        try_login(&phone, CUSTOMER, DEMO_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    phone.call::<()>("logout", &[]).await.expect("logout");
     let attacker = app.browser();
-    for attempt in 1..=5 {
+    // With the phone's login, five attempts on the account this minute.
+    for attempt in 1..=4 {
         let answer = try_login(&attacker, CUSTOMER, "guess").await;
         assert_eq!(
             answer.status(),
@@ -50,13 +58,27 @@ async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait() {
         format!("Too many attempts. Wait {wait} seconds and try again.")
     );
 
-    // While throttled, even the right password waits: the limit is on trying, not on failing.
-    let owner_of_account = app.browser();
-    let answer = try_login(&owner_of_account, CUSTOMER, DEMO_PASSWORD).await;
+    // While throttled, even the right password waits on a browser new to the account: the limit
+    // is on trying, not on failing.
+    let new_laptop = app.browser();
+    let answer = try_login(&new_laptop, CUSTOMER, DEMO_PASSWORD).await;
     assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
     // Other accounts are not held up by this one (until the address limit).
-    let answer = try_login(&owner_of_account, OWNER, DEMO_PASSWORD).await;
+    let answer = try_login(&new_laptop, OWNER, DEMO_PASSWORD).await;
     assert_eq!(answer.status(), StatusCode::OK);
+
+    // The stranger cannot keep Minji out: her phone has a limit of its own, a typo included.
+    let answer = try_login(&phone, CUSTOMER, "a typo").await;
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    let answer = try_login(&phone, CUSTOMER, DEMO_PASSWORD).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    phone.call::<()>("logout", &[]).await.expect("logout");
+    // ... and that limit is the phone's own: guessing on it is throttled like anyone's.
+    for _ in 0..4 {
+        try_login(&phone, CUSTOMER, "guess").await;
+    }
+    let (wait, error) = too_many(try_login(&phone, CUSTOMER, "guess").await).await;
+    assert_eq!(error, AppError::Throttled(wait));
     app.shutdown().await;
 }
 
