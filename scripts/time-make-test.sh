@@ -31,7 +31,13 @@ step() { # $1: name; the rest: the command
     exit 1
   }
   ended=$(date +%s.%N)
-  rows+=("$(awk -v n="$name" -v a="$started" -v b="$ended" 'BEGIN { printf "| %s | %.0f s |", n, b - a }')")
+  # The tests a step ran (cargo's "N passed" per test binary, Playwright's total), so that a
+  # faster run can be seen to run the same tests.
+  local passed
+  passed=$(awk 'match($0, /(test result: ok\. |^ +)[0-9]+ passed/) {
+      n = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", n); s += n
+    } END { if (s) print s " passed" }' "/tmp/time-make-test.$$.log")
+  rows+=("$(awk -v n="$name" -v a="$started" -v b="$ended" -v p="$passed" 'BEGIN { printf "| %s | %.0f s | %s |", n, b - a, p }')")
 }
 
 total_started=$(date +%s.%N)
@@ -49,7 +55,7 @@ rm -f "/tmp/time-make-test.$$.log"
 
 echo "make test, step by step ($mode, $(nproc) cores, target $CARGO_TARGET_DIR):"
 echo
-echo "| step | wall time |"
-echo "|---|---|"
+echo "| step | wall time | tests |"
+echo "|---|---|---|"
 printf '%s\n' "${rows[@]}"
-awk -v a="$total_started" -v b="$total_ended" 'BEGIN { printf "| **all** | **%.0f s** |\n", b - a }'
+awk -v a="$total_started" -v b="$total_ended" 'BEGIN { printf "| **all** | **%.0f s** | |\n", b - a }'
