@@ -91,32 +91,26 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
     let device = KnownDevice::from_request().await;
     // Whether the browser is known matters only while strangers are held back (the account is
     // tried too often, or failed logins flood the site); otherwise no login pays for the lookup.
-    let known = if account_refusal.is_some() || state.throttles.on_alarm() {
-        match (&account, &device) {
-            (Some(account), Some(device)) => {
-                db::device_is_known(
-                    &state.pool,
-                    &device.token_hash(),
-                    account.user.account_id,
-                    chrono::Duration::days(DEVICE_KNOWN_FOR_DAYS),
-                )
-                .await?
-            }
-            _ => false,
+    let mut known_device = None;
+    if account_refusal.is_some() || state.throttles.on_alarm() {
+        if let (Some(account), Some(device)) = (&account, &device) {
+            let token_hash = device.token_hash();
+            let known = db::device_is_known(
+                &state.pool,
+                &token_hash,
+                account.user.account_id,
+                chrono::Duration::days(DEVICE_KNOWN_FOR_DAYS),
+            )
+            .await?;
+            known_device = known.then_some(token_hash);
         }
-    } else {
-        false
-    };
-    match (account_refusal, &device) {
-        (None, _) => {}
-        (Some(_), Some(device)) if known => {
-            state
-                .throttles
-                .admit_known_browser(email, &device.token_hash())?;
-        }
-        (Some(refusal), _) => return Err(refusal),
     }
-    if !known {
+    match (account_refusal, known_device) {
+        (Some(refusal), None) => return Err(refusal),
+        (Some(_), Some(token_hash)) => state.throttles.admit_known_browser(email, token_hash)?,
+        (None, _) => {}
+    }
+    if known_device.is_none() {
         state.throttles.admit_unknown_device()?;
     }
     let password = password.to_owned();

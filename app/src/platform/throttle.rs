@@ -82,8 +82,8 @@ pub const ALARM_LASTS: Duration = Duration::from_secs(60);
 /// The server's limits, shared by every request of this process.
 #[derive(Clone)]
 pub struct Throttles {
-    logins_by_account: Arc<GrowingLimit>,
-    logins_by_known_browser: Arc<GrowingLimit>,
+    logins_by_account: Arc<GrowingLimit<String>>,
+    logins_by_known_browser: Arc<GrowingLimit<(String, [u8; 32])>>,
     logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
     failed_logins: Arc<DefaultDirectRateLimiter>,
@@ -113,8 +113,6 @@ impl Default for Throttles {
 
 impl Throttles {
     pub fn new(limits: ThrottleLimits) -> Throttles {
-        // A deployment that raises the minute's limit (the browser suite) raises the longer ones
-        // in step, so they never bite before it.
         Throttles {
             logins_by_account: Arc::new(GrowingLimit::new(limits)),
             logins_by_known_browser: Arc::new(GrowingLimit::new(limits)),
@@ -187,13 +185,9 @@ impl Throttles {
     /// (`device` is its known-device token's hash). It has a limit of its own, so strangers
     /// guessing the account never lock its owner out, and the same growing waits, so a stolen
     /// cookie does not buy a thief more guesses than a stranger has.
-    pub fn admit_known_browser(&self, email: &str, device: &[u8; 32]) -> Result<(), AppError> {
-        let mut key = email.to_lowercase();
-        key.push(' ');
-        for byte in device {
-            key.push_str(&format!("{byte:02x}"));
-        }
-        self.logins_by_known_browser.check(key)
+    pub fn admit_known_browser(&self, email: &str, device: [u8; 32]) -> Result<(), AppError> {
+        self.logins_by_known_browser
+            .check((email.to_lowercase(), device))
     }
 
     /// Admits a login from a browser that has never logged into the account it names. Off alarm
@@ -294,14 +288,14 @@ impl Throttles {
 /// Attempts on one key (an account, or an account on one browser) in three windows: the
 /// minute's limit, then [`ACCOUNT_LOGINS_PER_HOUR`] and [`ACCOUNT_LOGINS_PER_DAY`], so the wait
 /// grows as guessing goes on.
-struct GrowingLimit {
-    minute: DefaultKeyedRateLimiter<String>,
-    hour: DefaultKeyedRateLimiter<String>,
-    day: DefaultKeyedRateLimiter<String>,
+struct GrowingLimit<K: std::hash::Hash + Eq + Clone> {
+    minute: DefaultKeyedRateLimiter<K>,
+    hour: DefaultKeyedRateLimiter<K>,
+    day: DefaultKeyedRateLimiter<K>,
 }
 
-impl GrowingLimit {
-    fn new(limits: ThrottleLimits) -> GrowingLimit {
+impl<K: std::hash::Hash + Eq + Clone> GrowingLimit<K> {
+    fn new(limits: ThrottleLimits) -> GrowingLimit<K> {
         // A deployment that raises the minute's limit (the browser suite) raises the longer ones
         // in step, so they never bite before it.
         let raised = limits
@@ -325,21 +319,19 @@ impl GrowingLimit {
 
     /// Counts an attempt on `key`; refused with the longest of the windows' waits. Every window
     /// counts the attempt, so the longer ones fill while the minute's wait is served.
-    fn check(&self, key: String) -> Result<(), AppError> {
-        let waits = [
+    fn check(&self, key: K) -> Result<(), AppError> {
+        let now = DefaultClock::default().now();
+        let longest_wait = [
             self.minute.check_key(&key),
             self.hour.check_key(&key),
             self.day.check_key(&key),
-        ];
-        match waits
-            .into_iter()
-            .filter_map(Result::err)
-            .map(throttled)
-            .max_by_key(|e| match e {
-                AppError::Throttled(seconds) => *seconds,
-                _ => 0,
-            }) {
-            Some(refusal) => Err(refusal),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .map(|not_until| not_until.wait_time_from(now))
+        .max();
+        match longest_wait {
+            Some(wait) => Err(AppError::Throttled(whole_seconds(wait))),
             None => Ok(()),
         }
     }
@@ -496,18 +488,18 @@ mod tests {
         ));
         for attempt in 1..=5 {
             assert_eq!(
-                throttles.admit_known_browser("Minji@baedal.test", &phone),
+                throttles.admit_known_browser("Minji@baedal.test", phone),
                 Ok(()),
                 "the owner's attempt {attempt}"
             );
         }
         // The owner's own typos are limited like anyone's, on that browser only.
         assert!(matches!(
-            throttles.admit_known_browser("minji@baedal.test", &phone),
+            throttles.admit_known_browser("minji@baedal.test", phone),
             Err(AppError::Throttled(_))
         ));
         assert_eq!(
-            throttles.admit_known_browser("minji@baedal.test", &[8; 32]),
+            throttles.admit_known_browser("minji@baedal.test", [8; 32]),
             Ok(())
         );
     }
