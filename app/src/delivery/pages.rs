@@ -16,7 +16,7 @@ use crate::platform::clock::time_of_day;
 use crate::platform::live::{follow, Topic};
 use crate::platform::pages::{action_feedback, ErrorNote};
 use crate::platform::session::{use_session, RequireRole};
-use crate::platform::{geo::format_distance, Role};
+use crate::platform::{geo::format_distance, AppError, Role};
 
 /// `/rider`.
 #[component]
@@ -85,6 +85,8 @@ fn RiderScreen() -> impl IntoView {
         move || (changes.get(), actions.version()),
         |_| my_deliveries(),
     );
+    let known_mine = StoredValue::new(None);
+    let known_open = StoredValue::new(None);
     let i18n = use_i18n();
     let loading = move || view! { <p class="muted">{t!(i18n, common.loading)}</p> };
 
@@ -178,8 +180,14 @@ fn RiderScreen() -> impl IntoView {
             <h2>{t!(i18n, rider.mine)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match mine.await {
-                        Ok(list) => view! { <MyDeliveries list actions /> }.into_any(),
+                    match last_known(mine.await, known_mine) {
+                        Ok(Known { value: list, out_of_date }) => {
+                            view! {
+                                <OutOfDate out_of_date />
+                                <MyDeliveries list actions />
+                            }
+                                .into_any()
+                        }
                         Err(error) => view! { <ErrorNote error /> }.into_any(),
                     }
                 })}
@@ -189,14 +197,61 @@ fn RiderScreen() -> impl IntoView {
             <h2>{t!(i18n, rider.nearby)}</h2>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, rider.looking)}</p> }>
                 {move || Suspend::new(async move {
-                    match open.await {
-                        Ok(list) => view! { <OpenList list claim=actions.claim /> }.into_any(),
+                    match last_known(open.await, known_open) {
+                        // The note above "My deliveries" already says the screen is offline.
+                        Ok(Known { value: list, .. }) => {
+                            view! { <OpenList list claim=actions.claim /> }.into_any()
+                        }
                         Err(error) => view! { <ErrorNote error /> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
     }
+}
+
+/// A list as the server last gave it, and whether reading it again failed since.
+struct Known<T> {
+    value: T,
+    out_of_date: bool,
+}
+
+/// The list to show for `answer`. A re-read that does not get through (the rider in a lift,
+/// the socket's change arriving as the signal drops) keeps the last list on the screen, so the
+/// cards and their buttons stay where the rider's thumb is instead of turning into an error.
+fn last_known<T: Clone + Send + Sync + 'static>(
+    answer: Result<T, AppError>,
+    last: StoredValue<Option<T>>,
+) -> Result<Known<T>, AppError> {
+    match answer {
+        Ok(value) => {
+            last.set_value(Some(value.clone()));
+            Ok(Known {
+                value,
+                out_of_date: false,
+            })
+        }
+        Err(AppError::Transport(detail)) => match last.get_value() {
+            Some(value) => Ok(Known {
+                value,
+                out_of_date: true,
+            }),
+            None => Err(AppError::Transport(detail)),
+        },
+        Err(error) => Err(error),
+    }
+}
+
+#[component]
+fn OutOfDate(out_of_date: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    out_of_date.then(|| {
+        view! {
+            <p class="notice" role="status" data-testid="out-of-date">
+                {t!(i18n, rider.out_of_date)}
+            </p>
+        }
+    })
 }
 
 /// Where the rider is: from the phone's location, or a place they search for when the phone has
@@ -405,10 +460,14 @@ fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoVi
             </TapForm>
         }
         .into_any(),
+        // Confirming before the Delivered tap has reached the server would be refused: it
+        // waits for the outbox, which sends that tap first.
         DeliveryStatus::Delivered => view! {
             <ActionForm action=actions.confirm>
                 <input type="hidden" name="order_id" value=order_id.0.to_string() />
-                <button type="submit" class="primary big">{t!(i18n, rider.confirm)}</button>
+                <button type="submit" class="primary big" disabled=move || outbox.waiting(order_id)>
+                    {t!(i18n, rider.confirm)}
+                </button>
             </ActionForm>
         }
         .into_any(),
