@@ -99,11 +99,22 @@ enum Input {
     ToServer(ClientMessage),
 }
 
-/// Keeps a socket open for as long as the tab lives.
+/// Keeps a socket open for as long as something on the page follows a topic. Once nothing does
+/// (the person logged out, whose sockets the server closes, or left every live screen), it does
+/// not reconnect: knocking with no session would only be refused, again and again. The next
+/// follower starts it again.
 async fn run(shared: Rc<RefCell<Shared>>) {
     let mut backoff = FIRST_BACKOFF;
     let mut first = true;
     loop {
+        {
+            let mut shared = shared.borrow_mut();
+            if shared.followers.is_empty() {
+                shared.started = false;
+                shared.set_state.set(LinkState::Idle);
+                return;
+            }
+        }
         let state = if first {
             LinkState::Connecting
         } else {
