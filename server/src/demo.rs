@@ -93,22 +93,27 @@ struct DemoOptionGroup {
 }
 
 /// Loads the demo set into an empty database and says whether the login page may list the demo
-/// accounts and their shared password: only when every account in the database is one of the
-/// demo set's (loaded now or by an earlier demo run). A database that also holds anyone else's
-/// account, started with the demo switched on by mistake, lists nobody.
+/// accounts and their shared password: only when the demo set's accounts are the database's
+/// first (loaded now or by an earlier demo run). People who signed up on the demo since come
+/// after them and change nothing; a database that had anyone else's account before, started
+/// with the demo switched on by mistake, lists nobody.
 pub async fn prepare(pool: &PgPool) -> Result<Option<String>> {
     let loaded = load_if_empty(pool).await?;
     let demo = parse()?;
     let emails: Vec<&str> = demo.accounts.iter().map(|a| a.email.as_str()).collect();
-    let others: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM platform.accounts WHERE email <> ALL($1)")
-            .bind(&emails)
-            .fetch_one(pool)
-            .await?;
-    if others > 0 {
+    let older_than_demo: Option<i64> = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.accounts
+         WHERE email <> ALL($1)
+           AND created_at <= (SELECT min(created_at) FROM platform.accounts WHERE email = ANY($1))
+         HAVING EXISTS (SELECT 1 FROM platform.accounts WHERE email = ANY($1))",
+    )
+    .bind(&emails)
+    .fetch_optional(pool)
+    .await?;
+    if older_than_demo != Some(0) {
         tracing::warn!(
-            others,
-            "the database holds accounts besides the demo's: demo data not loaded, demo logins not listed"
+            "the database holds accounts from before the demo's, or none of the demo's: \
+             demo data not loaded, demo logins not listed"
         );
         return Ok(None);
     }

@@ -4,9 +4,14 @@ use leptos::prelude::*;
 
 use super::{AppError, CurrentUser, DemoLogins, SavedAddress};
 
-/// Logs in with email and password and starts a session. Returns the page to go to.
+/// Logs in with email and password and starts a session, then goes to `next` (the page that
+/// asked for a login) or the role's home.
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<CurrentUser, AppError> {
     /// Longest email or password we accept; anything longer is a mistake or an attack.
     const MAX_CREDENTIAL_LEN: usize = 200;
 
@@ -21,8 +26,57 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
     let address = client_address(&state.throttles).await;
     state.throttles.admit_address(address)?;
     let user = super::auth::log_in(email, &password).await?;
-    leptos_axum::redirect(user.role.home_path());
+    leptos_axum::redirect(
+        next.as_deref()
+            .and_then(super::session::local_path)
+            .unwrap_or(user.role.home_path()),
+    );
     Ok(user)
+}
+
+pub use sign_up_form::*;
+
+// Each field of the sign-up form is an argument of its own; the allowance is on the module
+// because the browser's copy of the function, which the macro writes, does not carry attributes.
+#[allow(clippy::too_many_arguments)]
+mod sign_up_form {
+    use super::*;
+
+    /// Creates a customer account, logs it in, and goes to `next` (where the person was going, the
+    /// cart say) or the store list. A checkbox left unticked is not sent at all, so each consent is
+    /// given when its field is present.
+    #[server(endpoint = "sign_up")]
+    pub async fn sign_up(
+        email: String,
+        display_name: String,
+        password: String,
+        over_14: Option<String>,
+        terms: Option<String>,
+        privacy: Option<String>,
+        marketing: Option<String>,
+        next: Option<String>,
+    ) -> Result<CurrentUser, AppError> {
+        let new = crate::platform::sign_up::SignUpForm {
+            email,
+            display_name,
+            password,
+            over_14: over_14.is_some(),
+            terms: terms.is_some(),
+            privacy: privacy.is_some(),
+            marketing: marketing.is_some(),
+        }
+        .check()?;
+        let state = crate::platform::state::AppState::get()?;
+        let address = client_address(&state.throttles).await;
+        state.throttles.admit_address(address)?;
+        let user = crate::platform::auth::sign_up(new).await?;
+        leptos_axum::redirect(
+            next.as_deref()
+                .and_then(crate::platform::session::local_path)
+                .unwrap_or(user.role.home_path()),
+        );
+        Ok(user)
+    }
 }
 
 /// The address the request came from (past trusted proxies), when the server was started with

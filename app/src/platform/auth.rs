@@ -6,7 +6,9 @@ use argon2::{
 };
 use tower_sessions::Session;
 
+use super::error::AccountProblem;
 use super::first_frame::{self, PageCaller};
+use super::sign_up::{self, NewCustomer};
 use super::{db, state::AppState, AccountId, AppError, CurrentUser, Role};
 
 const ACCOUNT_KEY: &str = "account_id";
@@ -132,14 +134,61 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
         state.throttles.count_failed_login();
         return Err(AppError::BadCredentials);
     };
+    begin_session(&state, &account.user, device).await?;
+    tracing::info!(account_id = %account.user.account_id.0, role = account.user.role.as_str(), "logged in");
+    Ok(account.user)
+}
+
+/// Creates the customer account `new` asks for and logs it in. The caller's address has already
+/// been admitted by the login throttle; the email's own sign-up limit is counted here. The
+/// password is judged and hashed on the password checkers, off the async workers, like a login's.
+pub async fn sign_up(new: NewCustomer) -> Result<CurrentUser, AppError> {
+    let state = AppState::get()?;
+    state.throttles.admit_sign_up(&new.email)?;
+    let NewCustomer {
+        email,
+        display_name,
+        password,
+        consents,
+    } = new;
+    let (own_email, own_name) = (email.clone(), display_name.clone());
+    let password_hash = state
+        .throttles
+        .password_check(move || {
+            if sign_up::is_guessable(&password, &own_email, &own_name) {
+                return Err(AppError::Account(AccountProblem::PasswordGuessable));
+            }
+            hash_password(&password)
+        })
+        .await??;
+    let user = db::create_customer(
+        &state.pool,
+        &email,
+        &display_name,
+        &password_hash,
+        &consents,
+    )
+    .await?
+    .ok_or(AppError::Account(AccountProblem::EmailTaken))?;
+    begin_session(&state, &user, KnownDevice::from_request().await).await?;
+    tracing::info!(account_id = %user.account_id.0, "signed up");
+    Ok(user)
+}
+
+/// Binds `user` to a fresh session id and marks the browser as one that has logged into it.
+async fn begin_session(
+    state: &AppState,
+    user: &CurrentUser,
+    device: Option<KnownDevice>,
+) -> Result<(), AppError> {
     let device = device.unwrap_or_else(KnownDevice::new);
-    db::remember_device(&state.pool, &device.token_hash(), account.user.account_id).await?;
+    db::remember_device(&state.pool, &device.token_hash(), user.account_id).await?;
     device.keep_in_browser(state.secure_cookies);
     let session = session().await?;
     // A new id on login stops session fixation.
     session.cycle_id().await.map_err(session_error)?;
     session
-        .insert(ACCOUNT_KEY, account.user.account_id)
+        .insert(ACCOUNT_KEY, user.account_id)
         .await
         .map_err(session_error)?;
     let now = chrono::Utc::now().timestamp();
@@ -151,8 +200,7 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
         .insert(LAST_SEEN, now)
         .await
         .map_err(session_error)?;
-    tracing::info!(account_id = %account.user.account_id.0, role = account.user.role.as_str(), "logged in");
-    Ok(account.user)
+    Ok(())
 }
 
 /// The cookie that marks a browser that has logged in before, kept across logouts. It opens

@@ -3,6 +3,7 @@
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use super::sign_up::{Consent, CONSENT_WORDING};
 use super::{geo::Position, AccountId, CurrentUser, DemoAccount, Role, SavedAddress};
 
 /// An account with its password hash; never leaves the server.
@@ -131,6 +132,49 @@ pub async fn insert_account(
     Ok(AccountId(id))
 }
 
+/// Creates a customer account with the consents it gave, in one transaction; `None` when the
+/// email (in any case) already has an account of any role.
+pub async fn create_customer(
+    pool: &PgPool,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    consents: &[Consent],
+) -> sqlx::Result<Option<CurrentUser>> {
+    let mut tx = pool.begin().await?;
+    let created: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO platform.accounts (account_id, email, display_name, role, password_hash)
+         VALUES ($1, $2, $3, 'customer', $4)
+         ON CONFLICT DO NOTHING RETURNING account_id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(account_id) = created else {
+        return Ok(None);
+    };
+    let names: Vec<&str> = consents.iter().map(|c| c.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO platform.consents (account_id, consent, wording)
+         SELECT $1, consent, $3 FROM unnest($2::text[]) AS consent",
+    )
+    .bind(account_id)
+    .bind(&names)
+    .bind(CONSENT_WORDING)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(CurrentUser {
+        account_id: AccountId(account_id),
+        display_name: display_name.to_owned(),
+        email: email.to_owned(),
+        role: Role::Customer,
+    }))
+}
+
 /// A delivery address about to be saved.
 #[derive(Debug, Clone, Copy)]
 pub struct NewAddress<'a> {
@@ -229,7 +273,10 @@ pub async fn addresses_of(
 /// Every account, for the login page; only called when the database holds demo data alone.
 pub async fn demo_accounts(db: &PgPool) -> sqlx::Result<Vec<DemoAccount>> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
+        // The demo's accounts were loaded together, first; anyone who signed up since is a
+        // person whose email is nobody else's business.
         "SELECT email, display_name, role FROM platform.accounts
+         WHERE created_at = (SELECT min(created_at) FROM platform.accounts)
          ORDER BY array_position(ARRAY['customer','owner','rider','operator'], role), email",
     )
     .fetch_all(db)

@@ -39,6 +39,8 @@ pub enum AppError {
     /// An address search or lookup found no place, or the provider did not answer.
     Search(SearchRefusal),
     NotFound(Missing),
+    /// A sign-up (or later an account change) that cannot be taken as it is.
+    Account(AccountProblem),
     /// The state machine refused the command; the refusal says why.
     Refused(Refusal),
     /// A cart the store cannot sell as it is.
@@ -72,6 +74,56 @@ pub enum Problem {
     StoreLocationOffMap,
     DrillFailuresOutOfRange,
     UnknownConsumer { name: String },
+}
+
+/// Why an account cannot be created as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountProblem {
+    EmailMalformed,
+    /// Said the same whatever the other account is (customer, owner, rider or operator).
+    EmailTaken,
+    PasswordTooShort {
+        least: usize,
+    },
+    PasswordTooLong {
+        most: usize,
+    },
+    /// Common, a pattern, or made of the person's own email or name.
+    PasswordGuessable,
+    UnderFourteen,
+    TermsNotAccepted,
+    PrivacyNotAccepted,
+}
+
+impl From<AccountProblem> for AppError {
+    fn from(problem: AccountProblem) -> Self {
+        AppError::Account(problem)
+    }
+}
+
+impl AccountProblem {
+    pub fn in_language(self, locale: Locale) -> String {
+        match self {
+            AccountProblem::EmailMalformed => td_string!(locale, error.email_malformed).to_owned(),
+            AccountProblem::EmailTaken => td_string!(locale, error.email_taken).to_owned(),
+            AccountProblem::PasswordTooShort { least } => {
+                td_string!(locale, error.password_too_short, least)
+            }
+            AccountProblem::PasswordTooLong { most } => {
+                td_string!(locale, error.password_too_long, most)
+            }
+            AccountProblem::PasswordGuessable => {
+                td_string!(locale, error.password_guessable).to_owned()
+            }
+            AccountProblem::UnderFourteen => td_string!(locale, error.under_fourteen).to_owned(),
+            AccountProblem::TermsNotAccepted => {
+                td_string!(locale, error.terms_not_accepted).to_owned()
+            }
+            AccountProblem::PrivacyNotAccepted => {
+                td_string!(locale, error.privacy_not_accepted).to_owned()
+            }
+        }
+    }
 }
 
 /// What the caller asked for that does not exist, or is not theirs to see (the two are told the
@@ -140,6 +192,7 @@ impl AppError {
             AppError::Payment(refusal) => refusal.in_language(locale),
             AppError::Search(refusal) => refusal.in_language(locale).to_owned(),
             AppError::NotFound(missing) => missing.in_language(locale).to_owned(),
+            AppError::Account(problem) => problem.in_language(locale),
             AppError::Refused(refusal) => refusal.in_language(locale),
             AppError::Cart(problem) => problem.in_language(locale),
             AppError::Malformed(unreadable) => unreadable.in_language(locale),
@@ -300,6 +353,8 @@ impl AppError {
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Refused(_) | AppError::LimitReached(_) => StatusCode::CONFLICT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Account(AccountProblem::EmailTaken) => StatusCode::CONFLICT,
+            AppError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Invalid(_)
             | AppError::Text(_)
             | AppError::Edit(_)

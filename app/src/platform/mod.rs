@@ -1,5 +1,6 @@
 //! What every context uses: accounts and sessions, errors, money and distance, shared UI.
 
+pub mod account_pages;
 pub mod api;
 pub mod clock;
 pub mod crash;
@@ -11,6 +12,7 @@ pub mod live;
 pub mod money;
 pub mod pages;
 pub mod session;
+pub mod sign_up;
 pub mod text;
 
 #[cfg(feature = "ssr")]

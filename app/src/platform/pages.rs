@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::api::list_demo_logins;
 use super::live::LiveIndicator;
-use super::session::use_session;
+use super::session::{come_back_to, local_path, use_session};
 use super::{AppError, CurrentUser, Role};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::notification::pages::InboxLink;
@@ -96,11 +96,13 @@ pub fn LoginPage() -> impl IntoView {
             .map(|error| view! { <ErrorNote error /> })
     };
     let demo = Resource::new(|| (), |_| list_demo_logins());
+    let next = use_next();
 
     view! {
         <section class="card narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <ActionForm action=session.login attr:class="stack">
+                {move || next.get().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <label>
                     {t!(i18n, login.email)} <input type="email" name="email" autocomplete="username" required />
                 </label>
@@ -119,6 +121,12 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             {failure}
+            <p class="muted">
+                {t!(i18n, login.new_here)} " "
+                <A href=move || {
+                    format!("/signup{}", next.get().map(|n| come_back_to(&n)).unwrap_or_default())
+                }>{t!(i18n, common.sign_up)}</A>
+            </p>
         </section>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -165,6 +173,18 @@ pub fn LoginPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The page to go back to after logging in or signing up, from the address's `?next=`, when it
+/// is a page of ours.
+pub fn use_next() -> Memo<Option<String>> {
+    let query = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| {
+        query
+            .read()
+            .get("next")
+            .filter(|next| local_path(next).is_some())
+    })
 }
 
 /// What an action is doing: progress while it runs, then `done` or the server's sentence.

@@ -3,7 +3,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::api::{Login, Logout};
+use super::api::{Login, Logout, SignUp};
 use super::first_frame::provide_first_frame;
 use super::{AppError, CurrentUser, Role};
 use crate::i18n::{t, use_i18n};
@@ -13,6 +13,7 @@ use crate::i18n::{t, use_i18n};
 pub struct SessionContext {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
+    pub sign_up: ServerAction<SignUp>,
     /// Who is logged in: the server's answer when it rendered the page, then whatever the last
     /// login or logout in this tab made of it. Known at once, so no page waits for it.
     pub user: ReadSignal<Option<CurrentUser>>,
@@ -22,6 +23,7 @@ pub struct SessionContext {
 pub fn provide_session_context() {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
+    let sign_up = ServerAction::<SignUp>::new();
     let (user, set_user) = signal(provide_first_frame().user);
     let change_to = move |next: Option<CurrentUser>| {
         // Setting the same account again would rebuild every page that depends on it.
@@ -35,6 +37,11 @@ pub fn provide_session_context() {
         }
     });
     Effect::new(move |_| {
+        if let Some(Ok(signed_up)) = sign_up.value().get() {
+            change_to(Some(signed_up));
+        }
+    });
+    Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             change_to(None);
         }
@@ -42,6 +49,7 @@ pub fn provide_session_context() {
     provide_context(SessionContext {
         login,
         logout,
+        sign_up,
         user,
     });
 }
@@ -66,21 +74,97 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// A refusal shown in place of a page, with the way out.
+/// A refusal shown in place of a page, with the way out: logging in, or for someone without an
+/// account, creating one; either brings them back to this page.
 #[component]
 fn Refusal(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
+    let back = come_back_to(
+        &leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked(),
+    );
+    let sign_up = (error == AppError::NotLoggedIn).then(|| {
+        view! {
+            <a class="button" href=format!("/signup{back}")>
+                {t!(i18n, common.sign_up)}
+            </a>
+        }
+    });
     view! {
         <section class="card refusal" role="alert">
             <p>{move || error.in_language(i18n.get_locale())}</p>
-            <a class="button" href="/login">
-                {t!(i18n, common.log_in)}
-            </a>
+            <div class="row">
+                <a class="button primary" href=format!("/login{back}")>
+                    {t!(i18n, common.log_in)}
+                </a>
+                {sign_up}
+            </div>
         </section>
     }
+}
+
+/// `next` if it is a page of this site to go to after logging in or signing up: a path of ours,
+/// never another site (`//evil.example`, `/\\evil.example` and `https://…` are refused), so a
+/// link cannot use our login to send people elsewhere.
+pub fn local_path(next: &str) -> Option<&str> {
+    let ours = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.len() <= 200
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    ours.then_some(next)
+}
+
+/// `?next=` for a link to the login or sign-up page from `path`, so the person comes back to it.
+pub fn come_back_to(path: &str) -> String {
+    match local_path(path) {
+        Some(path) if path != "/" => format!("?next={}", urlencode(path)),
+        _ => String::new(),
+    }
+}
+
+fn urlencode(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The logged-in user (inside [`RequireRole`] there always is one).
 pub fn signed_in_user() -> Option<CurrentUser> {
     use_session().user.get_untracked()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_are_gone_to_after_a_login() {
+        assert_eq!(local_path("/cart"), Some("/cart"));
+        assert_eq!(local_path("/orders/5f0c?x=1"), Some("/orders/5f0c?x=1"));
+        for elsewhere in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "cart",
+            "",
+            "/ cart",
+            "/\ncart",
+        ] {
+            assert_eq!(local_path(elsewhere), None, "{elsewhere:?}");
+        }
+    }
+
+    #[test]
+    fn a_link_to_the_login_brings_back_to_the_page_it_came_from() {
+        assert_eq!(come_back_to("/cart"), "?next=/cart");
+        assert_eq!(come_back_to("/"), "");
+        assert_eq!(come_back_to("/가게"), "?next=/%EA%B0%80%EA%B2%8C");
+    }
 }

@@ -27,6 +27,7 @@ pub enum Field {
     Unit,
     RiderNote,
     Building,
+    DisplayName,
 }
 
 impl Field {
@@ -47,6 +48,7 @@ impl Field {
             Field::Unit => td_string!(locale, field.unit),
             Field::RiderNote => td_string!(locale, field.rider_note),
             Field::Building => td_string!(locale, field.building),
+            Field::DisplayName => td_string!(locale, field.display_name),
         }
     }
 }

@@ -84,6 +84,7 @@ pub const ALARM_LASTS: Duration = Duration::from_secs(60);
 pub struct Throttles {
     logins_by_account: Arc<GrowingLimit<String>>,
     logins_by_known_browser: Arc<GrowingLimit<(String, [u8; 32])>>,
+    sign_ups_by_email: Arc<GrowingLimit<String>>,
     logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
     failed_logins: Arc<DefaultDirectRateLimiter>,
@@ -116,6 +117,7 @@ impl Throttles {
         Throttles {
             logins_by_account: Arc::new(GrowingLimit::new(limits)),
             logins_by_known_browser: Arc::new(GrowingLimit::new(limits)),
+            sign_ups_by_email: Arc::new(GrowingLimit::new(limits)),
             logins_by_address: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
                 limits.logins_per_address_per_minute,
             )))),
@@ -188,6 +190,13 @@ impl Throttles {
     pub fn admit_known_browser(&self, email: &str, device: [u8; 32]) -> Result<(), AppError> {
         self.logins_by_known_browser
             .check((email.to_lowercase(), device))
+    }
+
+    /// Counts a sign-up with `email`: the same growing waits as logins on one account, so
+    /// asking again and again whether an email has an account is slow. Apart from the account's
+    /// login limit, so that signing up with someone's email never holds back their logins.
+    pub fn admit_sign_up(&self, email: &str) -> Result<(), AppError> {
+        self.sign_ups_by_email.check(email.to_lowercase())
     }
 
     /// Admits a login from a browser that has never logged into the account it names. Off alarm
@@ -280,6 +289,7 @@ impl Throttles {
     pub fn forget_quiet_clients(&self) {
         self.logins_by_account.retain_recent();
         self.logins_by_known_browser.retain_recent();
+        self.sign_ups_by_email.retain_recent();
         self.logins_by_address.retain_recent();
         self.calls_by_session.retain_recent();
     }

@@ -58,6 +58,35 @@ async fn demo_logins_are_listed_only_for_a_database_of_demo_accounts(pool: PgPoo
         "a later demo run on its data too"
     );
 
+    // Someone who signs up on the demo comes after its accounts: still a demo.
+    sqlx::query(
+        "INSERT INTO platform.accounts (account_id, email, display_name, role, password_hash)
+         VALUES (gen_random_uuid(), 'signed.up@example.com', 'Signed Up', 'customer', 'x')",
+    )
+    .execute(&pool)
+    .await
+    .expect("a signed-up account");
+    let after_sign_up = server::demo::prepare(&pool).await.expect("a later run");
+    assert_eq!(after_sign_up.as_deref(), Some("baedal-demo"));
+
+    // A database that had a real account before the demo's never lists logins.
+    sqlx::query("UPDATE platform.accounts SET created_at = '2020-01-01' WHERE email = 'signed.up@example.com'")
+        .execute(&pool)
+        .await
+        .expect("an account from before the demo");
+    let mistaken = server::demo::prepare(&pool)
+        .await
+        .expect("demo switched on by mistake");
+    assert_eq!(
+        mistaken, None,
+        "a database with real accounts never lists logins"
+    );
+}
+
+// A real database, started with the demo switched on by mistake: it is not empty, so nothing
+// is loaded, and nobody is listed.
+#[sqlx::test(migrator = "server::database::MIGRATOR")]
+async fn a_database_of_real_accounts_lists_no_demo_logins(pool: PgPool) {
     sqlx::query(
         "INSERT INTO platform.accounts (account_id, email, display_name, role, password_hash)
          VALUES (gen_random_uuid(), 'real.person@example.com', 'Real Person', 'customer', 'x')",
@@ -68,10 +97,12 @@ async fn demo_logins_are_listed_only_for_a_database_of_demo_accounts(pool: PgPoo
     let mistaken = server::demo::prepare(&pool)
         .await
         .expect("demo switched on by mistake");
-    assert_eq!(
-        mistaken, None,
-        "a database with real accounts never lists logins"
-    );
+    assert_eq!(mistaken, None);
+    let loaded: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.accounts")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(loaded, 1, "no demo account was added");
 }
 
 #[tokio::test]

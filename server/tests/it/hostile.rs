@@ -38,6 +38,9 @@ enum Field {
     /// tried.
     OptionalId,
     Flag,
+    /// A field a browser may leave out (an unticked box, the page to go back to after a
+    /// login): only values that are not text are tried.
+    Optional,
     /// A count or an amount: negative makes no sense.
     Count,
     Coordinate,
@@ -100,6 +103,21 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             form(&[
                 ("email", CUSTOMER, Text),
                 ("password", "wrong-password", Text),
+                ("next", "/cart", Optional),
+            ]),
+        ),
+        row(
+            "sign_up",
+            Anyone,
+            form(&[
+                ("email", "hana.kim@example.com", Text),
+                ("display_name", "김하나", Text),
+                ("password", "seongsu river walk", Text),
+                ("over_14", "yes", Optional),
+                ("terms", "yes", Optional),
+                ("privacy", "yes", Optional),
+                ("marketing", "yes", Optional),
+                ("next", "/cart", Optional),
             ]),
         ),
         row("logout", Anyone, form(&[])),
@@ -489,6 +507,7 @@ fn hostile_values(kind: Field) -> Vec<(&'static str, String)> {
         }
         Field::OptionalId => values.push(("not a key", "12345".to_owned())),
         Field::Flag => values.push(("not a yes or no", "maybe".to_owned())),
+        Field::Optional => {}
         Field::Count => {
             values.push(("not a number", "abc".to_owned()));
             values.push(("empty", String::new()));
@@ -658,7 +677,7 @@ async fn every_server_function_refuses_every_hostile_call_and_nothing_changes() 
     );
 
     let sessions = sessions(&app).await;
-    use Field::OptionalId;
+    use Field::{Optional, OptionalId};
     let before = settled_digest(&app.pool).await;
     let mut calls = 0;
 
@@ -700,8 +719,8 @@ async fn every_server_function_refuses_every_hostile_call_and_nothing_changes() 
                         assert_refused(&format!("{name} with {field} {what}"), &answer);
                         calls += 1;
                     }
-                    // Optional ids may be left out; every other field is required.
-                    if *kind != OptionalId {
+                    // Optional ids and fields may be left out; every other field is required.
+                    if !matches!(kind, OptionalId | Optional) {
                         let answer = send_spoiled(rightful, name, fields, field, None).await;
                         let error = assert_refused(&format!("{name} without {field}"), &answer);
                         assert!(
@@ -718,7 +737,10 @@ async fn every_server_function_refuses_every_hostile_call_and_nothing_changes() 
                         .collect(),
                 );
                 // A JSON body reads as a form without fields: refused where a field is required.
-                if fields.iter().any(|(_, _, kind)| *kind != OptionalId) {
+                if fields
+                    .iter()
+                    .any(|(_, _, kind)| !matches!(kind, OptionalId | Optional))
+                {
                     let answer = send(
                         rightful,
                         name,

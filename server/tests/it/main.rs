@@ -18,6 +18,7 @@ mod private_cluster;
 mod rider_range;
 mod saga;
 mod security;
+mod sign_up;
 mod stores;
 mod throttling;
 mod two_instances;
