@@ -26,11 +26,7 @@ pub async fn login(
     let address = client_address(&state.throttles).await;
     state.throttles.admit_address(address)?;
     let user = super::auth::log_in(email, &password).await?;
-    leptos_axum::redirect(
-        next.as_deref()
-            .and_then(super::session::local_path)
-            .unwrap_or(user.role.home_path()),
-    );
+    super::session::go_on_after_login(next.as_deref(), user.role);
     Ok(user)
 }
 
@@ -70,11 +66,7 @@ mod sign_up_form {
         let address = client_address(&state.throttles).await;
         state.throttles.admit_address(address)?;
         let user = crate::platform::auth::sign_up(new).await?;
-        leptos_axum::redirect(
-            next.as_deref()
-                .and_then(crate::platform::session::local_path)
-                .unwrap_or(user.role.home_path()),
-        );
+        crate::platform::session::go_on_after_login(next.as_deref(), user.role);
         Ok(user)
     }
 }

@@ -270,7 +270,7 @@ pub async fn addresses_of(
     Ok(rows.into_iter().map(saved_address).collect())
 }
 
-/// Every account, for the login page; only called when the database holds demo data alone.
+/// The demo's accounts, for the login page; only called when the server runs with demo data.
 pub async fn demo_accounts(db: &PgPool) -> sqlx::Result<Vec<DemoAccount>> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         // The demo's accounts were loaded together, first; anyone who signed up since is a

@@ -118,21 +118,26 @@ pub fn local_path(next: &str) -> Option<&str> {
 
 /// `?next=` for a link to the login or sign-up page from `path`, so the person comes back to it.
 pub fn come_back_to(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    // A path's slashes may stay as they are in a query value; everything else but the unreserved
+    // characters is escaped.
+    const QUERY_PATH: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'/');
     match local_path(path) {
-        Some(path) if path != "/" => format!("?next={}", urlencode(path)),
+        Some(path) if path != "/" => format!("?next={}", utf8_percent_encode(path, QUERY_PATH)),
         _ => String::new(),
     }
 }
 
-fn urlencode(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// Where a login or sign-up sends the browser: `next` when it is a page of ours, else the role's
+/// home.
+#[cfg(feature = "ssr")]
+pub fn go_on_after_login(next: Option<&str>, role: Role) {
+    leptos_axum::redirect(next.and_then(local_path).unwrap_or(role.home_path()));
 }
 
 /// The logged-in user (inside [`RequireRole`] there always is one).
