@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inbox") view=notification::pages::InboxPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=platform::account_pages::SignUpPage />
+                    <Route path=path!("/account") view=platform::account_pages::AccountPage />
+                    <Route path=path!("/demo/kakao") view=platform::account_pages::DemoKakaoPage />
                     <Route path=path!("/store") view=store::pages::OwnerHome />
                     <Route path=path!("/store/:id/setup") view=store::pages::StoreSetupPage />
                     <Route path=path!("/rider") view=delivery::pages::RiderHome />

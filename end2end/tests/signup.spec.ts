@@ -72,3 +72,48 @@ test('an email that already has an account is told so without saying whose it is
   );
   await expect(page.getByRole('navigation', { name: 'Account' })).toContainText('Log in');
 });
+
+test('a new customer proves a phone with the code the demo KakaoTalk shows', async ({ page }) => {
+  await open(page, '/signup');
+  await page.getByLabel('Email', { exact: true }).fill(`phone.${Date.now()}@example.com`);
+  await page.getByLabel('Name', { exact: true }).fill('박하늘');
+  await page.getByLabel('Password', { exact: true }).fill('seongsu river walk');
+  await page.getByLabel('I am 14 or older').check();
+  await page.getByLabel('I agree to the terms of service').check();
+  await page.getByLabel('I agree to the collection and use of my personal information').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  // The name in the header leads to the account, which has no phone and says what that means.
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: /박하늘/ }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('phone-standing')).toContainText('No phone yet');
+
+  const digits = `010${String(Date.now()).slice(-8)}`;
+  const shown = `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`;
+  await page.getByLabel('Mobile number').fill(digits);
+  await page.getByRole('button', { name: 'Send code by KakaoTalk' }).click();
+  // The header's live dot is a status too: the sentence is the one that names the number.
+  await expect(page.getByRole('status').filter({ hasText: 'We sent' })).toHaveText(
+    `We sent a 6-digit code by KakaoTalk to ${shown}. It works for 5 minutes.`,
+  );
+
+  // The demo's KakaoTalk shows what the phone received.
+  await page.getByRole('link', { name: "Demo: read it in the demo's KakaoTalk" }).click();
+  await expect(page).toHaveURL(new RegExp(`/demo/kakao\\?phone=${digits}$`));
+  const message = page.getByRole('list', { name: 'KakaoTalk messages' }).getByRole('listitem').first();
+  await expect(message).toContainText('인증번호');
+  const code = /\[(\d{6})\]/.exec((await message.textContent()) ?? '')?.[1];
+  expect(code).toMatch(/^\d{6}$/);
+
+  await page.goBack();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const wrong = code!.replace(/\d/g, (d) => (d === '1' ? '2' : '1'));
+  await page.getByLabel('Code', { exact: true }).fill(wrong);
+  await page.getByRole('button', { name: 'Prove number' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That code is not right. 4 tries left.');
+  await page.getByLabel('Code', { exact: true }).fill(code!);
+  await page.getByRole('button', { name: 'Prove number' }).click();
+  await expect(page.getByTestId('phone-standing')).toContainText(`${shown} · Proven`);
+  await page.screenshot({ path: 'artifacts/account-phone.png', fullPage: true });
+});

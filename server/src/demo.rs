@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use std::collections::HashMap;
 
 use app::delivery;
+use app::platform::phone::MobileNumber;
 use app::platform::{self, auth::hash_password, geo::Position, AccountId, Role};
 use app::store::{self, hours};
 
@@ -150,12 +151,18 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
         })?;
         let password_hash =
             hash_password(&demo.password).map_err(|e| anyhow!("hashing a password: {e}"))?;
+        let phone = account
+            .phone
+            .as_deref()
+            .map(MobileNumber::parse)
+            .transpose()
+            .map_err(|_| anyhow!("demo account {} has a malformed phone", account.key))?;
         let id = platform::db::insert_account(
             &mut *tx,
             &platform::db::NewAccount {
                 email: &account.email,
                 display_name: &account.name,
-                phone: account.phone.as_deref(),
+                phone: phone.as_ref(),
                 role,
                 password_hash: &password_hash,
             },

@@ -9,6 +9,7 @@ pub mod database;
 pub mod demo;
 pub mod draining;
 pub mod geocoder_sim;
+pub mod kakao_sim;
 pub mod payment_gateway_sim;
 pub mod recovery;
 pub mod routes;

@@ -103,6 +103,25 @@ async fn run(
     if let Some(settings) = &config.kakao {
         state.kakao = Some(KakaoChannel::new(settings.clone()).map_err(anyhow::Error::msg)?);
         tracing::info!(url = %settings.url, "KakaoTalk messages are on");
+    } else if config.demo {
+        // Messages, phone codes among them, go to a stand-in whose page shows each phone's.
+        let (url, inbox) = server::kakao_sim::start_in_process()
+            .await
+            .context("starting the built-in KakaoTalk stand-in")?;
+        state.kakao = Some(
+            KakaoChannel::new(app::notification::kakao::KakaoSettings {
+                url,
+                sender_key: "demo-sender-key".to_owned(),
+                api_key: "demo-api-key".to_owned(),
+                timeout: std::time::Duration::from_secs(5),
+            })
+            .map_err(anyhow::Error::msg)?,
+        );
+        state.kakao_stand_in = Some(inbox);
+        tracing::info!(
+            "KakaoTalk messages go to the built-in stand-in, shown at /demo/kakao \
+             (set BAEDAL_KAKAO_URL for KakaoTalk itself)"
+        );
     }
     for name in &config.paused_consumers {
         let consumer = app::platform::events::Consumer::parse(name).with_context(|| {

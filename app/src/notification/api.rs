@@ -27,3 +27,19 @@ pub async fn mark_notifications_read() -> Result<(), AppError> {
     let state = AppState::get()?;
     Ok(super::db::mark_all_read(&state.pool, user.account_id).await?)
 }
+
+/// The KakaoTalk messages the demo's stand-in received for `phone`, newest first, so a person
+/// trying the demo can read the code sent to their phone. `None` on a server that sends through
+/// a real KakaoTalk or sends none: nobody reads other people's messages there.
+#[server(endpoint = "demo_kakao_messages")]
+pub async fn demo_kakao_messages(
+    phone: String,
+) -> Result<Option<Vec<super::DeliveredMessage>>, AppError> {
+    use crate::platform::{phone::MobileNumber, state::AppState};
+    let phone = MobileNumber::parse(&phone)?;
+    let state = AppState::get()?;
+    let Some(stand_in) = state.kakao_stand_in.as_ref() else {
+        return Ok(None);
+    };
+    Ok(Some(stand_in.sent_to(phone.digits())))
+}

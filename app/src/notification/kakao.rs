@@ -2,8 +2,8 @@
 //! template code, recipient phone, template variables). Each message is its own job, retried
 //! with backoff, and recorded per (event, recipient) so it is sent at most once.
 
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext};
@@ -95,19 +95,26 @@ impl KakaoChannel {
     }
 
     /// Sends one message; `request_id` lets the receiving side recognise a repeat.
-    async fn send(&self, message: &PendingMessage) -> Result<(), String> {
+    async fn send(
+        &self,
+        request_id: &str,
+        phone: &str,
+        template_code: &str,
+        content: &str,
+        variables: &serde_json::Value,
+    ) -> Result<(), String> {
         let response = self
             .http
             .post(&self.settings.url)
             .header("Authorization", &self.settings.api_key)
             .json(&json!({
                 "senderKey": self.settings.sender_key,
-                "templateCode": message.template_code,
-                "requestId": message.request_id(),
+                "templateCode": template_code,
+                "requestId": request_id,
                 "recipientList": [{
-                    "recipientNo": message.phone,
-                    "content": message.content,
-                    "templateParameter": message.variables,
+                    "recipientNo": phone,
+                    "content": content,
+                    "templateParameter": variables,
                 }],
             }))
             .send()
@@ -118,6 +125,45 @@ impl KakaoChannel {
         } else {
             Err(format!("KakaoTalk answered {}", response.status()))
         }
+    }
+
+    /// Sends a message that is not about an order (a phone's code) while the person waits,
+    /// once: it is never stored, so a code exists only in the message and as a hash.
+    pub async fn send_now(&self, phone: &str, message: &OneOffMessage) -> Result<(), String> {
+        self.send(
+            &Uuid::new_v4().to_string(),
+            phone,
+            message.template.code,
+            &message.content,
+            &message.variables,
+        )
+        .await
+    }
+}
+
+/// A message sent while the person waits, outside the order messages' queue.
+#[derive(Debug, Clone)]
+pub struct OneOffMessage {
+    template: Template,
+    content: String,
+    variables: serde_json::Value,
+}
+
+/// The code that proves a phone, registered with Kakao as a security template (its text is
+/// hidden from the chat list and from the lock screen).
+const PHONE_CODE: Template = Template {
+    code: "BAEDAL_PHONE_CODE",
+    text: "[배달] 인증번호 [#{인증번호}]를 입력해 주세요. 5분 동안 쓸 수 있어요. \
+           배달은 인증번호를 묻지 않아요. 누구에게도 알려주지 마세요.",
+};
+
+/// The message that carries a phone's code.
+pub fn phone_code_message(code: &str) -> OneOffMessage {
+    let variables = BTreeMap::from([("인증번호", code.to_owned())]);
+    OneOffMessage {
+        template: PHONE_CODE,
+        content: PHONE_CODE.render(&variables),
+        variables: json!(variables),
     }
 }
 
@@ -138,8 +184,9 @@ impl PendingMessage {
     }
 }
 
-/// Records the message for `recipient` (if they have a phone) and says whether it is new, in
-/// which case the caller queues [`SendKakao`]. Once per (event, recipient).
+/// Records the message for `recipient` (if they have a proven phone) and says whether it is new,
+/// in which case the caller queues [`SendKakao`]. Once per (event, recipient). A phone nobody has
+/// proven gets nothing: the inbox has the message either way.
 pub async fn record(
     db: impl PgExecutor<'_>,
     event_id: Uuid,
@@ -151,7 +198,8 @@ pub async fn record(
         "INSERT INTO notification.kakao_messages
              (event_id, recipient_id, template_code, phone, content, variables)
          SELECT $1, a.account_id, $3, a.phone, $4, $5
-         FROM platform.accounts a WHERE a.account_id = $2 AND a.phone IS NOT NULL
+         FROM platform.accounts a
+         WHERE a.account_id = $2 AND a.phone IS NOT NULL AND a.phone_proven_at IS NOT NULL
          ON CONFLICT (event_id, recipient_id) DO NOTHING",
     )
     .bind(event_id)
@@ -200,7 +248,15 @@ impl TaskHandler for SendKakao {
             content,
             variables,
         };
-        let outcome = channel.send(&message).await;
+        let outcome = channel
+            .send(
+                &message.request_id(),
+                &message.phone,
+                &message.template_code,
+                &message.content,
+                &message.variables,
+            )
+            .await;
         sqlx::query(
             "UPDATE notification.kakao_messages
              SET attempts = attempts + 1,
@@ -220,6 +276,44 @@ impl TaskHandler for SendKakao {
     }
 }
 
+/// What the demo's KakaoTalk stand-in received, so the demo's KakaoTalk page can show a person
+/// the messages sent to their phone as their KakaoTalk would. Only the newest are kept.
+#[derive(Debug, Clone, Default)]
+pub struct StandInInbox(Arc<Mutex<VecDeque<super::DeliveredMessage>>>);
+
+impl StandInInbox {
+    /// How many messages the stand-in keeps, all phones together.
+    const KEEPS: usize = 1000;
+    /// How many messages to one phone the page shows.
+    pub const SHOWS: usize = 30;
+
+    pub fn keep(&self, message: super::DeliveredMessage) {
+        let mut messages = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if messages.len() == Self::KEEPS {
+            messages.pop_front();
+        }
+        messages.push_back(message);
+    }
+
+    /// The newest messages sent to `phone` (digits only), newest first.
+    pub fn sent_to(&self, phone: &str) -> Vec<super::DeliveredMessage> {
+        let messages = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        messages
+            .iter()
+            .rev()
+            .filter(|m| m.phone == phone)
+            .take(Self::SHOWS)
+            .cloned()
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +325,14 @@ mod tests {
             assert!(code.starts_with("BAEDAL_"), "{code}");
             assert!(text.contains("#{주문번호}"), "{code} names no order");
         }
+    }
+
+    #[test]
+    fn the_phone_code_message_carries_the_code() {
+        let message = phone_code_message("042917");
+        assert!(message.content.contains("[042917]"), "{}", message.content);
+        assert!(!message.content.contains("#{"), "{}", message.content);
+        assert_eq!(message.variables, json!({ "인증번호": "042917" }));
     }
 
     #[test]

@@ -18,6 +18,17 @@ use crate::i18n::{td_string, Locale};
 use crate::ordering::OrderId;
 use crate::platform::money::Won;
 
+/// A KakaoTalk message as the demo's stand-in for KakaoTalk received it: what the phone's owner
+/// would read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveredMessage {
+    /// Digits only, as sent.
+    pub phone: String,
+    pub template_code: String,
+    pub content: String,
+    pub received_at: DateTime<Utc>,
+}
+
 /// One message in someone's inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {

@@ -1,12 +1,18 @@
-//! Joining Baedal: the sign-up page.
+//! Joining Baedal and one's own account: the sign-up page, the account page with the phone's
+//! proof, and the demo's KakaoTalk page where the proof's code can be read.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Form, A};
 
+use super::api::{my_phone, ProvePhone, SendPhoneCode};
+use super::clock::time_of_day;
 use super::pages::{use_next, ErrorNote};
+use super::phone::{MobileNumber, PhoneState};
 use super::session::{come_back_to, use_session};
 use super::sign_up::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+use super::AppError;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::notification::api::demo_kakao_messages;
 
 /// `/signup`: email, name, password and the consents, required ones apart from the optional
 /// one. The browser checks what it can before sending; the server checks everything again.
@@ -111,5 +117,244 @@ fn Consent(name: &'static str, required: bool, children: Children) -> impl IntoV
             <input type="checkbox" name=name value="yes" required=required />
             <span>{children()}</span>
         </label>
+    }
+}
+
+/// `/account`: who the caller is and their phone, which they prove with a code sent to it over
+/// KakaoTalk before any KakaoTalk message goes to it.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let send_code = ServerAction::<SendPhoneCode>::new();
+    let prove = ServerAction::<ProvePhone>::new();
+    let phone = Resource::new(
+        move || (send_code.version().get(), prove.version().get()),
+        |_| my_phone(),
+    );
+    view! {
+        <h1>{t!(i18n, account.title)}</h1>
+        {move || {
+            session
+                .user
+                .get()
+                .map(|user| {
+                    view! {
+                        <section class="card">
+                            <dl class="facts">
+                                <dt>{t!(i18n, account.name)}</dt>
+                                <dd>{user.display_name}</dd>
+                                <dt>{t!(i18n, account.email)}</dt>
+                                <dd>{user.email}</dd>
+                            </dl>
+                        </section>
+                    }
+                })
+        }}
+        <section class="card" aria-labelledby="phone-heading">
+            <h2 id="phone-heading">{t!(i18n, account.phone)}</h2>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match phone.await {
+                        Ok(state) => view! { <PhoneProof state send_code prove /> }.into_any(),
+                        Err(AppError::NotLoggedIn) => {
+                            view! {
+                                <p>
+                                    {t!(i18n, account.log_in)} " "
+                                    <A href=format!("/login{}", come_back_to("/account"))>
+                                        {t!(i18n, common.log_in)}
+                                    </A>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The phone's state, the form that sends a code to a number, and, while a code waits, the
+/// form that takes it.
+#[component]
+fn PhoneProof(
+    state: PhoneState,
+    send_code: ServerAction<SendPhoneCode>,
+    prove: ServerAction<ProvePhone>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let standing = match (&state.phone, state.proven) {
+        (Some(phone), true) => {
+            let phone = phone.shown();
+            view! {
+                <p data-testid="phone-standing">
+                    <strong>{phone}</strong> " · " {t!(i18n, account.phone_proven)}
+                </p>
+            }
+            .into_any()
+        }
+        (Some(phone), false) => {
+            let phone = phone.shown();
+            view! {
+                <p data-testid="phone-standing">
+                    <strong>{phone}</strong> " · " {t!(i18n, account.phone_unproven)}
+                </p>
+            }
+            .into_any()
+        }
+        (None, _) => {
+            view! { <p data-testid="phone-standing">{t!(i18n, account.phone_none)}</p> }.into_any()
+        }
+    };
+    let typed_number = state
+        .waiting_for_code
+        .as_ref()
+        .or(state.phone.as_ref())
+        .map(MobileNumber::shown)
+        .unwrap_or_default();
+    let waiting = state.waiting_for_code.clone().map(|number| {
+        let demo_link = state.kakao_stand_in.then(|| {
+            view! {
+                <p class="small">
+                    <A href=format!("/demo/kakao?phone={}", number.digits())>
+                        {t!(i18n, account.read_in_demo)}
+                    </A>
+                </p>
+            }
+        });
+        let sent_to = number.shown();
+        view! {
+            <p role="status">{move || t_string!(i18n, account.code_sent, phone = sent_to.clone())}</p>
+            {demo_link}
+            <ActionForm action=prove attr:class="stack">
+                <label>
+                    {t!(i18n, account.code)}
+                    <input
+                        name="code"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        pattern="[0-9 ]{6,7}"
+                        maxlength="7"
+                        required
+                    />
+                </label>
+                <button type="submit" class="primary" disabled=prove.pending()>
+                    {t!(i18n, account.prove)}
+                </button>
+            </ActionForm>
+        }
+    });
+    let has_waiting = state.waiting_for_code.is_some();
+    let proven_now =
+        move || {
+            prove.value().get().and_then(Result::ok).map(
+                |_| view! { <p role="status" class="success">{t!(i18n, account.proven_now)}</p> },
+            )
+        };
+    view! {
+        {standing}
+        {(!state.kakao_on).then(|| view! { <p class="muted">{t!(i18n, account.kakao_off_here)}</p> })}
+        {proven_now}
+        <ActionForm action=send_code attr:class="stack">
+            <label>
+                {t!(i18n, account.mobile_number)}
+                <input
+                    name="phone"
+                    type="tel"
+                    inputmode="tel"
+                    autocomplete="tel-national"
+                    maxlength="30"
+                    placeholder="010-1234-5678"
+                    value=typed_number
+                    required
+                />
+            </label>
+            <button type="submit" disabled=send_code.pending()>
+                {move || match has_waiting {
+                    true => t_string!(i18n, account.send_new_code),
+                    false => t_string!(i18n, account.send_code),
+                }}
+            </button>
+        </ActionForm>
+        {move || failure(send_code.value().get())}
+        {waiting}
+        {move || failure(prove.value().get())}
+    }
+}
+
+/// The server's sentence when an action's last run failed.
+fn failure<T>(outcome: Option<Result<T, AppError>>) -> Option<impl IntoView> {
+    outcome
+        .and_then(Result::err)
+        .map(|error| view! { <ErrorNote error /> })
+}
+
+/// `/demo/kakao`: in the demo, what its KakaoTalk stand-in received for a phone, newest first,
+/// as that phone's KakaoTalk would show it. Elsewhere it says it exists only in the demo.
+#[component]
+pub fn DemoKakaoPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let phone = Memo::new(move |_| query.with(|q| q.get("phone")).unwrap_or_default());
+    let messages = Resource::new(
+        move || phone.get(),
+        |phone| async move {
+            match phone.trim().is_empty() {
+                true => Ok(Some(Vec::new())),
+                false => demo_kakao_messages(phone).await,
+            }
+        },
+    );
+    view! {
+        <h1>{t!(i18n, demo_kakao.title)}</h1>
+        <p class="muted">{t!(i18n, demo_kakao.intro)}</p>
+        <Form method="GET" action="/demo/kakao" attr:class="stack">
+            <label>
+                {t!(i18n, account.mobile_number)}
+                <input
+                    name="phone"
+                    type="tel"
+                    inputmode="tel"
+                    maxlength="30"
+                    placeholder="010-1234-5678"
+                    value=move || phone.get()
+                    required
+                />
+            </label>
+            <button type="submit">{t!(i18n, demo_kakao.show)}</button>
+        </Form>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match messages.await {
+                    Ok(None) => view! { <p>{t!(i18n, demo_kakao.only_demo)}</p> }.into_any(),
+                    Ok(Some(list)) if list.is_empty() => {
+                        (!phone.get_untracked().trim().is_empty())
+                            .then(|| view! { <p>{t!(i18n, demo_kakao.empty)}</p> })
+                            .into_any()
+                    }
+                    Ok(Some(list)) => {
+                        view! {
+                            <ul class="inbox" aria-label=move || t_string!(i18n, demo_kakao.list)>
+                                {list
+                                    .into_iter()
+                                    .map(|message| {
+                                        view! {
+                                            <li class="card">
+                                                <p>{message.content}</p>
+                                                <p class="muted">{time_of_day(message.received_at)}</p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }

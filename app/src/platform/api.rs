@@ -124,3 +124,36 @@ pub async fn my_addresses() -> Result<Vec<SavedAddress>, AppError> {
 
 /// The most delivery addresses one customer keeps.
 pub const MAX_SAVED_ADDRESSES: usize = 20;
+
+/// The caller's phone: the number, whether it is proven, and a code that may be waiting.
+#[server(endpoint = "my_phone")]
+pub async fn my_phone() -> Result<super::phone::PhoneState, AppError> {
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::phone::phone_state(&state, user.account_id).await
+}
+
+/// Sends a six-digit code over KakaoTalk to `phone`, which the caller types back to prove the
+/// number is theirs.
+#[server(endpoint = "send_phone_code")]
+pub async fn send_phone_code(phone: String) -> Result<(), AppError> {
+    let phone = super::phone::MobileNumber::parse(&phone)?;
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::phone::send_code(
+        &state,
+        user.account_id,
+        phone,
+        super::phone::CodePurpose::ProvePhone,
+    )
+    .await
+}
+
+/// Proves the caller's phone with the code sent to it; the number then receives KakaoTalk
+/// messages.
+#[server(endpoint = "prove_phone")]
+pub async fn prove_phone(code: String) -> Result<super::phone::MobileNumber, AppError> {
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::phone::prove(&state, user.account_id, code).await
+}

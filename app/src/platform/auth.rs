@@ -60,7 +60,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         })
 }
 
-fn password_matches(password: &str, stored_hash: &str) -> bool {
+pub(crate) fn password_matches(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash)
         .map(|hash| {
             Argon2::default()

@@ -3,6 +3,8 @@
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use super::phone::{CodePurpose, MobileNumber, CODES_PER_ACCOUNT_PER_DAY, CODES_PER_PHONE_PER_DAY};
+use super::phone::{CODE_LIVES_MINUTES, CODE_TRIES, RESEND_AFTER_SECONDS};
 use super::sign_up::{Consent, CONSENT_WORDING};
 use super::{geo::Position, AccountId, CurrentUser, DemoAccount, Role, SavedAddress};
 
@@ -107,7 +109,9 @@ pub async fn account_by_id(
 pub struct NewAccount<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
-    pub phone: Option<&'a str>,
+    /// A phone already proven elsewhere (the demo's accounts, which the demo's KakaoTalk
+    /// stand-in receives for); an account made here proves its phone with a code.
+    pub phone: Option<&'a MobileNumber>,
     pub role: Role,
     pub password_hash: &'a str,
 }
@@ -118,13 +122,15 @@ pub async fn insert_account(
     account: &NewAccount<'_>,
 ) -> sqlx::Result<AccountId> {
     let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO platform.accounts (account_id, email, display_name, phone, role, password_hash)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING account_id",
+        "INSERT INTO platform.accounts
+             (account_id, email, display_name, phone, phone_proven_at, role, password_hash)
+         VALUES ($1, $2, $3, $4, CASE WHEN $4 IS NOT NULL THEN clock_timestamp() END, $5, $6)
+         RETURNING account_id",
     )
     .bind(Uuid::new_v4())
     .bind(account.email)
     .bind(account.display_name)
-    .bind(account.phone)
+    .bind(account.phone.map(MobileNumber::digits))
     .bind(account.role.as_str())
     .bind(account.password_hash)
     .fetch_one(db)
@@ -328,4 +334,219 @@ pub async fn address_of(
     .fetch_optional(db)
     .await?;
     Ok(row.map(saved_address))
+}
+
+/// Whether a code may be sent now, as counted by [`count_code_send`].
+pub enum CodeSendsToday {
+    /// Counted: the code may go out.
+    Counted,
+    /// The account asked for a code less than a minute ago.
+    WaitSeconds(u64),
+    /// The phone or the account has had all the codes a day allows.
+    CapReached,
+    /// The account's phone is this number, proven already.
+    AlreadyProven,
+}
+
+/// Counts a code about to be sent to `phone` for `account`, unless the resend wait or a daily
+/// cap forbids it. The account's row is locked, and the phone's own lock taken, so requests
+/// sent at once are counted one after the other.
+pub async fn count_code_send(
+    db: &PgPool,
+    account: AccountId,
+    phone: &MobileNumber,
+    purpose: CodePurpose,
+) -> sqlx::Result<CodeSendsToday> {
+    let mut tx = db.begin().await?;
+    let current: Option<(Option<String>, bool)> = sqlx::query_as(
+        "SELECT phone, phone_proven_at IS NOT NULL FROM platform.accounts
+         WHERE account_id = $1 FOR UPDATE",
+    )
+    .bind(account.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let (CodePurpose::ProvePhone, Some((Some(current), true))) = (purpose, &current) {
+        if current == phone.digits() {
+            return Ok(CodeSendsToday::AlreadyProven);
+        }
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('phone code ' || $1))")
+        .bind(phone.digits())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM platform.phone_code_sends WHERE sent_at < now() - interval '1 day'")
+        .execute(&mut *tx)
+        .await?;
+    let (since_last, to_phone, by_account): (Option<f64>, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT extract(epoch FROM clock_timestamp() - max(sent_at))::float8
+                 FROM platform.phone_code_sends WHERE account_id = $1),
+                (SELECT count(*) FROM platform.phone_code_sends
+                 WHERE phone = $2 AND sent_at > now() - interval '1 day'),
+                (SELECT count(*) FROM platform.phone_code_sends
+                 WHERE account_id = $1 AND sent_at > now() - interval '1 day')",
+    )
+    .bind(account.0)
+    .bind(phone.digits())
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(since_last) = since_last {
+        let wait = RESEND_AFTER_SECONDS as f64 - since_last;
+        if wait > 0.0 {
+            return Ok(CodeSendsToday::WaitSeconds(wait.ceil() as u64));
+        }
+    }
+    if to_phone >= CODES_PER_PHONE_PER_DAY || by_account >= CODES_PER_ACCOUNT_PER_DAY {
+        return Ok(CodeSendsToday::CapReached);
+    }
+    sqlx::query("INSERT INTO platform.phone_code_sends (account_id, phone) VALUES ($1, $2)")
+        .bind(account.0)
+        .bind(phone.digits())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(CodeSendsToday::Counted)
+}
+
+/// Keeps the hash of the code just sent to `phone`, replacing any earlier code of the account.
+pub async fn keep_code(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    purpose: CodePurpose,
+    phone: &MobileNumber,
+    code_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO platform.phone_codes
+             (account_id, phone, code_hash, sent_at, expires_at, purpose)
+         VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + make_interval(mins => $4), $5)
+         ON CONFLICT (account_id, purpose) DO UPDATE
+         SET phone = EXCLUDED.phone, code_hash = EXCLUDED.code_hash, sent_at = EXCLUDED.sent_at,
+             expires_at = EXCLUDED.expires_at, tries = 0",
+    )
+    .bind(account.0)
+    .bind(phone.digits())
+    .bind(code_hash)
+    .bind(CODE_LIVES_MINUTES as i32)
+    .bind(purpose.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the account's waiting code (one that never reached the phone).
+pub async fn forget_code(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    purpose: CodePurpose,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM platform.phone_codes WHERE account_id = $1 AND purpose = $2")
+        .bind(account.0)
+        .bind(purpose.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// One try at the account's waiting code, as [`take_code_try`] counts it.
+pub enum CodeTry {
+    NoCode,
+    Expired,
+    TriesUsed,
+    /// The try is counted; `tries_left` are left after it.
+    Try {
+        phone: MobileNumber,
+        code_hash: String,
+        tries_left: i32,
+    },
+}
+
+/// Counts a try at the account's waiting code, if it is still alive and has tries left.
+pub async fn take_code_try(
+    db: &PgPool,
+    account: AccountId,
+    purpose: CodePurpose,
+) -> sqlx::Result<CodeTry> {
+    let taken: Option<(String, String, i32)> = sqlx::query_as(
+        "UPDATE platform.phone_codes SET tries = tries + 1
+         WHERE account_id = $1 AND purpose = $3 AND tries < $2
+           AND expires_at > clock_timestamp()
+         RETURNING phone, code_hash, $2 - tries",
+    )
+    .bind(account.0)
+    .bind(CODE_TRIES)
+    .bind(purpose.as_str())
+    .fetch_optional(db)
+    .await?;
+    if let Some((phone, code_hash, tries_left)) = taken {
+        return Ok(CodeTry::Try {
+            phone: MobileNumber::stored(phone),
+            code_hash,
+            tries_left,
+        });
+    }
+    let waiting: Option<bool> = sqlx::query_scalar(
+        "SELECT expires_at <= clock_timestamp() FROM platform.phone_codes
+         WHERE account_id = $1 AND purpose = $2",
+    )
+    .bind(account.0)
+    .bind(purpose.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(match waiting {
+        None => CodeTry::NoCode,
+        Some(true) => CodeTry::Expired,
+        Some(false) => CodeTry::TriesUsed,
+    })
+}
+
+/// Makes the number the code with this hash was sent to the account's proven phone, and
+/// forgets the code; `false` when the account waits for that code no longer.
+pub async fn prove_phone(db: &PgPool, account: AccountId, code_hash: &str) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let phone: Option<String> = sqlx::query_scalar(
+        "DELETE FROM platform.phone_codes
+         WHERE account_id = $1 AND purpose = 'prove_phone' AND code_hash = $2
+         RETURNING phone",
+    )
+    .bind(account.0)
+    .bind(code_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(phone) = phone else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "UPDATE platform.accounts SET phone = $2, phone_proven_at = clock_timestamp()
+         WHERE account_id = $1",
+    )
+    .bind(account.0)
+    .bind(phone)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The account's phone, whether it is proven, and the number a live code waits for.
+pub async fn phone_of(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<(Option<MobileNumber>, bool, Option<MobileNumber>)> {
+    let row: Option<(Option<String>, bool, Option<String>)> = sqlx::query_as(
+        "SELECT a.phone, a.phone_proven_at IS NOT NULL, c.phone
+         FROM platform.accounts a
+         LEFT JOIN platform.phone_codes c ON c.account_id = a.account_id
+             AND c.purpose = 'prove_phone' AND c.expires_at > clock_timestamp() AND c.tries < $2
+         WHERE a.account_id = $1",
+    )
+    .bind(account.0)
+    .bind(CODE_TRIES)
+    .fetch_optional(db)
+    .await?;
+    let (phone, proven, waiting) = row.unwrap_or((None, false, None));
+    Ok((
+        phone.map(MobileNumber::stored),
+        proven,
+        waiting.map(MobileNumber::stored),
+    ))
 }

@@ -93,6 +93,22 @@ pub enum AccountProblem {
     UnderFourteen,
     TermsNotAccepted,
     PrivacyNotAccepted,
+    /// Not a Korean mobile number, which is what KakaoTalk messages reach.
+    PhoneMalformed,
+    PhoneAlreadyProven,
+    /// This server sends no KakaoTalk messages, so no code can reach a phone.
+    KakaoOff,
+    /// KakaoTalk did not take the code's message.
+    KakaoUnreachable,
+    /// The phone or the account has had every code a day allows.
+    CodesForTodayUsed,
+    CodeMalformed,
+    NoCodeSent,
+    CodeExpired,
+    CodeTriesUsed,
+    CodeWrong {
+        tries_left: i32,
+    },
 }
 
 impl From<AccountProblem> for AppError {
@@ -121,6 +137,27 @@ impl AccountProblem {
             }
             AccountProblem::PrivacyNotAccepted => {
                 td_string!(locale, error.privacy_not_accepted).to_owned()
+            }
+            AccountProblem::PhoneMalformed => td_string!(locale, error.phone_malformed).to_owned(),
+            AccountProblem::PhoneAlreadyProven => {
+                td_string!(locale, error.phone_already_proven).to_owned()
+            }
+            AccountProblem::KakaoOff => td_string!(locale, error.kakao_off).to_owned(),
+            AccountProblem::KakaoUnreachable => {
+                td_string!(locale, error.kakao_unreachable).to_owned()
+            }
+            AccountProblem::CodesForTodayUsed => {
+                td_string!(locale, error.codes_for_today_used).to_owned()
+            }
+            AccountProblem::CodeMalformed => td_string!(locale, error.code_malformed).to_owned(),
+            AccountProblem::NoCodeSent => td_string!(locale, error.no_code_sent).to_owned(),
+            AccountProblem::CodeExpired => td_string!(locale, error.code_expired).to_owned(),
+            AccountProblem::CodeTriesUsed => td_string!(locale, error.code_tries_used).to_owned(),
+            AccountProblem::CodeWrong { tries_left: 0 } => {
+                td_string!(locale, error.code_wrong_last).to_owned()
+            }
+            AccountProblem::CodeWrong { tries_left } => {
+                td_string!(locale, error.code_wrong, tries_left)
             }
         }
     }
@@ -353,7 +390,13 @@ impl AppError {
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Refused(_) | AppError::LimitReached(_) => StatusCode::CONFLICT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Account(AccountProblem::EmailTaken) => StatusCode::CONFLICT,
+            AppError::Account(AccountProblem::EmailTaken | AccountProblem::PhoneAlreadyProven) => {
+                StatusCode::CONFLICT
+            }
+            AppError::Account(AccountProblem::KakaoOff | AccountProblem::KakaoUnreachable) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Account(AccountProblem::CodesForTodayUsed) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Invalid(_)
             | AppError::Text(_)
@@ -385,6 +428,7 @@ impl AppError {
             AppError::Busy => Some(1),
             AppError::Payment(PaymentRefusal::StillBusy) => Some(60),
             AppError::Search(SearchRefusal::NotAnswering) => Some(5),
+            AppError::Account(AccountProblem::KakaoUnreachable) => Some(60),
             _ => None,
         }
     }

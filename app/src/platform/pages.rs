@@ -34,7 +34,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {move || match session.user.get() {
                     Some(user) => Either::Left(view! {
                         <RoleLinks user=user.clone() />
-                        <A href=user.role.home_path() attr:class="who">
+                        <A href="/account" attr:class="who">
                             {user.display_name.clone()}
                             <span class="role-tag">
                                 {move || role_label(i18n.get_locale(), user.role)}
@@ -72,7 +72,9 @@ fn RoleLinks(user: CurrentUser) -> impl IntoView {
             </A>
         }
         .into_any(),
-        _ => ().into_any(),
+        Role::Owner => view! { <A href=Role::Owner.home_path()>{t!(i18n, nav.kitchen)}</A> }.into_any(),
+        Role::Rider => view! { <A href=Role::Rider.home_path()>{t!(i18n, nav.deliveries)}</A> }.into_any(),
+        Role::Operator => view! { <A href=Role::Operator.home_path()>{t!(i18n, nav.console)}</A> }.into_any(),
     };
     view! {
         <LiveIndicator />

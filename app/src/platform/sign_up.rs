@@ -69,19 +69,7 @@ impl SignUpForm {
     pub fn check(self) -> Result<NewCustomer, AppError> {
         let email = checked_email(&self.email)?;
         let display_name = DISPLAY_NAME.check(&self.display_name)?;
-        let length = self.password.chars().count();
-        if length < PASSWORD_MIN_CHARS {
-            return Err(AccountProblem::PasswordTooShort {
-                least: PASSWORD_MIN_CHARS,
-            }
-            .into());
-        }
-        if length > PASSWORD_MAX_CHARS {
-            return Err(AccountProblem::PasswordTooLong {
-                most: PASSWORD_MAX_CHARS,
-            }
-            .into());
-        }
+        check_password_length(&self.password)?;
         let required = [
             (self.over_14, Consent::Age14, AccountProblem::UnderFourteen),
             (self.terms, Consent::Terms, AccountProblem::TermsNotAccepted),
@@ -110,9 +98,27 @@ impl SignUpForm {
     }
 }
 
+/// A new password's length, whichever form sets it (sign-up, a reset, a change).
+pub fn check_password_length(password: &str) -> Result<(), AppError> {
+    let length = password.chars().count();
+    if length < PASSWORD_MIN_CHARS {
+        return Err(AccountProblem::PasswordTooShort {
+            least: PASSWORD_MIN_CHARS,
+        }
+        .into());
+    }
+    if length > PASSWORD_MAX_CHARS {
+        return Err(AccountProblem::PasswordTooLong {
+            most: PASSWORD_MAX_CHARS,
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// The address as it will be kept (trimmed), if it can receive mail: one `@`, something before
 /// it, and a domain of dotted labels after it. Whether anyone reads it is not ours to know.
-fn checked_email(typed: &str) -> Result<String, AppError> {
+pub fn checked_email(typed: &str) -> Result<String, AppError> {
     let email = typed.trim();
     let malformed = || AppError::from(AccountProblem::EmailMalformed);
     if email.chars().count() > EMAIL_MAX_CHARS

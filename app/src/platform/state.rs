@@ -24,6 +24,8 @@ pub struct AppState {
     pub geocoder: Option<crate::places::geocoder::Geocoder>,
     /// KakaoTalk AlimTalk, when configured; the in-app inbox works either way.
     pub kakao: Option<crate::notification::kakao::KakaoChannel>,
+    /// In the demo, what its KakaoTalk stand-in received, shown on the demo's KakaoTalk page.
+    pub kakao_stand_in: Option<crate::notification::kakao::StandInInbox>,
     /// Wakes this process's dispatcher the moment a command commits events.
     pub dispatcher_wake: Arc<Notify>,
     /// Fans changes out to this process's websockets.
@@ -50,6 +52,7 @@ impl AppState {
             payments,
             geocoder: None,
             kakao: None,
+            kakao_stand_in: None,
             dispatcher_wake: Arc::new(Notify::new()),
             live: super::live::hub::LiveHub::new(),
             throttles: super::throttle::Throttles::default(),

@@ -124,6 +124,18 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         row("session_user", Anyone, form(&[])),
         row("demo_logins", Anyone, form(&[])),
         row("my_addresses", Anyone, form(&[])),
+        row("my_phone", AnyAccount, form(&[])),
+        row(
+            "send_phone_code",
+            AnyAccount,
+            form(&[("phone", "010-5555-0101", Text)]),
+        ),
+        row("prove_phone", AnyAccount, form(&[("code", "123456", Text)])),
+        row(
+            "demo_kakao_messages",
+            Anyone,
+            form(&[("phone", "010-1234-5601", Text)]),
+        ),
         row(
             "add_address",
             customer,

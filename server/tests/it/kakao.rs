@@ -155,9 +155,9 @@ async fn each_status_change_reaches_each_party_once_even_after_the_endpoint_was_
     assert_eq!(
         templates,
         vec![
-            ("BAEDAL_ACCEPTED".to_owned(), "010-1234-5601".to_owned()),
-            ("BAEDAL_ORDER_PLACED".to_owned(), "010-1234-5601".to_owned()),
-            ("BAEDAL_PAID".to_owned(), "010-1234-5601".to_owned()),
+            ("BAEDAL_ACCEPTED".to_owned(), "01012345601".to_owned()),
+            ("BAEDAL_ORDER_PLACED".to_owned(), "01012345601".to_owned()),
+            ("BAEDAL_PAID".to_owned(), "01012345601".to_owned()),
             ("BAEDAL_STORE_NEW_ORDER".to_owned(), owner_phone),
         ]
     );

@@ -13,6 +13,7 @@ mod paging;
 mod pay_later;
 mod payment_gateway;
 mod payment_gateway_sim;
+mod phones;
 mod places;
 mod private_cluster;
 mod rider_range;
