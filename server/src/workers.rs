@@ -124,7 +124,8 @@ async fn start_jobs(
 
 /// Every minute: a web process drops the throttles' memory of clients back at their full
 /// allowance; a job process deletes sessions past their expiry and the records of swept job
-/// workers (any number of processes may; the deletes are idempotent).
+/// workers, and phone codes past their use (any number of processes may; the deletes are
+/// idempotent).
 async fn housekeeping(state: AppState, role: Role, mut stop: watch::Receiver<bool>) {
     use tower_sessions::session_store::ExpiredDeletion;
     let sessions = PgSessionStore::new(state.pool.clone());
@@ -143,6 +144,9 @@ async fn housekeeping(state: AppState, role: Role, mut stop: watch::Receiver<boo
                 }
                 if let Err(error) = recovery::forget_swept_workers(&state.pool).await {
                     tracing::warn!(%error, "could not forget swept job workers");
+                }
+                if let Err(error) = app::platform::db::forget_old_codes(&state.pool).await {
+                    tracing::warn!(%error, "could not forget old phone codes");
                 }
             }
             _ = stop.changed() => return,

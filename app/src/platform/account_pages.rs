@@ -6,7 +6,7 @@ use leptos_router::components::{Form, A};
 
 use super::api::{my_phone, ProvePhone, SendPhoneCode};
 use super::clock::time_of_day;
-use super::pages::{use_next, ErrorNote};
+use super::pages::{action_failure, use_next, ErrorNote};
 use super::phone::{MobileNumber, PhoneState};
 use super::session::{come_back_to, use_session};
 use super::sign_up::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
@@ -22,14 +22,7 @@ pub fn SignUpPage() -> impl IntoView {
     let i18n = use_i18n();
     let next = use_next();
     let pending = session.sign_up.pending();
-    let failure = move || {
-        session
-            .sign_up
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|error| view! { <ErrorNote error /> })
-    };
+    let failure = move || action_failure(session.sign_up.value().get());
     let log_in_link = move || {
         format!(
             "/login{}",
@@ -185,26 +178,20 @@ fn PhoneProof(
     prove: ServerAction<ProvePhone>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let standing = match (&state.phone, state.proven) {
-        (Some(phone), true) => {
-            let phone = phone.shown();
-            view! {
-                <p data-testid="phone-standing">
-                    <strong>{phone}</strong> " · " {t!(i18n, account.phone_proven)}
-                </p>
-            }
-            .into_any()
+    let proven = state.proven;
+    let standing = match state.phone.as_ref().map(MobileNumber::shown) {
+        Some(phone) => view! {
+            <p data-testid="phone-standing">
+                <strong>{phone}</strong>
+                " · "
+                {move || match proven {
+                    true => t_string!(i18n, account.phone_proven),
+                    false => t_string!(i18n, account.phone_unproven),
+                }}
+            </p>
         }
-        (Some(phone), false) => {
-            let phone = phone.shown();
-            view! {
-                <p data-testid="phone-standing">
-                    <strong>{phone}</strong> " · " {t!(i18n, account.phone_unproven)}
-                </p>
-            }
-            .into_any()
-        }
-        (None, _) => {
+        .into_any(),
+        None => {
             view! { <p data-testid="phone-standing">{t!(i18n, account.phone_none)}</p> }.into_any()
         }
     };
@@ -278,17 +265,10 @@ fn PhoneProof(
                 }}
             </button>
         </ActionForm>
-        {move || failure(send_code.value().get())}
+        {move || action_failure(send_code.value().get())}
         {waiting}
-        {move || failure(prove.value().get())}
+        {move || action_failure(prove.value().get())}
     }
-}
-
-/// The server's sentence when an action's last run failed.
-fn failure<T>(outcome: Option<Result<T, AppError>>) -> Option<impl IntoView> {
-    outcome
-        .and_then(Result::err)
-        .map(|error| view! { <ErrorNote error /> })
 }
 
 /// `/demo/kakao`: in the demo, what its KakaoTalk stand-in received for a phone, newest first,

@@ -374,9 +374,6 @@ pub async fn count_code_send(
         .bind(phone.digits())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM platform.phone_code_sends WHERE sent_at < now() - interval '1 day'")
-        .execute(&mut *tx)
-        .await?;
     let (since_last, to_phone, by_account): (Option<f64>, i64, i64) = sqlx::query_as(
         "SELECT (SELECT extract(epoch FROM clock_timestamp() - max(sent_at))::float8
                  FROM platform.phone_code_sends WHERE account_id = $1),
@@ -405,6 +402,18 @@ pub async fn count_code_send(
         .await?;
     tx.commit().await?;
     Ok(CodeSendsToday::Counted)
+}
+
+/// Forgets sends older than the day the caps count, and codes that can no longer be typed
+/// (run by the housekeeping loop, not by each send).
+pub async fn forget_old_codes(db: &PgPool) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM platform.phone_code_sends WHERE sent_at < now() - interval '1 day'")
+        .execute(db)
+        .await?;
+    sqlx::query("DELETE FROM platform.phone_codes WHERE expires_at < now()")
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Keeps the hash of the code just sent to `phone`, replacing any earlier code of the account.

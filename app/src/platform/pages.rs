@@ -285,6 +285,13 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     }
 }
 
+/// The server's sentence when an action's last run failed; nothing otherwise.
+pub fn action_failure<T>(outcome: Option<Result<T, AppError>>) -> Option<impl IntoView> {
+    outcome
+        .and_then(Result::err)
+        .map(|error| view! { <ErrorNote error /> })
+}
+
 /// The page for addresses that lead nowhere.
 #[component]
 pub fn NotFound() -> impl IntoView {
