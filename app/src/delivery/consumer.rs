@@ -9,6 +9,7 @@ use crate::ordering::OrderId;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::{Event, StoredEvent};
+use crate::platform::privacy;
 use crate::platform::AccountId;
 
 /// The delivery's status and rider after these events; `None` before the food is cooked.
@@ -66,13 +67,19 @@ async fn apply_one(
     };
     let placed = event_log::placed_in(history)
         .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
+    // A failed delivery keeps the door: the operator may send the rider out again.
+    let over = matches!(status, "DELIVERED" | "COMPLETED" | "CANCELLED");
+    let (dropoff_address, rider_note) =
+        privacy::kept_for_partners(&placed.delivery_address, &placed.rider_note, over);
     sqlx::query(
         "INSERT INTO delivery.deliveries
              (order_id, store_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng,
               rider_id, store_address, dropoff_address, rider_note)
          VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11, $12)
          ON CONFLICT (order_id) DO UPDATE
-             SET status = EXCLUDED.status, rider_id = EXCLUDED.rider_id, updated_at = clock_timestamp()",
+             SET status = EXCLUDED.status, rider_id = EXCLUDED.rider_id,
+                 dropoff_address = EXCLUDED.dropoff_address, rider_note = EXCLUDED.rider_note,
+                 updated_at = clock_timestamp()",
     )
     .bind(event.order_id.0)
     .bind(placed.store_id.0)
@@ -84,8 +91,8 @@ async fn apply_one(
     .bind(rider.map(|r| r.0))
     .bind(&placed.store_name)
     .bind(&placed.store_address)
-    .bind(&placed.delivery_address)
-    .bind(&placed.rider_note)
+    .bind(&dropoff_address)
+    .bind(&rider_note)
     .execute(&mut *tx)
     .await?;
     if matches!(status, "DELIVERED" | "COMPLETED" | "FAILED" | "CANCELLED") {

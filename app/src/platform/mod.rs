@@ -29,6 +29,8 @@ pub mod event_log;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod privacy;
+#[cfg(feature = "ssr")]
 pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod state;

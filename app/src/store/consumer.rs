@@ -9,6 +9,7 @@ use crate::ordering::OrderStatus;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::{Event, StoredEvent};
+use crate::platform::privacy;
 
 /// The kitchen's copy of an order: where it stands, why it ended so, and since when.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,9 +78,13 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
         );
         rows.totals.push(placed.total.0);
         rows.accept_bys.push(accept_by);
-        rows.delivery_addresses
-            .push(placed.delivery_address.clone());
-        rows.rider_notes.push(placed.rider_note.clone());
+        let (address, note) = privacy::kept_for_partners(
+            &placed.delivery_address,
+            &placed.rider_note,
+            super::done_for_the_kitchen(copy.status),
+        );
+        rows.delivery_addresses.push(address);
+        rows.rider_notes.push(note);
     }
     if rows.order_ids.is_empty() {
         return Ok(false);

@@ -359,8 +359,8 @@ async fn saved_addresses(app: &TestApp) -> i64 {
 async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads_its_unit_and_note()
 {
     let pool = demo_database().await;
-    use app::delivery::RiderDelivery;
-    use app::ordering::OrderId;
+    use app::delivery::{DeliveryStatus, RiderDelivery};
+    use app::ordering::{OrderId, OrderStatus};
     use serde_json::json;
     let app = TestApp::with_demo(pool).await;
     let customer = app.logged_in(CUSTOMER).await;
@@ -434,6 +434,53 @@ async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads
         "서울 성동구 왕십리로 16 (트리마제), 101동 1203호"
     );
     assert_eq!(delivery.rider_note, "경비실에 맡겨 주세요");
+
+    // Once the food is handed over, the store and the rider keep only the neighbourhood.
+    for step in ["pick_up", "deliver"] {
+        rider
+            .call::<OrderStatus>(step, &[("order_id", &id)])
+            .await
+            .expect(step);
+    }
+    let history = eventually("the delivery is over in the rider's history", || async {
+        let mine: Vec<RiderDelivery> = rider.call("my_deliveries", &[]).await.ok()?;
+        mine.into_iter()
+            .find(|d| d.order_id == order && d.status == DeliveryStatus::Delivered)
+    })
+    .await;
+    assert_eq!(
+        (
+            history.dropoff_address.as_str(),
+            history.rider_note.as_str()
+        ),
+        ("서울 성동구", ""),
+        "the rider's history keeps the neighbourhood only"
+    );
+    let kitchen = eventually("the kitchen sees the order delivered", || async {
+        let board: Vec<app::store::KitchenOrder> = owner.call("kitchen_orders", &[]).await.ok()?;
+        board
+            .into_iter()
+            .find(|k| k.order_id == order && k.status == OrderStatus::Delivered)
+    })
+    .await;
+    assert_eq!(
+        (
+            kitchen.delivery_address.as_str(),
+            kitchen.rider_note.as_str()
+        ),
+        ("서울 성동구", ""),
+        "the kitchen's day list keeps the neighbourhood only"
+    );
+    let kept: String =
+        sqlx::query_scalar("SELECT delivery_address FROM ordering.orders WHERE order_id = $1")
+            .bind(order.0)
+            .fetch_one(&app.pool)
+            .await
+            .expect("the order");
+    assert_eq!(
+        kept, "서울 성동구 왕십리로 16 (트리마제), 101동 1203호",
+        "the customer's own order keeps the whole address"
+    );
     app.shutdown().await;
 }
 
