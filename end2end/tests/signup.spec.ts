@@ -73,9 +73,12 @@ test('an email that already has an account is told so without saying whose it is
   await expect(page.getByRole('navigation', { name: 'Account' })).toContainText('Log in');
 });
 
-test('a new customer proves a phone with the code the demo KakaoTalk shows', async ({ page }) => {
+test('a new customer proves a phone with the code the demo KakaoTalk shows, and gets back in with another', async ({
+  page,
+}) => {
   await open(page, '/signup');
-  await page.getByLabel('Email', { exact: true }).fill(`phone.${Date.now()}@example.com`);
+  const email = `phone.${Date.now()}@example.com`;
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Name', { exact: true }).fill('박하늘');
   await page.getByLabel('Password', { exact: true }).fill('seongsu river walk');
   await page.getByLabel('I am 14 or older').check();
@@ -116,4 +119,36 @@ test('a new customer proves a phone with the code the demo KakaoTalk shows', asy
   await page.getByRole('button', { name: 'Prove number' }).click();
   await expect(page.getByTestId('phone-standing')).toContainText(`${shown} · Proven`);
   await page.screenshot({ path: 'artifacts/account-phone.png', fullPage: true });
+
+  // The password is forgotten: the login page leads to a code on the proven phone.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page).toHaveURL(/\/forgot$/);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Send code by KakaoTalk' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'If ' })).toHaveText(
+    `If ${email} has an account with a proven phone, a code is on its way to that phone by KakaoTalk. It works for 5 minutes.`,
+  );
+
+  // The phone's KakaoTalk, in a tab of its own: the reset code arrives after the proof's.
+  const kakao = await page.context().newPage();
+  const codes = kakao.getByRole('list', { name: 'KakaoTalk messages' }).getByRole('listitem');
+  await expect(async () => {
+    await open(kakao, `/demo/kakao?phone=${digits}`);
+    await expect(codes).toHaveCount(2, { timeout: 1_000 });
+  }).toPass();
+  const resetCode = /\[(\d{6})\]/.exec((await codes.first().textContent()) ?? '')?.[1];
+  expect(resetCode).toMatch(/^\d{6}$/);
+  await kakao.close();
+
+  await page.getByLabel('Code', { exact: true }).fill(resetCode!);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/reset\?token=[0-9a-f]{64}$/);
+  await page.getByLabel('New password').fill('cherry blossoms by the han');
+  await page.screenshot({ path: 'artifacts/reset-password.png', fullPage: true });
+  await page.getByRole('button', { name: 'Set password and log in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('navigation', { name: 'Account' })).toContainText('박하늘');
 });

@@ -3,14 +3,16 @@
 
 use leptos::prelude::*;
 
-use super::api::{consumer_states, consumption_history, ops_counts, PauseConsumer, ResumeConsumer};
+use super::api::{
+    consumer_states, consumption_history, ops_counts, IssueResetLink, PauseConsumer, ResumeConsumer,
+};
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::notification::order_number;
 use crate::ordering::OrderStatus;
 use crate::payment::api::payment_breaker;
 use crate::platform::clock::time_of_day;
 use crate::platform::events::{Consumption, EventHistory};
-use crate::platform::pages::{action_feedback, role_label, ErrorNote};
+use crate::platform::pages::{action_failure, action_feedback, role_label, ErrorNote};
 use crate::platform::{session::RequireRole, Role};
 use crate::tracking::pages::status_label;
 
@@ -53,6 +55,43 @@ fn Console() -> impl IntoView {
         <PaymentBreaker />
         <Consumers pause resume />
         <History changed=Signal::derive(changed) refresh />
+        <ResetLink />
+    }
+}
+
+/// A one-time link to set a new password, for a person without a proven phone whom support
+/// has recognised. The whole address is shown, for the operator to send as it is.
+#[component]
+fn ResetLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let issue = ServerAction::<IssueResetLink>::new();
+    let issued = move || {
+        issue.value().get().and_then(Result::ok).map(|page| {
+            let origin = window().location().origin().unwrap_or_default();
+            view! {
+                <p role="status" class="success">{t!(i18n, ops.reset_issued)}</p>
+                <p>
+                    <code data-testid="reset-link">{format!("{origin}{page}")}</code>
+                </p>
+            }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="reset-heading">
+            <h2 id="reset-heading">{t!(i18n, ops.reset_title)}</h2>
+            <p class="muted">{t!(i18n, ops.reset_intro)}</p>
+            <ActionForm action=issue attr:class="stack">
+                <label>
+                    {t!(i18n, ops.reset_email)}
+                    <input type="email" name="email" maxlength="200" required />
+                </label>
+                <button type="submit" disabled=issue.pending()>
+                    {t!(i18n, ops.reset_issue)}
+                </button>
+            </ActionForm>
+            {move || action_failure(issue.value().get())}
+            {issued}
+        </section>
     }
 }
 

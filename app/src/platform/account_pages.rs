@@ -1,10 +1,11 @@
 //! Joining Baedal and one's own account: the sign-up page, the account page with the phone's
-//! proof, and the demo's KakaoTalk page where the proof's code can be read.
+//! proof, the way back in after a forgotten password, and the demo's KakaoTalk page where the
+//! codes can be read.
 
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 
-use super::api::{my_phone, ProvePhone, SendPhoneCode};
+use super::api::{my_phone, AskResetCode, OpenReset, ProvePhone, SendPhoneCode};
 use super::clock::time_of_day;
 use super::pages::{action_failure, use_next, ErrorNote};
 use super::phone::{MobileNumber, PhoneState};
@@ -49,19 +50,7 @@ pub fn SignUpPage() -> impl IntoView {
                     />
                 </label>
                 <small id="name-hint" class="muted hint">{t!(i18n, signup.name_hint)}</small>
-                <label>
-                    {t!(i18n, signup.password)}
-                    <input
-                        type="password"
-                        name="password"
-                        autocomplete="new-password"
-                        minlength=PASSWORD_MIN_CHARS.to_string()
-                        maxlength=PASSWORD_MAX_CHARS.to_string()
-                        required
-                        aria-describedby="password-hint"
-                    />
-                </label>
-                <small id="password-hint" class="muted hint">{t!(i18n, signup.password_hint)}</small>
+                <NewPassword>{t!(i18n, signup.password)}</NewPassword>
                 <fieldset class="consents">
                     <legend>{t!(i18n, signup.required)}</legend>
                     <Consent name="over_14" required=true>
@@ -99,6 +88,27 @@ pub fn SignUpPage() -> impl IntoView {
                 <A href=log_in_link>{t!(i18n, common.log_in)}</A>
             </p>
         </section>
+    }
+}
+
+/// A new password's field, labelled by `children`, with the rules the server holds it to.
+#[component]
+fn NewPassword(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            {children()}
+            <input
+                type="password"
+                name="password"
+                autocomplete="new-password"
+                minlength=PASSWORD_MIN_CHARS.to_string()
+                maxlength=PASSWORD_MAX_CHARS.to_string()
+                required
+                aria-describedby="password-hint"
+            />
+        </label>
+        <small id="password-hint" class="muted hint">{t!(i18n, signup.password_hint)}</small>
     }
 }
 
@@ -268,6 +278,125 @@ fn PhoneProof(
         {move || action_failure(send_code.value().get())}
         {waiting}
         {move || action_failure(prove.value().get())}
+    }
+}
+
+/// `/forgot`: the email of the account, which gets a code by KakaoTalk on its proven phone, then
+/// the code, which opens the step where a new password is set. The page says the same whether
+/// or not the email has an account, and where to turn without a proven phone.
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let ask = ServerAction::<AskResetCode>::new();
+    let open = ServerAction::<OpenReset>::new();
+    let email = RwSignal::new(String::new());
+    let asked = move || {
+        ask.value().get().and_then(Result::ok).map(|answer| {
+            let asked_for = email.get_untracked();
+            let demo_link = answer.kakao_stand_in.then(|| {
+                view! {
+                    <p class="small">
+                        // A tab of its own, as a phone's KakaoTalk is an app of its own: this
+                        // page keeps the form the code goes into.
+                        <a href="/demo/kakao" target="_blank">
+                            {t!(i18n, forgot.read_in_demo)}
+                        </a>
+                    </p>
+                }
+            });
+            view! {
+                <p role="status">{move || t_string!(i18n, forgot.asked, email = asked_for.clone())}</p>
+                {demo_link}
+                <ActionForm action=open attr:class="stack">
+                    <input type="hidden" name="email" value=move || email.get() />
+                    <label>
+                        {t!(i18n, forgot.code)}
+                        <input
+                            name="code"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            pattern="[0-9 ]{6,7}"
+                            maxlength="7"
+                            required
+                        />
+                    </label>
+                    <button type="submit" class="primary" disabled=open.pending()>
+                        {move || match open.pending().get() {
+                            true => t_string!(i18n, forgot.opening),
+                            false => t_string!(i18n, forgot.open),
+                        }}
+                    </button>
+                </ActionForm>
+                {move || action_failure(open.value().get())}
+            }
+        })
+    };
+    view! {
+        <section class="card narrow">
+            <h1>{t!(i18n, forgot.title)}</h1>
+            <p class="muted">{t!(i18n, forgot.intro)}</p>
+            <ActionForm action=ask attr:class="stack">
+                <label>
+                    {t!(i18n, forgot.email)}
+                    <input
+                        type="email"
+                        name="email"
+                        autocomplete="username"
+                        maxlength="200"
+                        required
+                        bind:value=email
+                    />
+                </label>
+                <button type="submit" disabled=ask.pending()>
+                    {move || match ask.pending().get() {
+                        true => t_string!(i18n, forgot.sending),
+                        false => t_string!(i18n, forgot.send_code),
+                    }}
+                </button>
+            </ActionForm>
+            {move || action_failure(ask.value().get())}
+            {asked}
+            <p class="muted small">{t!(i18n, forgot.no_phone)}</p>
+        </section>
+    }
+}
+
+/// `/reset?token=…`: the step a reset code or an operator's link opened, where the new password
+/// is set; setting it ends every other session of the account and logs this browser in.
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let token = Memo::new(move |_| query.with(|q| q.get("token")).unwrap_or_default());
+    let pending = session.set_new_password.pending();
+    view! {
+        <section class="card narrow">
+            <h1>{t!(i18n, reset.title)}</h1>
+            {move || match token.get().is_empty() {
+                true => view! {
+                    <p>{t!(i18n, reset.no_token)}</p>
+                    <p><A href="/forgot">{t!(i18n, reset.ask_again)}</A></p>
+                }
+                .into_any(),
+                false => view! {
+                    <p class="muted">{t!(i18n, reset.intro)}</p>
+                    <ActionForm action=session.set_new_password attr:class="stack">
+                        <input type="hidden" name="token" value=move || token.get() />
+                        <NewPassword>{t!(i18n, reset.password)}</NewPassword>
+                        <button type="submit" class="primary" disabled=pending>
+                            {move || match pending.get() {
+                                true => t_string!(i18n, reset.setting),
+                                false => t_string!(i18n, reset.submit),
+                            }}
+                        </button>
+                    </ActionForm>
+                    {move || action_failure(session.set_new_password.value().get())}
+                    <p class="muted small"><A href="/forgot">{t!(i18n, reset.ask_again)}</A></p>
+                }
+                .into_any(),
+            }}
+        </section>
     }
 }
 

@@ -157,3 +157,42 @@ pub async fn prove_phone(code: String) -> Result<super::phone::MobileNumber, App
     let state = super::state::AppState::get()?;
     super::phone::prove(&state, user.account_id, code).await
 }
+
+/// Sends a code for a new password by KakaoTalk to the proven phone of the account with `email`,
+/// if there is one; answers the same either way.
+#[server(endpoint = "ask_reset_code")]
+pub async fn ask_reset_code(
+    email: String,
+) -> Result<super::password_reset::ResetCodeAsked, AppError> {
+    let state = super::state::AppState::get()?;
+    let address = client_address(&state.throttles).await;
+    state.throttles.admit_address(address)?;
+    super::password_reset::ask_for_code(&state, &email).await
+}
+
+/// Opens the step in which a new password is set, with the code sent to the account's phone,
+/// and goes there. Answers the step's page.
+#[server(endpoint = "open_reset")]
+pub async fn open_reset(email: String, code: String) -> Result<String, AppError> {
+    let state = super::state::AppState::get()?;
+    let address = client_address(&state.throttles).await;
+    state.throttles.admit_address(address)?;
+    let page = super::password_reset::open_step_with_code(&state, &email, &code)
+        .await?
+        .page();
+    leptos_axum::redirect(&page);
+    Ok(page)
+}
+
+/// Sets a new password through the step `token` opened, ends every session of the account,
+/// logs this browser in and goes to the role's home.
+#[server(endpoint = "set_new_password")]
+pub async fn set_new_password(token: String, password: String) -> Result<CurrentUser, AppError> {
+    let state = super::state::AppState::get()?;
+    let address = client_address(&state.throttles).await;
+    state.throttles.admit_address(address)?;
+    let user = super::password_reset::set_new_password(&state, &token, password).await?;
+    super::auth::log_in_after_reset(&state, &user).await?;
+    super::session::go_on_after_login(None, user.role);
+    Ok(user)
+}

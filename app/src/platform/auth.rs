@@ -175,6 +175,13 @@ pub async fn sign_up(new: NewCustomer) -> Result<CurrentUser, AppError> {
     Ok(user)
 }
 
+/// Logs in the browser that has just set the account's new password through a reset step.
+pub async fn log_in_after_reset(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
+    begin_session(state, user, KnownDevice::from_request().await).await?;
+    tracing::info!(account_id = %user.account_id.0, "logged in with a new password");
+    Ok(())
+}
+
 /// Binds `user` to a fresh session id and marks the browser as one that has logged into it.
 async fn begin_session(
     state: &AppState,

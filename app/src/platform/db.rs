@@ -340,7 +340,7 @@ pub async fn address_of(
 pub enum CodeSendsToday {
     /// Counted: the code may go out.
     Counted,
-    /// The account asked for a code less than a minute ago.
+    /// The account asked for a code of this purpose less than a minute ago.
     WaitSeconds(u64),
     /// The phone or the account has had all the codes a day allows.
     CapReached,
@@ -376,7 +376,7 @@ pub async fn count_code_send(
         .await?;
     let (since_last, to_phone, by_account): (Option<f64>, i64, i64) = sqlx::query_as(
         "SELECT (SELECT extract(epoch FROM clock_timestamp() - max(sent_at))::float8
-                 FROM platform.phone_code_sends WHERE account_id = $1),
+                 FROM platform.phone_code_sends WHERE account_id = $1 AND purpose = $3),
                 (SELECT count(*) FROM platform.phone_code_sends
                  WHERE phone = $2 AND sent_at > now() - interval '1 day'),
                 (SELECT count(*) FROM platform.phone_code_sends
@@ -384,6 +384,7 @@ pub async fn count_code_send(
     )
     .bind(account.0)
     .bind(phone.digits())
+    .bind(purpose.as_str())
     .fetch_one(&mut *tx)
     .await?;
     if let Some(since_last) = since_last {
@@ -395,17 +396,21 @@ pub async fn count_code_send(
     if to_phone >= CODES_PER_PHONE_PER_DAY || by_account >= CODES_PER_ACCOUNT_PER_DAY {
         return Ok(CodeSendsToday::CapReached);
     }
-    sqlx::query("INSERT INTO platform.phone_code_sends (account_id, phone) VALUES ($1, $2)")
-        .bind(account.0)
-        .bind(phone.digits())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO platform.phone_code_sends (account_id, phone, purpose) VALUES ($1, $2, $3)",
+    )
+    .bind(account.0)
+    .bind(phone.digits())
+    .bind(purpose.as_str())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(CodeSendsToday::Counted)
 }
 
-/// Forgets sends older than the day the caps count, and codes that can no longer be typed
-/// (run by the housekeeping loop, not by each send).
+/// Forgets sends older than the day the caps count, codes that can no longer be typed and reset
+/// steps their own codes opened that can no longer be used (run by the housekeeping loop, not by
+/// each send).
 pub async fn forget_old_codes(db: &PgPool) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM platform.phone_code_sends WHERE sent_at < now() - interval '1 day'")
         .execute(db)
@@ -413,6 +418,12 @@ pub async fn forget_old_codes(db: &PgPool) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM platform.phone_codes WHERE expires_at < now()")
         .execute(db)
         .await?;
+    // Steps an operator opened stay as the record of who opened them.
+    sqlx::query(
+        "DELETE FROM platform.password_resets WHERE issued_by IS NULL AND expires_at < now()",
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -558,4 +569,129 @@ pub async fn phone_of(
         proven,
         waiting.map(MobileNumber::stored),
     ))
+}
+
+/// Opens a reset step for `account` whose token hashes to `token_hash`, if the account still
+/// waits for the reset code with this hash: the code is spent in the same transaction, so one
+/// code opens one step.
+pub async fn open_reset_with_code(
+    db: &PgPool,
+    account: AccountId,
+    code_hash: &str,
+    token_hash: &[u8; 32],
+    lives: chrono::Duration,
+) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let spent = sqlx::query(
+        "DELETE FROM platform.phone_codes
+         WHERE account_id = $1 AND purpose = 'reset_password' AND code_hash = $2",
+    )
+    .bind(account.0)
+    .bind(code_hash)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if spent == 0 {
+        return Ok(false);
+    }
+    insert_reset(&mut *tx, account, None, token_hash, lives).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Records a reset step for `account` that `issued_by` (an operator) opened, or the account's own
+/// code when `None`.
+pub async fn insert_reset(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    issued_by: Option<AccountId>,
+    token_hash: &[u8; 32],
+    lives: chrono::Duration,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO platform.password_resets (token_hash, account_id, issued_by, expires_at)
+         VALUES ($1, $2, $3, clock_timestamp() + $4)",
+    )
+    .bind(&token_hash[..])
+    .bind(account.0)
+    .bind(issued_by.map(|operator| operator.0))
+    .bind(lives)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The account an unused, unexpired reset step belongs to, with its email and name (which the
+/// password may not be made of).
+pub async fn account_of_reset(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8; 32],
+) -> sqlx::Result<Option<CurrentUser>> {
+    let row: Option<AccountRow> = sqlx::query_as(
+        "SELECT a.account_id, a.email, a.display_name, a.role, a.password_hash
+         FROM platform.password_resets r JOIN platform.accounts a USING (account_id)
+         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > clock_timestamp()",
+    )
+    .bind(&token_hash[..])
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(AccountRow::into_account).map(|a| a.user))
+}
+
+/// Sets the password of the account a live reset step belongs to, in one transaction: the step
+/// is used up with every other open step and reset code of the account, and every session of
+/// the account is deleted. Returns the ended sessions' ids (to close their sockets), or `None`
+/// when the step was used or expired meanwhile.
+pub async fn finish_reset(
+    db: &PgPool,
+    token_hash: &[u8; 32],
+    account: AccountId,
+    password_hash: &str,
+) -> sqlx::Result<Option<Vec<String>>> {
+    let mut tx = db.begin().await?;
+    let used = sqlx::query(
+        "UPDATE platform.password_resets SET used_at = clock_timestamp()
+         WHERE token_hash = $1 AND account_id = $2 AND used_at IS NULL
+           AND expires_at > clock_timestamp()",
+    )
+    .bind(&token_hash[..])
+    .bind(account.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if used == 0 {
+        return Ok(None);
+    }
+    sqlx::query(
+        "UPDATE platform.password_resets SET used_at = clock_timestamp()
+         WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(account.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM platform.phone_codes WHERE account_id = $1 AND purpose = 'reset_password'",
+    )
+    .bind(account.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE platform.accounts SET password_hash = $2 WHERE account_id = $1")
+        .bind(account.0)
+        .bind(password_hash)
+        .execute(&mut *tx)
+        .await?;
+    let ended = end_sessions_of(&mut *tx, account).await?;
+    tx.commit().await?;
+    Ok(Some(ended))
+}
+
+/// Deletes every session of `account` and returns their ids.
+pub async fn end_sessions_of(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("DELETE FROM platform.sessions WHERE data->>'account_id' = $1 RETURNING id")
+        .bind(account.0.to_string())
+        .fetch_all(db)
+        .await
 }

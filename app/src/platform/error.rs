@@ -109,6 +109,15 @@ pub enum AccountProblem {
     CodeWrong {
         tries_left: i32,
     },
+    /// A reset code that opens no step: the same sentence whether the email has no account, no
+    /// code was sent, it expired, its tries are used or it is wrong.
+    ResetCodeWrong,
+    /// A reset link that was used, has expired, or never was one of ours.
+    ResetLinkDead,
+    /// An operator asked for a reset link for an email without an account.
+    NoAccountWithEmail,
+    /// An operator asked for a reset link for another operator.
+    OperatorResetRefused,
 }
 
 impl From<AccountProblem> for AppError {
@@ -158,6 +167,14 @@ impl AccountProblem {
             }
             AccountProblem::CodeWrong { tries_left } => {
                 td_string!(locale, error.code_wrong, tries_left)
+            }
+            AccountProblem::ResetCodeWrong => td_string!(locale, error.reset_code_wrong).to_owned(),
+            AccountProblem::ResetLinkDead => td_string!(locale, error.reset_link_dead).to_owned(),
+            AccountProblem::NoAccountWithEmail => {
+                td_string!(locale, error.no_account_with_email).to_owned()
+            }
+            AccountProblem::OperatorResetRefused => {
+                td_string!(locale, error.operator_reset_refused).to_owned()
             }
         }
     }
@@ -397,6 +414,9 @@ impl AppError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Account(AccountProblem::CodesForTodayUsed) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Account(AccountProblem::NoAccountWithEmail) => StatusCode::NOT_FOUND,
+            AppError::Account(AccountProblem::ResetLinkDead) => StatusCode::GONE,
+            AppError::Account(AccountProblem::OperatorResetRefused) => StatusCode::FORBIDDEN,
             AppError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Invalid(_)
             | AppError::Text(_)

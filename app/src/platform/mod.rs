@@ -11,6 +11,7 @@ pub mod geo;
 pub mod live;
 pub mod money;
 pub mod pages;
+pub mod password_reset;
 pub mod phone;
 pub mod session;
 pub mod sign_up;

@@ -123,6 +123,9 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             {failure}
+            <p class="small">
+                <A href="/forgot">{t!(i18n, login.forgot)}</A>
+            </p>
             <p class="muted">
                 {t!(i18n, login.new_here)} " "
                 <A href=move || {

@@ -3,7 +3,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::api::{Login, Logout, SignUp};
+use super::api::{Login, Logout, SetNewPassword, SignUp};
 use super::first_frame::provide_first_frame;
 use super::{AppError, CurrentUser, Role};
 use crate::i18n::{t, use_i18n};
@@ -14,6 +14,8 @@ pub struct SessionContext {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
     pub sign_up: ServerAction<SignUp>,
+    /// Setting a new password through a reset step, which logs the browser in.
+    pub set_new_password: ServerAction<SetNewPassword>,
     /// Who is logged in: the server's answer when it rendered the page, then whatever the last
     /// login or logout in this tab made of it. Known at once, so no page waits for it.
     pub user: ReadSignal<Option<CurrentUser>>,
@@ -24,6 +26,7 @@ pub fn provide_session_context() {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
     let sign_up = ServerAction::<SignUp>::new();
+    let set_new_password = ServerAction::<SetNewPassword>::new();
     let (user, set_user) = signal(provide_first_frame().user);
     let change_to = move |next: Option<CurrentUser>| {
         // Setting the same account again would rebuild every page that depends on it.
@@ -42,6 +45,11 @@ pub fn provide_session_context() {
         }
     });
     Effect::new(move |_| {
+        if let Some(Ok(back_in)) = set_new_password.value().get() {
+            change_to(Some(back_in));
+        }
+    });
+    Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             change_to(None);
         }
@@ -50,6 +58,7 @@ pub fn provide_session_context() {
         login,
         logout,
         sign_up,
+        set_new_password,
         user,
     });
 }

@@ -56,11 +56,12 @@ impl SessionStore for PgSessionStore {
         }
     }
 
+    /// Saves a session that was loaded from the store (new ones go through `create`). Only an
+    /// update: a session ended while a request was using it (a new password, a logout
+    /// elsewhere) must not come back when that request saves it.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         sqlx::query(
-            "INSERT INTO platform.sessions (id, data, expires_at)
-             VALUES ($1, $2, to_timestamp($3))
-             ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, expires_at = EXCLUDED.expires_at",
+            "UPDATE platform.sessions SET data = $2, expires_at = to_timestamp($3) WHERE id = $1",
         )
         .bind(record.id.to_string())
         .bind(encode(record)?)

@@ -85,6 +85,7 @@ pub struct Throttles {
     logins_by_account: Arc<GrowingLimit<String>>,
     logins_by_known_browser: Arc<GrowingLimit<(String, [u8; 32])>>,
     sign_ups_by_email: Arc<GrowingLimit<String>>,
+    resets_by_email: Arc<GrowingLimit<String>>,
     logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
     failed_logins: Arc<DefaultDirectRateLimiter>,
@@ -118,6 +119,7 @@ impl Throttles {
             logins_by_account: Arc::new(GrowingLimit::new(limits)),
             logins_by_known_browser: Arc::new(GrowingLimit::new(limits)),
             sign_ups_by_email: Arc::new(GrowingLimit::new(limits)),
+            resets_by_email: Arc::new(GrowingLimit::new(limits)),
             logins_by_address: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
                 limits.logins_per_address_per_minute,
             )))),
@@ -197,6 +199,12 @@ impl Throttles {
     /// login limit, so that signing up with someone's email never holds back their logins.
     pub fn admit_sign_up(&self, email: &str) -> Result<(), AppError> {
         self.sign_ups_by_email.check(email.to_lowercase())
+    }
+
+    /// Counts a request for a password-reset code for `email`, with the same growing waits, so
+    /// nobody can keep a person's phone buzzing (the daily caps on codes hold besides).
+    pub fn admit_reset(&self, email: &str) -> Result<(), AppError> {
+        self.resets_by_email.check(email.to_lowercase())
     }
 
     /// Admits a login from a browser that has never logged into the account it names. Off alarm
@@ -290,6 +298,7 @@ impl Throttles {
         self.logins_by_account.retain_recent();
         self.logins_by_known_browser.retain_recent();
         self.sign_ups_by_email.retain_recent();
+        self.resets_by_email.retain_recent();
         self.logins_by_address.retain_recent();
         self.calls_by_session.retain_recent();
     }

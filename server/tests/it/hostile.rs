@@ -90,6 +90,8 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let item = item.as_str();
     let key = Uuid::new_v4().to_string();
     let key = key.as_str();
+    let reset_token = "5e".repeat(32);
+    let reset_token = reset_token.as_str();
     let row = |name, caller, args| Endpoint { name, caller, args };
     let customer = Only(Role::Customer);
     let owner = Only(Role::Owner);
@@ -131,6 +133,25 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             form(&[("phone", "010-5555-0101", Text)]),
         ),
         row("prove_phone", AnyAccount, form(&[("code", "123456", Text)])),
+        row("ask_reset_code", Anyone, form(&[("email", CUSTOMER, Text)])),
+        row(
+            "open_reset",
+            Anyone,
+            form(&[("email", CUSTOMER, Text), ("code", "123456", Text)]),
+        ),
+        row(
+            "set_new_password",
+            Anyone,
+            form(&[
+                ("token", reset_token, Text),
+                ("password", "seongsu river walk", Text),
+            ]),
+        ),
+        row(
+            "issue_reset_link",
+            operator,
+            form(&[("email", CUSTOMER, Text)]),
+        ),
         row(
             "demo_kakao_messages",
             Anyone,

@@ -10,6 +10,7 @@ mod kakao;
 mod live;
 mod menu_setup;
 mod paging;
+mod password_resets;
 mod pay_later;
 mod payment_gateway;
 mod payment_gateway_sim;

@@ -12,12 +12,12 @@ use app::platform::AppError;
 const NEW_PHONE: &str = "010-5555-0101";
 const NEW_PHONE_DIGITS: &str = "01055550101";
 /// Minji's demo phone.
-const MINJI_PHONE: &str = "01012345601";
+pub(crate) const MINJI_PHONE: &str = "01012345601";
 /// The owner of the all-day gimbap shop's demo phone.
 const OWNER_PHONE: &str = "01022220001";
 
 /// A server whose KakaoTalk messages go to a stand-in, and the stand-in's record.
-async fn app_with_stand_in() -> (TestApp, StandInInbox) {
+pub(crate) async fn app_with_stand_in() -> (TestApp, StandInInbox) {
     let (url, inbox) = server::kakao_sim::start_in_process()
         .await
         .expect("the KakaoTalk stand-in starts");
@@ -25,7 +25,7 @@ async fn app_with_stand_in() -> (TestApp, StandInInbox) {
 }
 
 /// A new customer, signed up and logged in.
-async fn new_customer(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn new_customer(app: &TestApp, email: &str) -> Browser {
     let browser = app.browser();
     browser
         .call::<serde_json::Value>(
@@ -45,7 +45,7 @@ async fn new_customer(app: &TestApp, email: &str) -> Browser {
 }
 
 /// The code in the newest code message the stand-in received for `phone`.
-fn code_sent_to(inbox: &StandInInbox, phone: &str) -> String {
+pub(crate) fn code_sent_to(inbox: &StandInInbox, phone: &str) -> String {
     let message = inbox
         .sent_to(phone)
         .into_iter()
@@ -86,7 +86,7 @@ async fn a_minute_passes(app: &TestApp) {
 }
 
 /// Any digit but the one given: a code that is surely wrong.
-fn wrong(code: &str) -> String {
+pub(crate) fn wrong(code: &str) -> String {
     code.chars()
         .map(|c| if c == '1' { '2' } else { '1' })
         .collect()

@@ -3,9 +3,8 @@
 
 use crate::common::*;
 use app::platform::AppError;
-use futures::StreamExt;
 use reqwest::StatusCode;
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 async fn add_address(
     browser: &Browser,
@@ -124,17 +123,7 @@ async fn logging_out_closes_the_sessions_live_sockets() {
         .await
         .expect("logout");
     assert!(logout.status().is_success() || logout.status().is_redirection());
-    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("the socket closes soon after the logout");
+    let closed = socket::close_code(&mut socket).await;
     assert_eq!(
         closed,
         Some(app::platform::live::hub::SESSION_ENDED_CLOSE_CODE)

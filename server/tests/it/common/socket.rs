@@ -60,3 +60,19 @@ pub async fn until_status(socket: &mut Socket, order: OrderId, status: OrderStat
         }
     }
 }
+
+/// The close code the server ends `socket` with, within five seconds (other messages pass by);
+/// `None` if it drops without a close frame.
+pub async fn close_code(socket: &mut Socket) -> Option<u16> {
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("the socket closes within five seconds")
+}
