@@ -112,6 +112,25 @@ fn NewPassword(children: Children) -> impl IntoView {
     }
 }
 
+/// The field a code sent by KakaoTalk is typed into, labelled by `children`: six digits, spaces
+/// allowed, and the phone may fill it in from the message.
+#[component]
+fn CodeField(children: Children) -> impl IntoView {
+    view! {
+        <label>
+            {children()}
+            <input
+                name="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                pattern="[0-9 ]{6,7}"
+                maxlength="7"
+                required
+            />
+        </label>
+    }
+}
+
 /// One consent's checkbox. Ticked, the form sends its field; unticked, it sends nothing.
 #[component]
 fn Consent(name: &'static str, required: bool, children: Children) -> impl IntoView {
@@ -226,17 +245,7 @@ fn PhoneProof(
             <p role="status">{move || t_string!(i18n, account.code_sent, phone = sent_to.clone())}</p>
             {demo_link}
             <ActionForm action=prove attr:class="stack">
-                <label>
-                    {t!(i18n, account.code)}
-                    <input
-                        name="code"
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        pattern="[0-9 ]{6,7}"
-                        maxlength="7"
-                        required
-                    />
-                </label>
+                <CodeField>{t!(i18n, account.code)}</CodeField>
                 <button type="submit" class="primary" disabled=prove.pending()>
                     {t!(i18n, account.prove)}
                 </button>
@@ -309,17 +318,7 @@ pub fn ForgotPage() -> impl IntoView {
                 {demo_link}
                 <ActionForm action=open attr:class="stack">
                     <input type="hidden" name="email" value=move || email.get() />
-                    <label>
-                        {t!(i18n, forgot.code)}
-                        <input
-                            name="code"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            pattern="[0-9 ]{6,7}"
-                            maxlength="7"
-                            required
-                        />
-                    </label>
+                    <CodeField>{t!(i18n, forgot.code)}</CodeField>
                     <button type="submit" class="primary" disabled=open.pending()>
                         {move || match open.pending().get() {
                             true => t_string!(i18n, forgot.opening),
