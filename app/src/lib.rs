@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=platform::account_pages::AccountPage />
                     <Route path=path!("/forgot") view=platform::account_pages::ForgotPage />
                     <Route path=path!("/reset") view=platform::account_pages::ResetPage />
+                    <Route path=path!("/goodbye") view=platform::account_pages::GoodbyePage />
                     <Route path=path!("/demo/kakao") view=platform::account_pages::DemoKakaoPage />
                     <Route path=path!("/store") view=store::pages::OwnerHome />
                     <Route path=path!("/store/:id/setup") view=store::pages::StoreSetupPage />

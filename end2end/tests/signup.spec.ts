@@ -121,7 +121,7 @@ test('a new customer proves a phone with the code the demo KakaoTalk shows, and 
   await page.screenshot({ path: 'artifacts/account-phone.png', fullPage: true });
 
   // The password is forgotten: the login page leads to a code on the proven phone.
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page).toHaveURL(/\/forgot$/);

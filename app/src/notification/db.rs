@@ -122,3 +122,20 @@ pub async fn recipients_of(
         .map(|(event_id, recipient)| (event_id, AccountId(recipient)))
         .collect())
 }
+
+/// Forgets everything sent to a person who is leaving: their inbox and the KakaoTalk messages
+/// sent to their phone (with its number), inside the caller's transaction.
+pub async fn forget_recipient(
+    conn: &mut sqlx::PgConnection,
+    recipient: AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM notification.inbox WHERE recipient_id = $1")
+        .bind(recipient.0)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM notification.kakao_messages WHERE recipient_id = $1")
+        .bind(recipient.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

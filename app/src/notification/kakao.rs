@@ -184,9 +184,10 @@ impl PendingMessage {
     }
 }
 
-/// Records the message for `recipient` (if they have a proven phone) and says whether it is new,
-/// in which case the caller queues [`SendKakao`]. Once per (event, recipient). A phone nobody has
-/// proven gets nothing: the inbox has the message either way.
+/// Records the message for `recipient` (if they have a proven phone and have not turned KakaoTalk
+/// messages off) and says whether it is new, in which case the caller queues [`SendKakao`]. Once
+/// per (event, recipient). A phone nobody has proven gets nothing: the inbox has the message
+/// either way.
 pub async fn record(
     db: impl PgExecutor<'_>,
     event_id: Uuid,
@@ -200,6 +201,7 @@ pub async fn record(
          SELECT $1, a.account_id, $3, a.phone, $4, $5
          FROM platform.accounts a
          WHERE a.account_id = $2 AND a.phone IS NOT NULL AND a.phone_proven_at IS NOT NULL
+           AND a.kakao_wanted
          ON CONFLICT (event_id, recipient_id) DO NOTHING",
     )
     .bind(event_id)

@@ -259,3 +259,58 @@ pub async fn total(db: impl PgExecutor<'_>, order_id: OrderId) -> sqlx::Result<O
             .await?;
     Ok(total.map(Won))
 }
+
+/// How many of the customer's orders are still under way ([`OrderStatus::under_way`]).
+pub async fn orders_under_way(db: impl PgExecutor<'_>, customer: AccountId) -> sqlx::Result<i64> {
+    let under_way: Vec<&str> = OrderStatus::ALL
+        .into_iter()
+        .filter(|status| status.under_way())
+        .map(OrderStatus::as_str)
+        .collect();
+    sqlx::query_scalar(
+        "SELECT count(*) FROM ordering.orders WHERE customer_id = $1 AND status = ANY($2)",
+    )
+    .bind(customer.0)
+    .bind(&under_way)
+    .fetch_one(db)
+    .await
+}
+
+/// Keeps only the neighbourhood and the vicinity of the door on every order of a customer who
+/// is leaving, inside the caller's transaction; returns the orders, whose other copies the
+/// caller thins the same way.
+pub async fn forget_customers_door(
+    conn: &mut PgConnection,
+    customer: AccountId,
+) -> sqlx::Result<Vec<OrderId>> {
+    use crate::platform::geo::Position;
+    use crate::platform::privacy::{neighbourhood, vicinity};
+    let rows: Vec<(Uuid, String, f64, f64)> = sqlx::query_as(
+        "SELECT order_id, delivery_address, delivery_lat, delivery_lng FROM ordering.orders
+         WHERE customer_id = $1 FOR UPDATE",
+    )
+    .bind(customer.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.0).collect();
+    let addresses: Vec<String> = rows.iter().map(|row| neighbourhood(&row.1)).collect();
+    let near: Vec<Position> = rows
+        .iter()
+        .map(|&(_, _, lat, lng)| vicinity(Position { lat, lng }))
+        .collect();
+    let lats: Vec<f64> = near.iter().map(|p| p.lat).collect();
+    let lngs: Vec<f64> = near.iter().map(|p| p.lng).collect();
+    sqlx::query(
+        "UPDATE ordering.orders o
+         SET delivery_address = x.address, delivery_lat = x.lat, delivery_lng = x.lng
+         FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::float8[]) AS x(id, address, lat, lng)
+         WHERE o.order_id = x.id",
+    )
+    .bind(&ids)
+    .bind(&addresses)
+    .bind(&lats)
+    .bind(&lngs)
+    .execute(&mut *conn)
+    .await?;
+    Ok(ids.into_iter().map(OrderId).collect())
+}

@@ -123,6 +123,12 @@ impl OrderStatus {
         )
     }
 
+    /// Whether the order is still under way for its customer: neither over nor delivered. A
+    /// customer cannot leave Baedal while one is.
+    pub fn under_way(self) -> bool {
+        !(self.is_closed() || self == OrderStatus::Delivered)
+    }
+
     /// Whether the customer's money has been taken and not yet returned in this status.
     pub fn money_taken(self) -> bool {
         matches!(

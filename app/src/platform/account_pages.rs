@@ -5,15 +5,18 @@
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 
-use super::api::{my_phone, AskResetCode, OpenReset, ProvePhone, SendPhoneCode};
-use super::clock::time_of_day;
+use super::account::LoggedInSession;
+use super::api::{my_addresses, my_phone, my_sessions, AskResetCode, OpenReset, ProvePhone};
+use super::api::{ChangePassword, ForgetAddress, SendPhoneCode, SetKakaoMessages};
+use super::clock::{date_and_time, time_of_day};
 use super::pages::{action_failure, use_next, ErrorNote};
 use super::phone::{MobileNumber, PhoneState};
 use super::session::{come_back_to, use_session};
 use super::sign_up::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
-use super::AppError;
+use super::{AppError, Role, SavedAddress};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::notification::api::demo_kakao_messages;
+use crate::ordering::pages::{AddressActions, AddressFinder};
 
 /// `/signup`: email, name, password and the consents, required ones apart from the optional
 /// one. The browser checks what it can before sending; the server checks everything again.
@@ -93,14 +96,19 @@ pub fn SignUpPage() -> impl IntoView {
 
 /// A new password's field, labelled by `children`, with the rules the server holds it to.
 #[component]
-fn NewPassword(children: Children) -> impl IntoView {
+fn NewPassword(
+    /// The form field's name.
+    #[prop(default = "password")]
+    name: &'static str,
+    children: Children,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <label>
             {children()}
             <input
                 type="password"
-                name="password"
+                name=name
                 autocomplete="new-password"
                 minlength=PASSWORD_MIN_CHARS.to_string()
                 maxlength=PASSWORD_MAX_CHARS.to_string()
@@ -109,6 +117,24 @@ fn NewPassword(children: Children) -> impl IntoView {
             />
         </label>
         <small id="password-hint" class="muted hint">{t!(i18n, signup.password_hint)}</small>
+    }
+}
+
+/// The field the account's current password is typed into, to prove it is its owner who asks.
+#[component]
+fn CurrentPassword() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            {t!(i18n, account.current_password)}
+            <input
+                type="password"
+                name="current_password"
+                autocomplete="current-password"
+                maxlength="200"
+                required
+            />
+        </label>
     }
 }
 
@@ -142,18 +168,33 @@ fn Consent(name: &'static str, required: bool, children: Children) -> impl IntoV
     }
 }
 
-/// `/account`: who the caller is and their phone, which they prove with a code sent to it over
-/// KakaoTalk before any KakaoTalk message goes to it.
+/// `/account`: who the caller is; their phone, which they prove with a code sent to it over
+/// KakaoTalk before any KakaoTalk message goes to it, and whether messages come at all; their
+/// password; a customer's saved addresses; and the browsers logged in, which can all be logged
+/// out at once.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let send_code = ServerAction::<SendPhoneCode>::new();
     let prove = ServerAction::<ProvePhone>::new();
+    let switch_kakao = ServerAction::<SetKakaoMessages>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
     let phone = Resource::new(
-        move || (send_code.version().get(), prove.version().get()),
+        move || {
+            (
+                send_code.version().get(),
+                prove.version().get(),
+                switch_kakao.version().get(),
+            )
+        },
         |_| my_phone(),
     );
+    let is_customer = move || {
+        session
+            .user
+            .with(|user| user.as_ref().is_some_and(|u| u.role == Role::Customer))
+    };
     view! {
         <h1>{t!(i18n, account.title)}</h1>
         {move || {
@@ -178,7 +219,9 @@ pub fn AccountPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match phone.await {
-                        Ok(state) => view! { <PhoneProof state send_code prove /> }.into_any(),
+                        Ok(state) => {
+                            view! { <PhoneProof state send_code prove switch_kakao /> }.into_any()
+                        }
                         Err(AppError::NotLoggedIn) => {
                             view! {
                                 <p>
@@ -195,6 +238,19 @@ pub fn AccountPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        {move || {
+            session
+                .user
+                .with(Option::is_some)
+                .then(|| {
+                    view! {
+                        <PasswordChange change=change_password />
+                        {is_customer().then(|| view! { <SavedAddresses /> })}
+                        <LoggedInSessions change_password />
+                        <Leaving is_customer=is_customer() />
+                    }
+                })
+        }}
     }
 }
 
@@ -205,6 +261,7 @@ fn PhoneProof(
     state: PhoneState,
     send_code: ServerAction<SendPhoneCode>,
     prove: ServerAction<ProvePhone>,
+    switch_kakao: ServerAction<SetKakaoMessages>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let proven = state.proven;
@@ -263,6 +320,7 @@ fn PhoneProof(
         {standing}
         {(!state.kakao_on).then(|| view! { <p class="muted">{t!(i18n, account.kakao_off_here)}</p> })}
         {proven_now}
+        <KakaoSwitch wanted=state.messages_wanted switch=switch_kakao />
         <ActionForm action=send_code attr:class="stack">
             <label>
                 {t!(i18n, account.mobile_number)}
@@ -287,6 +345,256 @@ fn PhoneProof(
         {move || action_failure(send_code.value().get())}
         {waiting}
         {move || action_failure(prove.value().get())}
+    }
+}
+
+/// Whether KakaoTalk messages about orders come at all, and the button that turns them the
+/// other way. Codes the person asks for come regardless.
+#[component]
+fn KakaoSwitch(wanted: bool, switch: ServerAction<SetKakaoMessages>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ActionForm action=switch attr:class="row spread kakao-switch">
+            <input type="hidden" name="on" value=(!wanted).to_string() />
+            <span data-testid="kakao-messages">
+                {move || match wanted {
+                    true => t_string!(i18n, account.kakao_wanted),
+                    false => t_string!(i18n, account.kakao_unwanted),
+                }}
+            </span>
+            <button type="submit" disabled=switch.pending()>
+                {move || match wanted {
+                    true => t_string!(i18n, account.kakao_turn_off),
+                    false => t_string!(i18n, account.kakao_turn_on),
+                }}
+            </button>
+        </ActionForm>
+        {move || action_failure(switch.value().get())}
+    }
+}
+
+/// The password change: the current password, then the new one. Once changed, the form gives
+/// way to what the change did.
+#[component]
+fn PasswordChange(change: ServerAction<ChangePassword>) -> impl IntoView {
+    let i18n = use_i18n();
+    let pending = change.pending();
+    let form_or_done = move || match change.value().get() {
+        Some(Ok(changed)) => {
+            let others = changed.other_sessions_ended;
+            view! {
+                <p role="status" class="success">
+                    {move || t_string!(i18n, account.password_changed, others)}
+                </p>
+            }
+            .into_any()
+        }
+        _ => view! {
+            <ActionForm action=change attr:class="stack">
+                <CurrentPassword />
+                <NewPassword name="new_password">{t!(i18n, account.new_password)}</NewPassword>
+                <button type="submit" disabled=pending>
+                    {move || match pending.get() {
+                        true => t_string!(i18n, account.changing_password),
+                        false => t_string!(i18n, account.change_password),
+                    }}
+                </button>
+            </ActionForm>
+            {move || action_failure(change.value().get())}
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card" aria-labelledby="password-heading">
+            <h2 id="password-heading">{t!(i18n, account.password)}</h2>
+            <p class="muted small">{t!(i18n, account.password_intro)}</p>
+            {form_or_done}
+        </section>
+    }
+}
+
+/// A customer's saved delivery addresses, each with a button that forgets it, and the finder
+/// that adds one.
+#[component]
+fn SavedAddresses() -> impl IntoView {
+    let i18n = use_i18n();
+    let forget = ServerAction::<ForgetAddress>::new();
+    let add_address = AddressActions::new();
+    let addresses = Resource::new(
+        move || (forget.version().get(), add_address.version()),
+        |_| my_addresses(),
+    );
+    view! {
+        <section class="card" aria-labelledby="addresses-heading">
+            <h2 id="addresses-heading">{t!(i18n, account.addresses)}</h2>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match addresses.await {
+                        Ok(saved) if saved.is_empty() => {
+                            view! { <p class="muted">{t!(i18n, account.no_addresses)}</p> }
+                                .into_any()
+                        }
+                        Ok(saved) => {
+                            view! {
+                                <ul class="plain saved-addresses">
+                                    {saved
+                                        .into_iter()
+                                        .map(|address| view! { <SavedAddressLine address forget /> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || action_failure(forget.value().get())}
+            <details class="new-address">
+                <summary>{t!(i18n, address.summary)}</summary>
+                <AddressFinder add_address store=Signal::stored(None) />
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn SavedAddressLine(address: SavedAddress, forget: ServerAction<ForgetAddress>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = address.label.clone();
+    let unit =
+        (!address.unit.is_empty()).then(|| view! { <span class="muted">" " {address.unit}</span> });
+    view! {
+        <li class="row spread">
+            <span>
+                <strong>{address.label}</strong> " · " {address.line} {unit}
+            </span>
+            <ActionForm action=forget>
+                <input type="hidden" name="address_id" value=address.address_id.to_string() />
+                <button
+                    type="submit"
+                    class="small"
+                    disabled=forget.pending()
+                    aria-label=move || t_string!(i18n, account.forget_address_named, label = label.clone())
+                >
+                    {t!(i18n, account.forget_address)}
+                </button>
+            </ActionForm>
+        </li>
+    }
+}
+
+/// The browsers logged into the account, this one first, and "log out everywhere". The list
+/// is read again after a password change, which logs the others out.
+#[component]
+fn LoggedInSessions(change_password: ServerAction<ChangePassword>) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let sessions = Resource::new(move || change_password.version().get(), |_| my_sessions());
+    view! {
+        <section class="card" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">{t!(i18n, account.sessions)}</h2>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => {
+                            view! {
+                                <ul class="plain sessions">
+                                    {list
+                                        .into_iter()
+                                        .map(|logged_in| view! { <SessionLine logged_in /> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionForm action=session.log_out_everywhere>
+                <button type="submit" class="danger" disabled=session.log_out_everywhere.pending()>
+                    {t!(i18n, account.log_out_everywhere)}
+                </button>
+            </ActionForm>
+            <p class="muted small">{t!(i18n, account.log_out_everywhere_hint)}</p>
+            {move || action_failure(session.log_out_everywhere.value().get())}
+        </section>
+    }
+}
+
+#[component]
+fn SessionLine(logged_in: LoggedInSession) -> impl IntoView {
+    let i18n = use_i18n();
+    let device = logged_in.device;
+    let since = date_and_time(logged_in.logged_in_at);
+    let last = date_and_time(logged_in.last_seen);
+    view! {
+        <li data-testid="session">
+            <strong>
+                {move || match device.is_empty() {
+                    true => t_string!(i18n, account.unnamed_device).to_owned(),
+                    false => device.clone(),
+                }}
+            </strong>
+            {logged_in
+                .this_browser
+                .then(|| view! { " " <span class="badge ok">{t!(i18n, account.this_browser)}</span> })}
+            <br />
+            <small class="muted">
+                {move || t_string!(i18n, account.session_times, since = since.clone(), last = last.clone())}
+            </small>
+        </li>
+    }
+}
+
+/// Leaving Baedal for good (회원탈퇴): what goes and what stays, the password, and a box that
+/// says the person understands. Owners and riders are told to ask support, which hands over
+/// their store or deliveries first.
+#[component]
+fn Leaving(is_customer: bool) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let leave = session.leave;
+    let form = is_customer.then(|| {
+        view! {
+            <p>{t!(i18n, account.leave_erased)}</p>
+            <p class="muted small">{t!(i18n, account.leave_kept)}</p>
+            <ActionForm action=leave attr:class="stack">
+                <CurrentPassword />
+                <label class="inline consent">
+                    <input type="checkbox" required />
+                    <span>{t!(i18n, account.leave_understood)}</span>
+                </label>
+                <button type="submit" class="danger" disabled=leave.pending()>
+                    {t!(i18n, account.leave_submit)}
+                </button>
+            </ActionForm>
+            {move || action_failure(leave.value().get())}
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="leave-heading">
+            <h2 id="leave-heading">{t!(i18n, account.leave)}</h2>
+            {match form {
+                Some(form) => form.into_any(),
+                None => view! { <p class="muted">{t!(i18n, account.leave_through_support)}</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// `/goodbye`: where a person who has just left lands, told what was erased and what is kept.
+#[component]
+pub fn GoodbyePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card narrow">
+            <h1>{t!(i18n, goodbye.title)}</h1>
+            <p>{t!(i18n, goodbye.erased)}</p>
+            <p class="muted">{t!(i18n, account.leave_kept)}</p>
+            <p><A href="/">{t!(i18n, goodbye.home)}</A></p>
+        </section>
     }
 }
 

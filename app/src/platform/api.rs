@@ -196,3 +196,61 @@ pub async fn set_new_password(token: String, password: String) -> Result<Current
     super::session::go_on_after_login(None, user.role);
     Ok(user)
 }
+
+/// Changes the caller's password, asking the current one, and logs out every other browser of
+/// the account; this one stays logged in.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<super::account::PasswordChanged, AppError> {
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::account::change_password(&state, &user, current_password, new_password).await
+}
+
+/// The browsers logged into the caller's account, this one first.
+#[server(endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<super::account::LoggedInSession>, AppError> {
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::account::sessions_of(&state, &user).await
+}
+
+/// Logs the caller's account out of every browser, this one included, and goes to the login.
+#[server(endpoint = "log_out_everywhere")]
+pub async fn log_out_everywhere() -> Result<(), AppError> {
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::account::log_out_everywhere(&state, &user).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Turns KakaoTalk messages about the caller's orders on or off; the inbox keeps them all.
+#[server(endpoint = "set_kakao_messages")]
+pub async fn set_kakao_messages(on: bool) -> Result<bool, AppError> {
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::account::set_kakao_wanted(&state, &user, on).await
+}
+
+/// Forgets one of the customer's saved delivery addresses.
+#[server(endpoint = "forget_address")]
+pub async fn forget_address(address_id: uuid::Uuid) -> Result<(), AppError> {
+    let user = super::auth::require(super::Role::Customer).await?;
+    let state = super::state::AppState::get()?;
+    super::account::forget_address(&state, &user, address_id).await
+}
+
+/// Leaves Baedal for good (회원탈퇴), asking the password: refused while an order is under way;
+/// otherwise the account's personal data is erased, every session ends, and the browser goes to
+/// the page that says what was kept.
+#[server(endpoint = "leave_baedal")]
+pub async fn leave_baedal(current_password: String) -> Result<(), AppError> {
+    let user = super::auth::current().await?.ok_or(AppError::NotLoggedIn)?;
+    let state = super::state::AppState::get()?;
+    super::account::leave(&state, &user, current_password).await?;
+    leptos_axum::redirect("/goodbye");
+    Ok(())
+}

@@ -11,10 +11,12 @@ use super::first_frame::{self, PageCaller};
 use super::sign_up::{self, NewCustomer};
 use super::{db, state::AppState, AccountId, AppError, CurrentUser, Role};
 
-const ACCOUNT_KEY: &str = "account_id";
+pub(crate) const ACCOUNT_KEY: &str = "account_id";
 /// When this session logged in, and when it was last used (Unix seconds).
-const LOGGED_IN_AT: &str = "logged_in_at";
-const LAST_SEEN: &str = "last_seen";
+pub(crate) const LOGGED_IN_AT: &str = "logged_in_at";
+pub(crate) const LAST_SEEN: &str = "last_seen";
+/// The browser that logged in, as its owner would name it ("Chrome · Android").
+pub(crate) const DEVICE: &str = "device";
 /// A used session's "last seen" is written at most this often, not on every request.
 const REFRESH_AFTER_SECONDS: i64 = 5 * 60;
 
@@ -75,6 +77,11 @@ async fn session() -> Result<Session, AppError> {
         tracing::error!(%error, "no session layer on this request");
         AppError::Internal
     })
+}
+
+/// The id of the caller's session, if it has one in the store.
+pub async fn session_id() -> Result<Option<String>, AppError> {
+    Ok(session().await?.id().map(|id| id.to_string()))
 }
 
 fn session_error(error: tower_sessions::session::Error) -> AppError {
@@ -207,7 +214,22 @@ async fn begin_session(
         .insert(LAST_SEEN, now)
         .await
         .map_err(session_error)?;
+    session
+        .insert(DEVICE, device_of_request().await)
+        .await
+        .map_err(session_error)?;
     Ok(())
+}
+
+/// The browser making the request, as [`super::account::device_of`] names it.
+async fn device_of_request() -> String {
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok();
+    headers
+        .as_ref()
+        .and_then(|h| h.get(axum::http::header::USER_AGENT))
+        .and_then(|v| v.to_str().ok())
+        .map(super::account::device_of)
+        .unwrap_or_default()
 }
 
 /// The cookie that marks a browser that has logged in before, kept across logouts. It opens

@@ -10,6 +10,13 @@ pub fn time_of_day(at: DateTime<Utc>) -> String {
     at.with_timezone(&kst()).format("%H:%M").to_string()
 }
 
+/// "2026-12-06 14:05", in Korean time: a day and a time that read the same in either language.
+pub fn date_and_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&kst())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// "4:05" or "0:30" left until `deadline`; "0:00" once it has passed.
 pub fn countdown(now: DateTime<Utc>, deadline: DateTime<Utc>) -> String {
     let seconds = (deadline - now).num_seconds().max(0);
@@ -51,6 +58,7 @@ mod tests {
             .single()
             .expect("valid");
         assert_eq!(time_of_day(at), "14:05");
+        assert_eq!(date_and_time(at), "2026-11-24 14:05");
     }
 
     #[test]

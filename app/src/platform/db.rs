@@ -45,7 +45,7 @@ pub async fn account_by_email(
 ) -> sqlx::Result<Option<AccountWithPassword>> {
     let row: Option<AccountRow> = sqlx::query_as(
         "SELECT account_id, email, display_name, role, password_hash
-         FROM platform.accounts WHERE lower(email) = lower($1)",
+         FROM platform.accounts WHERE lower(email) = lower($1) AND withdrawn_at IS NULL",
     )
     .bind(email)
     .fetch_optional(db)
@@ -97,7 +97,7 @@ pub async fn account_by_id(
 ) -> sqlx::Result<Option<CurrentUser>> {
     let row: Option<AccountRow> = sqlx::query_as(
         "SELECT account_id, email, display_name, role, password_hash
-         FROM platform.accounts WHERE account_id = $1",
+         FROM platform.accounts WHERE account_id = $1 AND withdrawn_at IS NULL",
     )
     .bind(account_id.0)
     .fetch_optional(db)
@@ -283,6 +283,7 @@ pub async fn demo_accounts(db: &PgPool) -> sqlx::Result<Vec<DemoAccount>> {
         // person whose email is nobody else's business.
         "SELECT email, display_name, role FROM platform.accounts
          WHERE created_at = (SELECT min(created_at) FROM platform.accounts)
+           AND withdrawn_at IS NULL
          ORDER BY array_position(ARRAY['customer','owner','rider','operator'], role), email",
     )
     .fetch_all(db)
@@ -662,27 +663,46 @@ pub async fn finish_reset(
     if used == 0 {
         return Ok(None);
     }
+    let ended = set_password_hash(&mut tx, account, password_hash, None).await?;
+    tx.commit().await?;
+    Ok(Some(ended))
+}
+
+/// Sets the account's password with what a new password means, inside the caller's
+/// transaction: open reset steps and reset codes are used up, and every session of the account
+/// but `keep` is deleted. Returns the ended sessions' ids (to close their sockets).
+async fn set_password_hash(
+    conn: &mut sqlx::PgConnection,
+    account: AccountId,
+    password_hash: &str,
+    keep: Option<&str>,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query("UPDATE platform.accounts SET password_hash = $2 WHERE account_id = $1")
+        .bind(account.0)
+        .bind(password_hash)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "UPDATE platform.password_resets SET used_at = clock_timestamp()
          WHERE account_id = $1 AND used_at IS NULL",
     )
     .bind(account.0)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "DELETE FROM platform.phone_codes WHERE account_id = $1 AND purpose = 'reset_password'",
     )
     .bind(account.0)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE platform.accounts SET password_hash = $2 WHERE account_id = $1")
-        .bind(account.0)
-        .bind(password_hash)
-        .execute(&mut *tx)
-        .await?;
-    let ended = end_sessions_of(&mut *tx, account).await?;
-    tx.commit().await?;
-    Ok(Some(ended))
+    sqlx::query_scalar(
+        "DELETE FROM platform.sessions
+         WHERE data->>'account_id' = $1 AND id IS DISTINCT FROM $2 RETURNING id",
+    )
+    .bind(account.0.to_string())
+    .bind(keep)
+    .fetch_all(&mut *conn)
+    .await
 }
 
 /// Deletes every session of `account` and returns their ids.
@@ -694,4 +714,170 @@ pub async fn end_sessions_of(
         .bind(account.0.to_string())
         .fetch_all(db)
         .await
+}
+
+/// The account's password hash, to check the current password before a change.
+pub async fn password_hash_of(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM platform.accounts WHERE account_id = $1")
+        .bind(account.0)
+        .fetch_optional(db)
+        .await
+}
+
+/// Sets the account's password in one transaction with what a new password means (see
+/// [`set_password_hash`]); every session but `keep` ends.
+pub async fn change_password(
+    db: &PgPool,
+    account: AccountId,
+    password_hash: &str,
+    keep: Option<&str>,
+) -> sqlx::Result<Vec<String>> {
+    let mut tx = db.begin().await?;
+    let ended = set_password_hash(&mut tx, account, password_hash, keep).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// A stored session of an account, as far as its owner may see it.
+pub struct SessionRow {
+    pub id: String,
+    pub device: String,
+    pub logged_in_at: i64,
+    pub last_seen: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredSession {
+    id: String,
+    device: Option<String>,
+    logged_in_at: Option<i64>,
+    last_seen: Option<i64>,
+}
+
+/// The account's sessions that the store has not expired; their lifetimes are the caller's to
+/// judge.
+pub async fn sessions_of(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Vec<SessionRow>> {
+    use super::auth::{ACCOUNT_KEY, DEVICE, LAST_SEEN, LOGGED_IN_AT};
+    let rows: Vec<StoredSession> = sqlx::query_as(
+        "SELECT id, data->>$3 AS device, (data->>$4)::bigint AS logged_in_at,
+                (data->>$5)::bigint AS last_seen
+         FROM platform.sessions WHERE data->>$2 = $1 AND expires_at > now()",
+    )
+    .bind(account.0.to_string())
+    .bind(ACCOUNT_KEY)
+    .bind(DEVICE)
+    .bind(LOGGED_IN_AT)
+    .bind(LAST_SEEN)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            // A session from before login times were kept counts as long ended.
+            let logged_in_at = row.logged_in_at.unwrap_or(0);
+            SessionRow {
+                id: row.id,
+                device: row.device.unwrap_or_default(),
+                logged_in_at,
+                last_seen: row.last_seen.unwrap_or(logged_in_at),
+            }
+        })
+        .collect())
+}
+
+/// Whether the account wants KakaoTalk messages about its orders.
+pub async fn kakao_wanted(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<bool> {
+    let wanted: Option<bool> =
+        sqlx::query_scalar("SELECT kakao_wanted FROM platform.accounts WHERE account_id = $1")
+            .bind(account.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(wanted.unwrap_or(false))
+}
+
+/// Turns the account's KakaoTalk messages about orders on or off.
+pub async fn set_kakao_wanted(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    wanted: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE platform.accounts SET kakao_wanted = $2 WHERE account_id = $1")
+        .bind(account.0)
+        .bind(wanted)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes one of the customer's saved addresses; `false` if it is not theirs (or gone).
+pub async fn delete_address(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    address_id: Uuid,
+) -> sqlx::Result<bool> {
+    let deleted = sqlx::query(
+        "DELETE FROM platform.customer_addresses WHERE account_id = $1 AND address_id = $2",
+    )
+    .bind(account.0)
+    .bind(address_id)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(deleted == 1)
+}
+
+/// Locks the account for a change that must see it as it is, unless it has left already
+/// (then `false`).
+pub async fn lock_account(conn: &mut sqlx::PgConnection, account: AccountId) -> sqlx::Result<bool> {
+    let found: Option<i32> = sqlx::query_scalar(
+        "SELECT 1 FROM platform.accounts WHERE account_id = $1 AND withdrawn_at IS NULL FOR UPDATE",
+    )
+    .bind(account.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Erases what the platform keeps of a person who is leaving, inside the caller's transaction:
+/// the row stays, disabled, so that orders keep a valid reference, but its email, name, phone
+/// and password go, with its addresses, consents, known browsers, codes and sessions. Steps an
+/// operator opened stay (used up) as the record of who opened them. Returns the ended sessions'
+/// ids (to close their sockets).
+pub async fn erase_account(
+    conn: &mut sqlx::PgConnection,
+    account: AccountId,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query(
+        "WITH addresses AS (DELETE FROM platform.customer_addresses WHERE account_id = $1),
+              consents AS (DELETE FROM platform.consents WHERE account_id = $1),
+              devices AS (DELETE FROM platform.known_devices WHERE account_id = $1),
+              codes AS (DELETE FROM platform.phone_codes WHERE account_id = $1),
+              sends AS (DELETE FROM platform.phone_code_sends WHERE account_id = $1),
+              own_steps AS (DELETE FROM platform.password_resets
+                            WHERE account_id = $1 AND issued_by IS NULL)
+         UPDATE platform.password_resets SET used_at = coalesce(used_at, clock_timestamp())
+         WHERE account_id = $1 AND issued_by IS NOT NULL",
+    )
+    .bind(account.0)
+    .execute(&mut *conn)
+    .await?;
+    // The email is freed for a new account; the placeholder keeps the column's rules. A password
+    // hash of '!' is no Argon2 hash, so no password ever matches it.
+    sqlx::query(
+        "UPDATE platform.accounts
+         SET email = 'withdrawn-' || account_id || '@baedal.invalid', display_name = '-',
+             phone = NULL, phone_proven_at = NULL, password_hash = '!', kakao_wanted = false,
+             withdrawn_at = clock_timestamp()
+         WHERE account_id = $1",
+    )
+    .bind(account.0)
+    .execute(&mut *conn)
+    .await?;
+    end_sessions_of(&mut *conn, account).await
 }

@@ -118,6 +118,15 @@ pub enum AccountProblem {
     NoAccountWithEmail,
     /// An operator asked for a reset link for another operator.
     OperatorResetRefused,
+    /// The current password, asked before changing it or leaving, is not the account's.
+    CurrentPasswordWrong,
+    /// The new password is the one the account has.
+    PasswordUnchanged,
+    /// A customer cannot leave while one of their orders is under way.
+    OrderUnderWay,
+    /// Owners, riders and operators leave through support, which hands over their store or
+    /// their deliveries first.
+    LeaveThroughSupport,
 }
 
 impl From<AccountProblem> for AppError {
@@ -176,6 +185,16 @@ impl AccountProblem {
             AccountProblem::OperatorResetRefused => {
                 td_string!(locale, error.operator_reset_refused).to_owned()
             }
+            AccountProblem::CurrentPasswordWrong => {
+                td_string!(locale, error.current_password_wrong).to_owned()
+            }
+            AccountProblem::PasswordUnchanged => {
+                td_string!(locale, error.password_unchanged).to_owned()
+            }
+            AccountProblem::OrderUnderWay => td_string!(locale, error.order_under_way).to_owned(),
+            AccountProblem::LeaveThroughSupport => {
+                td_string!(locale, error.leave_through_support).to_owned()
+            }
         }
     }
 }
@@ -192,6 +211,8 @@ pub enum Missing {
     RiderProfile,
     DeliveryNotOpen,
     NotFollowable,
+    /// A saved address that is not among the caller's (or was removed already).
+    Address,
 }
 
 /// The most of something one account or store keeps.
@@ -307,6 +328,7 @@ impl Missing {
             Missing::RiderProfile => td_string!(locale, error.missing_rider_profile),
             Missing::DeliveryNotOpen => td_string!(locale, error.missing_delivery_not_open),
             Missing::NotFollowable => td_string!(locale, error.missing_not_followable),
+            Missing::Address => td_string!(locale, error.missing_address),
         }
     }
 }
@@ -407,9 +429,12 @@ impl AppError {
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Refused(_) | AppError::LimitReached(_) => StatusCode::CONFLICT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Account(AccountProblem::EmailTaken | AccountProblem::PhoneAlreadyProven) => {
-                StatusCode::CONFLICT
-            }
+            AppError::Account(
+                AccountProblem::EmailTaken
+                | AccountProblem::PhoneAlreadyProven
+                | AccountProblem::OrderUnderWay,
+            ) => StatusCode::CONFLICT,
+            AppError::Account(AccountProblem::LeaveThroughSupport) => StatusCode::FORBIDDEN,
             AppError::Account(AccountProblem::KakaoOff | AccountProblem::KakaoUnreachable) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -218,3 +218,42 @@ pub async fn changes_between(
         })
         .collect()
 }
+
+/// Rewrites the OrderPlaced snapshots of these orders, whose customer is leaving, to keep only
+/// the neighbourhood and the vicinity of the door ([`super::privacy::forget_the_door`]), inside
+/// the caller's transaction. The log is otherwise never rewritten: this is the one thing a
+/// person may take out of it.
+pub async fn forget_customers_door(
+    conn: &mut PgConnection,
+    orders: &[OrderId],
+) -> sqlx::Result<()> {
+    let ids: Vec<Uuid> = orders.iter().map(|order| order.0).collect();
+    let rows: Vec<(i64, serde_json::Value)> = sqlx::query_as(
+        "SELECT seq, payload FROM events.log
+         WHERE order_id = ANY($1) AND event_type = 'OrderPlaced' FOR UPDATE",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut seqs = Vec::with_capacity(rows.len());
+    let mut payloads = Vec::with_capacity(rows.len());
+    for (seq, payload) in rows {
+        let mut event: Event =
+            serde_json::from_value(payload).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        if let Event::OrderPlaced(placed) = &mut event {
+            super::privacy::forget_the_door(placed);
+        }
+        seqs.push(seq);
+        payloads.push(serde_json::to_string(&event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?);
+    }
+    sqlx::query(
+        "UPDATE events.log l SET payload = x.payload::jsonb
+         FROM unnest($1::bigint[], $2::text[]) AS x(seq, payload)
+         WHERE l.seq = x.seq",
+    )
+    .bind(&seqs)
+    .bind(&payloads)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

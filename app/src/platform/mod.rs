@@ -1,5 +1,6 @@
 //! What every context uses: accounts and sessions, errors, money and distance, shared UI.
 
+pub mod account;
 pub mod account_pages;
 pub mod api;
 pub mod clock;

@@ -106,6 +106,8 @@ pub struct PhoneState {
     pub proven: bool,
     /// The number a code was sent to and may still be typed for.
     pub waiting_for_code: Option<MobileNumber>,
+    /// Whether the person wants KakaoTalk messages about their orders (they can turn them off).
+    pub messages_wanted: bool,
     /// Whether this server sends KakaoTalk messages at all.
     pub kakao_on: bool,
     /// Whether the demo's KakaoTalk stand-in receives the messages (and a page shows them).
@@ -217,6 +219,7 @@ mod server {
             phone,
             proven,
             waiting_for_code,
+            messages_wanted: db::kakao_wanted(&state.pool, account).await?,
             kakao_on: state.kakao.is_some(),
             kakao_stand_in: state.kakao_stand_in.is_some(),
         })

@@ -2,7 +2,11 @@
 //!
 //! Korean delivery platforms agreed with the privacy regulator (2023) that after delivery the
 //! partners no longer see the customer's unit, phone or note, and the rider's history keeps only
-//! the neighbourhood. The full address stays with the order itself, which the customer owns.
+//! the neighbourhood. The full address stays with the order itself, which the customer owns,
+//! until the customer leaves Baedal: then the order, too, keeps only the neighbourhood.
+
+use super::events::OrderPlaced;
+use super::geo::Position;
 
 /// The administrative area an address lies in: the first word (the city or province) and the
 /// districts after it (시, 군, 구, 읍, 면, 동 and 동N가), up to the road or the lot number.
@@ -49,9 +53,43 @@ pub fn kept_for_partners(address: &str, rider_note: &str, over: bool) -> (String
     }
 }
 
+/// Where an order went, once its customer has left: about a kilometre's square around the door
+/// (two decimals of a degree), enough for the operator's figures and no more.
+pub fn vicinity(at: Position) -> Position {
+    let two_decimals = |degrees: f64| (degrees * 100.0).round() / 100.0;
+    Position {
+        lat: two_decimals(at.lat),
+        lng: two_decimals(at.lng),
+    }
+}
+
+/// What an order's snapshot keeps once its customer has left: the neighbourhood and the vicinity
+/// of the door, and no note for the rider.
+pub fn forget_the_door(placed: &mut OrderPlaced) {
+    placed.delivery_address = neighbourhood(&placed.delivery_address);
+    placed.rider_note.clear();
+    placed.dropoff = vicinity(placed.dropoff);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_vicinity_of_a_door_is_a_kilometre_square() {
+        let door = Position {
+            lat: 37.544_612,
+            lng: 127.055_749,
+        };
+        assert_eq!(
+            vicinity(door),
+            Position {
+                lat: 37.54,
+                lng: 127.06
+            }
+        );
+        assert!(door.distance_m(vicinity(door)) < 1_000.0);
+    }
 
     #[test]
     fn a_road_address_keeps_its_city_and_district() {

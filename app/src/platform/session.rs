@@ -3,7 +3,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::api::{Login, Logout, SetNewPassword, SignUp};
+use super::api::{LeaveBaedal, LogOutEverywhere, Login, Logout, SetNewPassword, SignUp};
 use super::first_frame::provide_first_frame;
 use super::{AppError, CurrentUser, Role};
 use crate::i18n::{t, use_i18n};
@@ -13,6 +13,10 @@ use crate::i18n::{t, use_i18n};
 pub struct SessionContext {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
+    /// Ending every session of the account, this browser's too (from the account page).
+    pub log_out_everywhere: ServerAction<LogOutEverywhere>,
+    /// Leaving Baedal for good, which ends every session.
+    pub leave: ServerAction<LeaveBaedal>,
     pub sign_up: ServerAction<SignUp>,
     /// Setting a new password through a reset step, which logs the browser in.
     pub set_new_password: ServerAction<SetNewPassword>,
@@ -25,6 +29,8 @@ pub struct SessionContext {
 pub fn provide_session_context() {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
+    let log_out_everywhere = ServerAction::<LogOutEverywhere>::new();
+    let leave = ServerAction::<LeaveBaedal>::new();
     let sign_up = ServerAction::<SignUp>::new();
     let set_new_password = ServerAction::<SetNewPassword>::new();
     let (user, set_user) = signal(provide_first_frame().user);
@@ -54,9 +60,21 @@ pub fn provide_session_context() {
             change_to(None);
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = log_out_everywhere.value().get() {
+            change_to(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = leave.value().get() {
+            change_to(None);
+        }
+    });
     provide_context(SessionContext {
         login,
         logout,
+        log_out_everywhere,
+        leave,
         sign_up,
         set_new_password,
         user,

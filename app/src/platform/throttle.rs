@@ -28,7 +28,7 @@ use governor::NotUntil;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
-use super::AppError;
+use super::{AccountId, AppError};
 
 /// How often clients may knock. The defaults suit a public deployment; the browser suite, whose
 /// every test logs in from one address with the same demo accounts, raises the login limits.
@@ -86,6 +86,7 @@ pub struct Throttles {
     logins_by_known_browser: Arc<GrowingLimit<(String, [u8; 32])>>,
     sign_ups_by_email: Arc<GrowingLimit<String>>,
     resets_by_email: Arc<GrowingLimit<String>>,
+    own_password_checks: Arc<GrowingLimit<AccountId>>,
     logins_by_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     calls_by_session: Arc<DefaultKeyedRateLimiter<String>>,
     failed_logins: Arc<DefaultDirectRateLimiter>,
@@ -120,6 +121,7 @@ impl Throttles {
             logins_by_known_browser: Arc::new(GrowingLimit::new(limits)),
             sign_ups_by_email: Arc::new(GrowingLimit::new(limits)),
             resets_by_email: Arc::new(GrowingLimit::new(limits)),
+            own_password_checks: Arc::new(GrowingLimit::new(limits)),
             logins_by_address: Arc::new(RateLimiter::keyed(Quota::per_minute(nonzero(
                 limits.logins_per_address_per_minute,
             )))),
@@ -205,6 +207,13 @@ impl Throttles {
     /// nobody can keep a person's phone buzzing (the daily caps on codes hold besides).
     pub fn admit_reset(&self, email: &str) -> Result<(), AppError> {
         self.resets_by_email.check(email.to_lowercase())
+    }
+
+    /// Counts a logged-in person's typing of their own password (to change it, or to leave):
+    /// the same growing waits as logins on one account, so whoever holds a stolen session gets
+    /// no more guesses at the password than a stranger.
+    pub fn admit_own_password(&self, account: AccountId) -> Result<(), AppError> {
+        self.own_password_checks.check(account)
     }
 
     /// Admits a login from a browser that has never logged into the account it names. Off alarm
@@ -299,6 +308,7 @@ impl Throttles {
         self.logins_by_known_browser.retain_recent();
         self.sign_ups_by_email.retain_recent();
         self.resets_by_email.retain_recent();
+        self.own_password_checks.retain_recent();
         self.logins_by_address.retain_recent();
         self.calls_by_session.retain_recent();
     }

@@ -79,3 +79,36 @@ pub async fn views_of_customer(
     .await?;
     Ok(rows.into_iter().map(|Json(view)| view).collect())
 }
+
+/// Keeps only the neighbourhood of the door in the views of a customer who is leaving, inside
+/// the caller's transaction.
+pub async fn forget_customers_door(
+    conn: &mut sqlx::PgConnection,
+    customer: AccountId,
+) -> sqlx::Result<()> {
+    let views: Vec<Json<OrderView>> = sqlx::query_scalar(
+        "SELECT view FROM tracking.order_views WHERE customer_id = $1 FOR UPDATE",
+    )
+    .bind(customer.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<Uuid> = views.iter().map(|Json(view)| view.order_id.0).collect();
+    let documents = views
+        .into_iter()
+        .map(|Json(mut view)| {
+            view.delivery_address = crate::platform::privacy::neighbourhood(&view.delivery_address);
+            serde_json::to_string(&view)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "UPDATE tracking.order_views v SET view = x.view::jsonb
+         FROM unnest($1::uuid[], $2::text[]) AS x(id, view)
+         WHERE v.order_id = x.id",
+    )
+    .bind(&ids)
+    .bind(&documents)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

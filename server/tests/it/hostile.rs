@@ -64,6 +64,8 @@ struct Endpoint {
 /// rider, and the owner's menu.
 struct Fixture {
     order: OrderId,
+    /// One of the customer's saved addresses.
+    address: Uuid,
     store: Uuid,
     item: Uuid,
     group: Uuid,
@@ -90,6 +92,8 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let item = item.as_str();
     let key = Uuid::new_v4().to_string();
     let key = key.as_str();
+    let address = f.address.to_string();
+    let address = address.as_str();
     let reset_token = "5e".repeat(32);
     let reset_token = reset_token.as_str();
     let row = |name, caller, args| Endpoint { name, caller, args };
@@ -146,6 +150,31 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                 ("token", reset_token, Text),
                 ("password", "seongsu river walk", Text),
             ]),
+        ),
+        row(
+            "change_password",
+            AnyAccount,
+            form(&[
+                ("current_password", DEMO_PASSWORD, Text),
+                ("new_password", "persimmons in the autumn sun", Text),
+            ]),
+        ),
+        row("my_sessions", AnyAccount, form(&[])),
+        row("log_out_everywhere", AnyAccount, form(&[])),
+        row(
+            "set_kakao_messages",
+            AnyAccount,
+            form(&[("on", "false", Flag)]),
+        ),
+        row(
+            "forget_address",
+            customer,
+            form(&[("address_id", address, Id)]),
+        ),
+        row(
+            "leave_baedal",
+            AnyAccount,
+            form(&[("current_password", DEMO_PASSWORD, Text)]),
         ),
         row(
             "issue_reset_link",
@@ -671,6 +700,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     .expect("a dish with options in the owner's stores");
     Fixture {
         order,
+        address: home_of(&app.pool, CUSTOMER).await,
         store: store_id(&app.pool, GIMBAP).await,
         item,
         group,
@@ -855,7 +885,14 @@ async fn every_server_function_refuses_every_hostile_call_and_nothing_changes() 
     let order = fixture.order.0.to_string();
     let store = fixture.store.to_string();
     let item = fixture.item.to_string();
+    let address = fixture.address.to_string();
     let strangers: Vec<StrangerCall> = vec![
+        (
+            &sessions.other_customer,
+            "forget_address",
+            vec![("address_id", &address)],
+            404,
+        ),
         (
             &sessions.other_customer,
             "cancel_order",

@@ -3,10 +3,12 @@
 
 mod common;
 
+mod account_settings;
 mod accounts;
 mod crash_recovery;
 mod hostile;
 mod kakao;
+mod leaving;
 mod live;
 mod menu_setup;
 mod paging;

@@ -14,7 +14,7 @@ const NEW_PHONE_DIGITS: &str = "01055550101";
 /// Minji's demo phone.
 pub(crate) const MINJI_PHONE: &str = "01012345601";
 /// The owner of the all-day gimbap shop's demo phone.
-const OWNER_PHONE: &str = "01022220001";
+pub(crate) const OWNER_PHONE: &str = "01022220001";
 
 /// A server whose KakaoTalk messages go to a stand-in, and the stand-in's record.
 pub(crate) async fn app_with_stand_in() -> (TestApp, StandInInbox) {
@@ -65,6 +65,26 @@ pub(crate) fn code_sent_to(inbox: &StandInInbox, phone: &str) -> String {
     code
 }
 
+/// Waits until `phone`'s KakaoTalk has a message about `order`.
+pub(crate) async fn kakao_tells_of(
+    inbox: &StandInInbox,
+    phone: &str,
+    order: app::ordering::OrderId,
+) {
+    let number = app::notification::order_number(order);
+    eventually(
+        &format!("{phone}'s KakaoTalk has order {number}"),
+        || async {
+            inbox
+                .sent_to(phone)
+                .iter()
+                .any(|m| m.content.contains(&number))
+                .then_some(())
+        },
+    )
+    .await;
+}
+
 async fn send_code(browser: &Browser, phone: &str) -> Result<(), AppError> {
     browser.call("send_phone_code", &[("phone", phone)]).await
 }
@@ -73,7 +93,7 @@ async fn prove(browser: &Browser, code: &str) -> Result<MobileNumber, AppError> 
     browser.call("prove_phone", &[("code", code)]).await
 }
 
-async fn phone_state(browser: &Browser) -> PhoneState {
+pub(crate) async fn phone_state(browser: &Browser) -> PhoneState {
     browser.call("my_phone", &[]).await.expect("my_phone")
 }
 
@@ -201,15 +221,7 @@ async fn an_unproven_phone_gets_no_order_messages_until_it_is_proven() {
         .await
         .expect("proven");
     let second = place(&app, &minji).await;
-    let number = app::notification::order_number(second);
-    eventually("Minji's KakaoTalk has the second order", || async {
-        inbox
-            .sent_to(MINJI_PHONE)
-            .iter()
-            .any(|m| m.content.contains(&number))
-            .then_some(())
-    })
-    .await;
+    kakao_tells_of(&inbox, MINJI_PHONE, second).await;
     app.shutdown().await;
 }
 

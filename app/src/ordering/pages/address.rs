@@ -23,6 +23,12 @@ pub struct AddressActions {
     pub last_saved: RwSignal<Option<SavedAddress>>,
 }
 
+impl Default for AddressActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl AddressActions {
     pub fn new() -> AddressActions {
         let found = ServerAction::<AddAddress>::new();

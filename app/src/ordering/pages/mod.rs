@@ -4,6 +4,7 @@ mod address;
 mod checkout;
 mod menu;
 
+pub use address::{AddressActions, AddressFinder};
 pub use checkout::CartPage;
 pub use menu::StorePage;
 
@@ -19,7 +20,6 @@ use crate::platform::{
     Role, SavedAddress,
 };
 use crate::store::{api::nearby_stores, StoreCard};
-use address::{AddressActions, AddressFinder};
 
 /// Where we look for stores before a customer has chosen an address: Seongsu Station.
 const NEIGHBOURHOOD: Position = Position {
