@@ -22,6 +22,10 @@ async fn main() -> Result<()> {
         )
         .init();
     let config = Config::from_env();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("create-operator") {
+        return create_operator(&config, &args[1..]).await;
+    }
     let role = config.role.clone().map_err(anyhow::Error::msg)?;
     // A job worker serves no pages, so it needs no site configuration.
     let leptos_options = match role.serves_http() {
@@ -33,18 +37,7 @@ async fn main() -> Result<()> {
         false => None,
     };
 
-    let cluster = match &config.database_url {
-        Some(_) => None,
-        None => Some(database::PrivateCluster::start(
-            &config.data_dir,
-            config.pg_bin_dir.as_deref(),
-        )?),
-    };
-    let url = match (&config.database_url, &cluster) {
-        (Some(url), _) => url.clone(),
-        (None, Some(cluster)) => cluster.url(database::DATABASE_NAME),
-        (None, None) => unreachable!("a cluster is started whenever DATABASE_URL is unset"),
-    };
+    let (cluster, url) = database_of(&config)?;
     let served = run(&config, role, leptos_options, &url).await;
     if let Some(cluster) = cluster {
         if let Err(error) = cluster.stop() {
@@ -184,6 +177,61 @@ async fn run(
     background.stop().await;
     pool.close().await;
     Ok(())
+}
+
+/// `server create-operator --email <email> [--name <name>]`: creates an operator account on the
+/// database the server uses and prints the one-time link (24 hours) that sets its password. A
+/// new deployment's first operator comes from here; the demo keeps its own.
+async fn create_operator(config: &Config, args: &[String]) -> Result<()> {
+    let value_of = |flag: &str| {
+        let inline = format!("{flag}=");
+        args.iter()
+            .position(|arg| arg == flag)
+            .and_then(|at| args.get(at + 1).cloned())
+            .or_else(|| {
+                args.iter()
+                    .find_map(|arg| arg.strip_prefix(&inline).map(str::to_owned))
+            })
+    };
+    let Some(email) = value_of("--email") else {
+        anyhow::bail!("usage: server create-operator --email <email> [--name <name>]");
+    };
+    let name = value_of("--name")
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+    let (cluster, url) = database_of(config)?;
+    let created = async {
+        let pool = database::connect_and_migrate(&url, 2).await?;
+        let token = app::platform::administration::create_operator(&pool, &email, &name).await;
+        pool.close().await;
+        token.map_err(|error| anyhow::anyhow!("{email}: {error}"))
+    }
+    .await;
+    if let Some(cluster) = cluster.filter(|cluster| cluster.launched_here()) {
+        cluster.stop()?;
+    }
+    let site =
+        std::env::var("BAEDAL_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".into());
+    println!(
+        "Operator {email} created. Open this link within {} hours to set its password:\n{}{}",
+        app::platform::password_reset::LINK_HOURS,
+        site.trim_end_matches('/'),
+        created?.page()
+    );
+    Ok(())
+}
+
+/// The database to use: `DATABASE_URL`'s, or the private cluster's (started unless it runs
+/// already), with the cluster to stop afterwards.
+fn database_of(config: &Config) -> Result<(Option<database::PrivateCluster>, String)> {
+    match &config.database_url {
+        Some(url) => Ok((None, url.clone())),
+        None => {
+            let cluster =
+                database::PrivateCluster::start(&config.data_dir, config.pg_bin_dir.as_deref())?;
+            let url = cluster.url(database::DATABASE_NAME);
+            Ok((Some(cluster), url))
+        }
+    }
 }
 
 /// How long a stopping web process lets the commands in flight finish.

@@ -140,3 +140,33 @@ pub async fn issue_reset_link(email: String) -> Result<String, AppError> {
             .page(),
     )
 }
+
+/// The accounts whose email contains `query`, or whose phone it is; operators only.
+#[server(endpoint = "find_accounts")]
+pub async fn find_accounts(
+    query: String,
+) -> Result<Vec<crate::platform::administration::AccountRecord>, AppError> {
+    use crate::platform::{administration, auth, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    administration::find(&AppState::get()?, &query).await
+}
+
+/// Suspends an account with a reason: its sessions end and its logins are refused until an
+/// operator reinstates it. Never an operator's account.
+#[server(endpoint = "suspend_account")]
+pub async fn suspend_account(
+    account_id: crate::platform::AccountId,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::platform::{administration, auth, state::AppState, Role};
+    let operator = auth::require(Role::Operator).await?;
+    administration::suspend(&AppState::get()?, &operator, account_id, &reason).await
+}
+
+/// Lifts an account's suspension.
+#[server(endpoint = "reinstate_account")]
+pub async fn reinstate_account(account_id: crate::platform::AccountId) -> Result<(), AppError> {
+    use crate::platform::{administration, auth, state::AppState, Role};
+    let operator = auth::require(Role::Operator).await?;
+    administration::reinstate(&AppState::get()?, &operator, account_id).await
+}

@@ -4,13 +4,15 @@
 use leptos::prelude::*;
 
 use super::api::{
-    consumer_states, consumption_history, ops_counts, IssueResetLink, PauseConsumer, ResumeConsumer,
+    consumer_states, consumption_history, ops_counts, FindAccounts, IssueResetLink, PauseConsumer,
+    ReinstateAccount, ResumeConsumer, SuspendAccount,
 };
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::notification::order_number;
 use crate::ordering::OrderStatus;
 use crate::payment::api::payment_breaker;
-use crate::platform::clock::time_of_day;
+use crate::platform::administration::AccountRecord;
+use crate::platform::clock::{date_and_time, time_of_day};
 use crate::platform::events::{Consumption, EventHistory};
 use crate::platform::pages::{action_failure, action_feedback, role_label, ErrorNote};
 use crate::platform::{session::RequireRole, Role};
@@ -55,16 +57,29 @@ fn Console() -> impl IntoView {
         <PaymentBreaker />
         <Consumers pause resume />
         <History changed=Signal::derive(changed) refresh />
-        <ResetLink />
+        <Accounts />
     }
 }
 
-/// A one-time link to set a new password, for a person without a proven phone whom support
-/// has recognised. The whole address is shown, for the operator to send as it is.
+/// The accounts view: find accounts by email or phone, suspend one with a reason or reinstate
+/// it, and issue a one-time link that sets a new password for a person without a proven phone
+/// whom support has recognised (the whole address is shown, for the operator to send as it is).
 #[component]
-fn ResetLink() -> impl IntoView {
+fn Accounts() -> impl IntoView {
     let i18n = use_i18n();
+    let find = ServerAction::<FindAccounts>::new();
+    let suspend = ServerAction::<SuspendAccount>::new();
+    let reinstate = ServerAction::<ReinstateAccount>::new();
     let issue = ServerAction::<IssueResetLink>::new();
+    let query = RwSignal::new(String::new());
+    // A suspension or a reinstatement runs the same search again, so the list shows it.
+    Effect::new(move |_| {
+        let changes = suspend.version().get() + reinstate.version().get();
+        let again = query.get_untracked();
+        if changes > 0 && !again.trim().is_empty() {
+            find.dispatch(FindAccounts { query: again });
+        }
+    });
     let issued = move || {
         issue.value().get().and_then(Result::ok).map(|page| {
             let origin = window().location().origin().unwrap_or_default();
@@ -76,22 +91,123 @@ fn ResetLink() -> impl IntoView {
             }
         })
     };
+    let found =
+        move || {
+            find.value().get().and_then(Result::ok).map(|found| {
+                match found.is_empty() {
+            true => view! { <p class="muted">{t!(i18n, ops.accounts_none)}</p> }.into_any(),
+            false => view! {
+                <ul class="plain accounts" aria-label=move || t_string!(i18n, ops.accounts_found)>
+                    {found
+                        .into_iter()
+                        .map(|record| view! { <AccountLine record suspend reinstate issue /> })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any(),
+        }
+            })
+        };
     view! {
-        <section class="card" aria-labelledby="reset-heading">
-            <h2 id="reset-heading">{t!(i18n, ops.reset_title)}</h2>
-            <p class="muted">{t!(i18n, ops.reset_intro)}</p>
-            <ActionForm action=issue attr:class="stack">
+        <section class="card" aria-labelledby="accounts-heading">
+            <h2 id="accounts-heading">{t!(i18n, ops.accounts_title)}</h2>
+            <p class="muted">{t!(i18n, ops.accounts_intro)}</p>
+            <ActionForm action=find attr:class="row">
                 <label>
-                    {t!(i18n, ops.reset_email)}
-                    <input type="email" name="email" maxlength="200" required />
+                    {t!(i18n, ops.accounts_query)}
+                    <input type="search" name="query" maxlength="100" required bind:value=query />
                 </label>
-                <button type="submit" disabled=issue.pending()>
-                    {t!(i18n, ops.reset_issue)}
-                </button>
+                <button type="submit" disabled=find.pending()>{t!(i18n, ops.accounts_find)}</button>
             </ActionForm>
+            {move || action_failure(find.value().get())}
+            {move || action_failure(suspend.value().get())}
+            {move || action_failure(reinstate.value().get())}
             {move || action_failure(issue.value().get())}
             {issued}
+            {found}
         </section>
+    }
+}
+
+/// One account found: who it is, its phone and standing, and what an operator may do with it.
+/// Operators' accounts are neither suspended nor reset from here.
+#[component]
+fn AccountLine(
+    record: AccountRecord,
+    suspend: ServerAction<SuspendAccount>,
+    reinstate: ServerAction<ReinstateAccount>,
+    issue: ServerAction<IssueResetLink>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = record.account_id.0.to_string();
+    let role = record.role;
+    let is_operator = role == Role::Operator;
+    let joined = date_and_time(record.joined_at);
+    let proven = record.phone_proven;
+    let phone = record.phone.map(|phone| {
+        view! {
+            " · " {phone} " "
+            {move || match proven {
+                true => t_string!(i18n, ops.phone_proven),
+                false => t_string!(i18n, ops.phone_unproven),
+            }}
+        }
+    });
+    let standing = match record.suspension {
+        Some(suspension) => {
+            let (reason, by, at) = (
+                suspension.reason,
+                suspension.by,
+                date_and_time(suspension.at),
+            );
+            view! {
+                <p class="alarm" data-testid="suspension">
+                    {move || t_string!(i18n, ops.suspended_because, reason = reason.clone(), by = by.clone(), at = at.clone())}
+                </p>
+                <ActionForm action=reinstate>
+                    <input type="hidden" name="account_id" value=id.clone() />
+                    <button type="submit" disabled=reinstate.pending()>{t!(i18n, ops.reinstate)}</button>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        None if is_operator => ().into_any(),
+        None => view! {
+            <ActionForm action=suspend attr:class="row">
+                <input type="hidden" name="account_id" value=id.clone() />
+                <label>
+                    {t!(i18n, ops.suspend_reason)}
+                    <input name="reason" maxlength="200" required />
+                </label>
+                <button type="submit" class="danger" disabled=suspend.pending()>
+                    {t!(i18n, ops.suspend)}
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+    };
+    let email = record.email.clone();
+    let reset = (!is_operator).then(move || {
+        view! {
+            <ActionForm action=issue>
+                <input type="hidden" name="email" value=email />
+                <button type="submit" disabled=issue.pending()>{t!(i18n, ops.reset_issue)}</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <li class="account" data-testid="account">
+            <p>
+                <strong>{record.display_name}</strong> " · " {record.email} " "
+                <span class="badge">{move || role_label(i18n.get_locale(), role)}</span>
+            </p>
+            <p class="muted small">
+                {move || t_string!(i18n, ops.joined, at = joined.clone())}
+                {phone}
+            </p>
+            {standing}
+            {reset}
+        </li>
     }
 }
 

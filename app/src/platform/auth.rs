@@ -141,6 +141,11 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
         state.throttles.count_failed_login();
         return Err(AppError::BadCredentials);
     };
+    // Said only to whoever knows the password, so it tells a stranger nothing.
+    if account.suspended {
+        tracing::info!(account_id = %account.user.account_id.0, "login refused: the account is suspended");
+        return Err(AccountProblem::Suspended.into());
+    }
     begin_session(&state, &account.user, device).await?;
     tracing::info!(account_id = %account.user.account_id.0, role = account.user.role.as_str(), "logged in");
     Ok(account.user)

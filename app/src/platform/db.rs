@@ -12,6 +12,9 @@ use super::{geo::Position, AccountId, CurrentUser, DemoAccount, Role, SavedAddre
 pub struct AccountWithPassword {
     pub user: CurrentUser,
     pub password_hash: String,
+    /// Whether an operator has suspended it: the right password then gets a sentence, not a
+    /// session.
+    pub suspended: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -21,6 +24,7 @@ struct AccountRow {
     display_name: String,
     role: String,
     password_hash: String,
+    suspended: bool,
 }
 
 impl AccountRow {
@@ -34,6 +38,7 @@ impl AccountRow {
                 role,
             },
             password_hash: self.password_hash,
+            suspended: self.suspended,
         })
     }
 }
@@ -44,7 +49,8 @@ pub async fn account_by_email(
     email: &str,
 ) -> sqlx::Result<Option<AccountWithPassword>> {
     let row: Option<AccountRow> = sqlx::query_as(
-        "SELECT account_id, email, display_name, role, password_hash
+        "SELECT account_id, email, display_name, role, password_hash,
+                suspended_at IS NOT NULL AS suspended
          FROM platform.accounts WHERE lower(email) = lower($1) AND withdrawn_at IS NULL",
     )
     .bind(email)
@@ -90,14 +96,16 @@ pub async fn remember_device(
     Ok(())
 }
 
-/// Finds an account by id.
+/// Finds an account by id, unless it has left or is suspended.
 pub async fn account_by_id(
     db: impl PgExecutor<'_>,
     account_id: AccountId,
 ) -> sqlx::Result<Option<CurrentUser>> {
     let row: Option<AccountRow> = sqlx::query_as(
-        "SELECT account_id, email, display_name, role, password_hash
-         FROM platform.accounts WHERE account_id = $1 AND withdrawn_at IS NULL",
+        "SELECT account_id, email, display_name, role, password_hash,
+                suspended_at IS NOT NULL AS suspended
+         FROM platform.accounts
+         WHERE account_id = $1 AND withdrawn_at IS NULL AND suspended_at IS NULL",
     )
     .bind(account_id.0)
     .fetch_optional(db)
@@ -629,9 +637,11 @@ pub async fn account_of_reset(
     token_hash: &[u8; 32],
 ) -> sqlx::Result<Option<CurrentUser>> {
     let row: Option<AccountRow> = sqlx::query_as(
-        "SELECT a.account_id, a.email, a.display_name, a.role, a.password_hash
+        "SELECT a.account_id, a.email, a.display_name, a.role, a.password_hash,
+                a.suspended_at IS NOT NULL AS suspended
          FROM platform.password_resets r JOIN platform.accounts a USING (account_id)
-         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > clock_timestamp()",
+         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > clock_timestamp()
+           AND a.suspended_at IS NULL AND a.withdrawn_at IS NULL",
     )
     .bind(&token_hash[..])
     .fetch_optional(db)
@@ -880,4 +890,145 @@ pub async fn erase_account(
     .execute(&mut *conn)
     .await?;
     end_sessions_of(&mut *conn, account).await
+}
+
+/// Creates an operator account without a usable password (its first one is set through a reset
+/// step), inside the caller's transaction; `None` when the email already has an account.
+pub async fn insert_operator(
+    conn: &mut sqlx::PgConnection,
+    email: &str,
+    display_name: &str,
+) -> sqlx::Result<Option<AccountId>> {
+    let created: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO platform.accounts (account_id, email, display_name, role, password_hash)
+         VALUES ($1, $2, $3, 'operator', '!')
+         ON CONFLICT DO NOTHING RETURNING account_id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(email)
+    .bind(display_name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(created.map(AccountId))
+}
+
+#[derive(sqlx::FromRow)]
+struct FoundAccount {
+    account_id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    phone: Option<String>,
+    phone_proven: bool,
+    created_at: chrono::DateTime<chrono::Utc>,
+    suspended_at: Option<chrono::DateTime<chrono::Utc>>,
+    suspended_reason: Option<String>,
+    suspended_by: Option<String>,
+}
+
+/// Accounts whose email contains `text` (in any case) or whose phone is `phone`, by email; at
+/// most `most`. Accounts that have left are not found.
+pub async fn find_accounts(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    phone: Option<&MobileNumber>,
+    most: i64,
+) -> sqlx::Result<Vec<super::administration::AccountRecord>> {
+    use super::administration::{AccountRecord, Suspension};
+    let rows: Vec<FoundAccount> = sqlx::query_as(
+        "SELECT a.account_id, a.email, a.display_name, a.role, a.phone,
+                a.phone_proven_at IS NOT NULL AS phone_proven, a.created_at,
+                a.suspended_at, a.suspended_reason, s.email AS suspended_by
+         FROM platform.accounts a LEFT JOIN platform.accounts s ON s.account_id = a.suspended_by
+         WHERE a.withdrawn_at IS NULL
+           AND (strpos(lower(a.email), lower($1)) > 0 OR a.phone = $2)
+         ORDER BY a.email LIMIT $3",
+    )
+    .bind(text)
+    .bind(phone.map(MobileNumber::digits))
+    .bind(most)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let suspension = match (row.suspended_at, row.suspended_reason) {
+                (Some(at), Some(reason)) => Some(Suspension {
+                    at,
+                    reason,
+                    by: row.suspended_by.unwrap_or_default(),
+                }),
+                _ => None,
+            };
+            Some(AccountRecord {
+                account_id: AccountId(row.account_id),
+                email: row.email,
+                display_name: row.display_name,
+                role: Role::parse(&row.role)?,
+                phone: row.phone.map(|digits| MobileNumber::stored(digits).shown()),
+                phone_proven: row.phone_proven,
+                joined_at: row.created_at,
+                suspension,
+            })
+        })
+        .collect())
+}
+
+/// What suspending an account came to.
+pub enum SuspendOutcome {
+    /// Suspended; these sessions ended (to close their sockets).
+    Suspended(Vec<String>),
+    NoSuchAccount,
+    /// Operators are not suspended from the console.
+    Operator,
+}
+
+/// Suspends `account` on `operator`'s word, with the reason, and ends its sessions, in one
+/// transaction. Suspending again replaces the reason.
+pub async fn suspend_account(
+    db: &PgPool,
+    account: AccountId,
+    operator: AccountId,
+    reason: &str,
+) -> sqlx::Result<SuspendOutcome> {
+    let mut tx = db.begin().await?;
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM platform.accounts
+         WHERE account_id = $1 AND withdrawn_at IS NULL FOR UPDATE",
+    )
+    .bind(account.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match role.as_deref().and_then(Role::parse) {
+        None => return Ok(SuspendOutcome::NoSuchAccount),
+        Some(Role::Operator) => return Ok(SuspendOutcome::Operator),
+        Some(_) => {}
+    }
+    sqlx::query(
+        "UPDATE platform.accounts
+         SET suspended_at = clock_timestamp(), suspended_reason = $2, suspended_by = $3
+         WHERE account_id = $1",
+    )
+    .bind(account.0)
+    .bind(reason)
+    .bind(operator.0)
+    .execute(&mut *tx)
+    .await?;
+    let ended = end_sessions_of(&mut *tx, account).await?;
+    tx.commit().await?;
+    Ok(SuspendOutcome::Suspended(ended))
+}
+
+/// Lifts the suspension of `account`; `false` if there is no such account (or it has left).
+pub async fn reinstate_account(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<bool> {
+    let found = sqlx::query(
+        "UPDATE platform.accounts
+         SET suspended_at = NULL, suspended_reason = NULL, suspended_by = NULL
+         WHERE account_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(account.0)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(found == 1)
 }

@@ -127,6 +127,10 @@ pub enum AccountProblem {
     /// Owners, riders and operators leave through support, which hands over their store or
     /// their deliveries first.
     LeaveThroughSupport,
+    /// An operator has suspended the account; said only after the right password.
+    Suspended,
+    /// An operator's account is not suspended from the console.
+    OperatorSuspendRefused,
 }
 
 impl From<AccountProblem> for AppError {
@@ -195,6 +199,10 @@ impl AccountProblem {
             AccountProblem::LeaveThroughSupport => {
                 td_string!(locale, error.leave_through_support).to_owned()
             }
+            AccountProblem::Suspended => td_string!(locale, error.suspended).to_owned(),
+            AccountProblem::OperatorSuspendRefused => {
+                td_string!(locale, error.operator_suspend_refused).to_owned()
+            }
         }
     }
 }
@@ -213,6 +221,8 @@ pub enum Missing {
     NotFollowable,
     /// A saved address that is not among the caller's (or was removed already).
     Address,
+    /// An account an operator named that does not exist, or has left.
+    Account,
 }
 
 /// The most of something one account or store keeps.
@@ -329,6 +339,7 @@ impl Missing {
             Missing::DeliveryNotOpen => td_string!(locale, error.missing_delivery_not_open),
             Missing::NotFollowable => td_string!(locale, error.missing_not_followable),
             Missing::Address => td_string!(locale, error.missing_address),
+            Missing::Account => td_string!(locale, error.missing_account),
         }
     }
 }
@@ -434,7 +445,11 @@ impl AppError {
                 | AccountProblem::PhoneAlreadyProven
                 | AccountProblem::OrderUnderWay,
             ) => StatusCode::CONFLICT,
-            AppError::Account(AccountProblem::LeaveThroughSupport) => StatusCode::FORBIDDEN,
+            AppError::Account(
+                AccountProblem::LeaveThroughSupport
+                | AccountProblem::Suspended
+                | AccountProblem::OperatorSuspendRefused,
+            ) => StatusCode::FORBIDDEN,
             AppError::Account(AccountProblem::KakaoOff | AccountProblem::KakaoUnreachable) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_pages;
+pub mod administration;
 pub mod api;
 pub mod clock;
 pub mod crash;

@@ -39,7 +39,7 @@ mod server {
     pub struct ResetToken(String);
 
     impl ResetToken {
-        fn new() -> ResetToken {
+        pub(crate) fn new() -> ResetToken {
             use argon2::password_hash::rand_core::{OsRng, RngCore};
             let mut bytes = [0u8; 32];
             OsRng.fill_bytes(&mut bytes);
@@ -53,7 +53,7 @@ mod server {
         }
 
         /// What the database keeps instead of the token.
-        fn hash(&self) -> [u8; 32] {
+        pub(crate) fn hash(&self) -> [u8; 32] {
             use sha2::Digest;
             sha2::Sha256::digest(self.0.as_bytes()).into()
         }

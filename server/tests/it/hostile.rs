@@ -66,6 +66,8 @@ struct Fixture {
     order: OrderId,
     /// One of the customer's saved addresses.
     address: Uuid,
+    /// The customer's account.
+    customer: Uuid,
     store: Uuid,
     item: Uuid,
     group: Uuid,
@@ -94,6 +96,8 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let key = key.as_str();
     let address = f.address.to_string();
     let address = address.as_str();
+    let customer_account = f.customer.to_string();
+    let customer_account = customer_account.as_str();
     let reset_token = "5e".repeat(32);
     let reset_token = reset_token.as_str();
     let row = |name, caller, args| Endpoint { name, caller, args };
@@ -175,6 +179,20 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             "leave_baedal",
             AnyAccount,
             form(&[("current_password", DEMO_PASSWORD, Text)]),
+        ),
+        row("find_accounts", operator, form(&[("query", "minji", Text)])),
+        row(
+            "suspend_account",
+            operator,
+            form(&[
+                ("account_id", customer_account, Id),
+                ("reason", "chargebacks under review", Text),
+            ]),
+        ),
+        row(
+            "reinstate_account",
+            operator,
+            form(&[("account_id", customer_account, Id)]),
         ),
         row(
             "issue_reset_link",
@@ -701,6 +719,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     Fixture {
         order,
         address: home_of(&app.pool, CUSTOMER).await,
+        customer: account_of(&app.pool, CUSTOMER).await.0,
         store: store_id(&app.pool, GIMBAP).await,
         item,
         group,

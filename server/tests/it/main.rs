@@ -5,6 +5,7 @@ mod common;
 
 mod account_settings;
 mod accounts;
+mod administration;
 mod crash_recovery;
 mod hostile;
 mod kakao;
