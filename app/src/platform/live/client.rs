@@ -1,8 +1,9 @@
 //! The browser end of the live link: one websocket per tab, reconnecting with backoff.
 
 use futures::channel::{mpsc, oneshot};
+use futures::future::{self, Either};
 use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::{futures::WebSocket, Message};
+use gloo_net::websocket::{futures::WebSocket, Message, State};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
@@ -136,36 +137,30 @@ async fn run(shared: Rc<RefCell<Shared>>) {
 
 /// One connection, until it drops. Returns whether it ever became live.
 async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
-    let socket = WebSocket::open(&socket_url()?).ok()?;
-    let (mut sink, stream) = socket.split();
-    let (outbox, inbox) = mpsc::unbounded();
+    let mut socket = WebSocket::open(&socket_url()?).ok()?;
+    let (outbox, mut inbox) = mpsc::unbounded();
     let topics: Vec<Topic> = {
         let mut shared = shared.borrow_mut();
         shared.outbox = Some(outbox);
         shared.followers.keys().copied().collect()
     };
     for topic in topics {
-        let text = serde_json::to_string(&ClientMessage::Follow(topic)).ok()?;
-        if sink.send(Message::Text(text)).await.is_err() {
+        if !send(&mut socket, &ClientMessage::Follow(topic)).await {
             return Some(false);
         }
     }
     let mut was_live = false;
-    // The stream's end is an input too: it means the socket closed.
-    let from_server = stream
-        .map(Some)
-        .chain(futures::stream::once(futures::future::ready(None)));
-    let mut inputs = futures::stream::select(
-        from_server.map(Input::FromServer),
-        inbox.map(Input::ToServer),
-    );
-    while let Some(input) = inputs.next().await {
+    loop {
+        // The socket is not split, so that a message is only ever written to an open socket.
+        let input = match future::select(socket.next(), inbox.next()).await {
+            Either::Left((from_server, _)) => Input::FromServer(from_server),
+            Either::Right((Some(message), _)) => Input::ToServer(message),
+            // Nobody can send any more: this connection is being replaced.
+            Either::Right((None, _)) => break,
+        };
         match input {
             Input::ToServer(message) => {
-                let Ok(text) = serde_json::to_string(&message) else {
-                    continue;
-                };
-                if sink.send(Message::Text(text)).await.is_err() {
+                if !send(&mut socket, &message).await {
                     break;
                 }
             }
@@ -195,6 +190,19 @@ async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
         }
     }
     Some(was_live)
+}
+
+/// Writes `message` to the socket, unless the socket is closing or closed (the server ended the
+/// session, say, just as the page stopped following a topic): writing to it then is an error the
+/// browser reports, and the next connection follows afresh anyway. False if it was not sent.
+async fn send(socket: &mut WebSocket, message: &ClientMessage) -> bool {
+    if matches!(socket.state(), State::Closing | State::Closed) {
+        return false;
+    }
+    let Ok(text) = serde_json::to_string(message) else {
+        return true;
+    };
+    socket.send(Message::Text(text)).await.is_ok()
 }
 
 /// `ws://` or `wss://` to this page's host.
