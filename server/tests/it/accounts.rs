@@ -26,7 +26,7 @@ async fn demo_data_loads_once_with_every_role(pool: PgPool) {
             ("customer".to_owned(), 3),
             ("operator".to_owned(), 1),
             ("owner".to_owned(), 3),
-            ("rider".to_owned(), 4)
+            ("rider".to_owned(), 5)
         ]
     );
     let stores: i64 = sqlx::query_scalar("SELECT count(*) FROM store.stores")

@@ -169,7 +169,7 @@ async fn operator_counts_what_is_in_the_database() {
     assert_eq!(counts.riders_on_duty, 2);
     assert_eq!(counts.menu_items, 36);
     assert!(counts.orders.is_empty());
-    assert!(counts.accounts.contains(&(Role::Rider, 4)));
+    assert!(counts.accounts.contains(&(Role::Rider, 5)));
 }
 
 #[tokio::test]
