@@ -79,9 +79,25 @@ pub struct Config {
     /// `BAEDAL_LOGINS_PER_ACCOUNT` (default 5) and `BAEDAL_LOGINS_PER_ADDRESS` (default 20): login
     /// attempts a minute per account and per client address before 429.
     pub throttle_limits: app::platform::throttle::ThrottleLimits,
+    /// `BAEDAL_PUBLIC_URL` (default `http://127.0.0.1:3000`): the site's address as people open
+    /// it, on which `server create-operator` prints its link.
+    pub public_url: String,
     /// `BAEDAL_TRUSTED_PROXIES=10.0.0.2,…`: proxies whose `X-Forwarded-For` names the client, so
     /// that limits per address count clients rather than the proxy.
     pub trusted_proxies: Result<Vec<std::net::IpAddr>, String>,
+}
+
+/// The value of a command-line flag, given as `--flag value` or `--flag=value`; empty when the
+/// flag ends the line, so that a missing value is refused rather than taken as no flag.
+pub fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    let inline = format!("{flag}=");
+    args.iter()
+        .position(|arg| arg == flag)
+        .map(|at| args.get(at + 1).cloned().unwrap_or_default())
+        .or_else(|| {
+            args.iter()
+                .find_map(|arg| arg.strip_prefix(&inline).map(str::to_owned))
+        })
 }
 
 impl Config {
@@ -101,20 +117,18 @@ impl Config {
         };
         let demo = flag("BAEDAL_DEMO") || std::env::args().any(|arg| arg == "--demo");
         let args: Vec<String> = std::env::args().collect();
-        let role_flag = args
-            .iter()
-            .position(|arg| arg == "--role")
-            .map(|at| args.get(at + 1).cloned().unwrap_or_default())
-            .or_else(|| {
-                args.iter()
-                    .find_map(|arg| arg.strip_prefix("--role=").map(str::to_owned))
-            });
+        let role_flag = flag_value(&args, "--role");
         Config {
             role: match role_flag.or_else(|| std::env::var("BAEDAL_ROLE").ok()) {
                 Some(name) => Role::parse(name.trim()),
                 None => Ok(Role::All),
             },
             database_url: std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()),
+            public_url: std::env::var("BAEDAL_PUBLIC_URL")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| v.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned()),
             data_dir: std::env::var_os("BAEDAL_DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(".baedal")),

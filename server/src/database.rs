@@ -145,13 +145,13 @@ impl PrivateCluster {
         }
     }
 
-    /// Stops the cluster, waiting for it to shut down cleanly.
     /// Whether this process started the cluster: a one-off command stops only a cluster it
     /// started, never the one a running server uses.
     pub fn launched_here(&self) -> bool {
         self.launched_here
     }
 
+    /// Stops the cluster, waiting for it to shut down cleanly.
     pub fn stop(&self) -> Result<()> {
         self.pg_ctl(&["stop", "-m", "fast", "-w"])
             .context("stopping the private PostgreSQL")

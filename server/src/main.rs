@@ -10,7 +10,7 @@ use app::notification::kakao::KakaoChannel;
 use app::payment::gateway::{GatewaySettings, PaymentGateway};
 use app::places::geocoder::{Geocoder, GeocoderSettings};
 use app::platform::state::AppState;
-use server::config::{Config, Role};
+use server::config::{flag_value, Config, Role};
 use server::{database, demo, routes, workers};
 
 #[tokio::main]
@@ -183,20 +183,10 @@ async fn run(
 /// database the server uses and prints the one-time link (24 hours) that sets its password. A
 /// new deployment's first operator comes from here; the demo keeps its own.
 async fn create_operator(config: &Config, args: &[String]) -> Result<()> {
-    let value_of = |flag: &str| {
-        let inline = format!("{flag}=");
-        args.iter()
-            .position(|arg| arg == flag)
-            .and_then(|at| args.get(at + 1).cloned())
-            .or_else(|| {
-                args.iter()
-                    .find_map(|arg| arg.strip_prefix(&inline).map(str::to_owned))
-            })
-    };
-    let Some(email) = value_of("--email") else {
+    let Some(email) = flag_value(args, "--email") else {
         anyhow::bail!("usage: server create-operator --email <email> [--name <name>]");
     };
-    let name = value_of("--name")
+    let name = flag_value(args, "--name")
         .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
     let (cluster, url) = database_of(config)?;
     let created = async {
@@ -209,12 +199,10 @@ async fn create_operator(config: &Config, args: &[String]) -> Result<()> {
     if let Some(cluster) = cluster.filter(|cluster| cluster.launched_here()) {
         cluster.stop()?;
     }
-    let site =
-        std::env::var("BAEDAL_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".into());
     println!(
         "Operator {email} created. Open this link within {} hours to set its password:\n{}{}",
         app::platform::password_reset::LINK_HOURS,
-        site.trim_end_matches('/'),
+        config.public_url,
         created?.page()
     );
     Ok(())

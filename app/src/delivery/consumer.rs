@@ -71,6 +71,10 @@ async fn apply_one(
     let over = matches!(status, "DELIVERED" | "COMPLETED" | "CANCELLED");
     let (dropoff_address, rider_note) =
         privacy::kept_for_partners(&placed.delivery_address, &placed.rider_note, over);
+    let dropoff = match over {
+        true => privacy::vicinity(placed.dropoff),
+        false => placed.dropoff,
+    };
     sqlx::query(
         "INSERT INTO delivery.deliveries
              (order_id, store_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng,
@@ -78,6 +82,7 @@ async fn apply_one(
          VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11, $12)
          ON CONFLICT (order_id) DO UPDATE
              SET status = EXCLUDED.status, rider_id = EXCLUDED.rider_id,
+                 dropoff_lat = EXCLUDED.dropoff_lat, dropoff_lng = EXCLUDED.dropoff_lng,
                  dropoff_address = EXCLUDED.dropoff_address, rider_note = EXCLUDED.rider_note,
                  updated_at = clock_timestamp()",
     )
@@ -86,8 +91,8 @@ async fn apply_one(
     .bind(status)
     .bind(placed.pickup.lat)
     .bind(placed.pickup.lng)
-    .bind(placed.dropoff.lat)
-    .bind(placed.dropoff.lng)
+    .bind(dropoff.lat)
+    .bind(dropoff.lng)
     .bind(rider.map(|r| r.0))
     .bind(&placed.store_name)
     .bind(&placed.store_address)

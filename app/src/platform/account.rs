@@ -88,21 +88,14 @@ mod server {
         new: String,
     ) -> Result<PasswordChanged, AppError> {
         check_password_length(&new)?;
-        // A thief holding a session must not get more guesses at the password than a stranger.
-        state.throttles.admit_own_password(user.account_id)?;
-        let stored = db::password_hash_of(&state.pool, user.account_id)
-            .await?
-            .ok_or(AppError::NotLoggedIn)?;
+        confirm_own_password(state, user, current.clone()).await?;
+        if new == current {
+            return Err(AccountProblem::PasswordUnchanged.into());
+        }
         let (email, name) = (user.email.clone(), user.display_name.clone());
         let password_hash = state
             .throttles
             .password_check(move || {
-                if !password_matches(&current, &stored) {
-                    return Err(AppError::Account(AccountProblem::CurrentPasswordWrong));
-                }
-                if new == current {
-                    return Err(AppError::Account(AccountProblem::PasswordUnchanged));
-                }
                 if is_guessable(&new, &email, &name) {
                     return Err(AppError::Account(AccountProblem::PasswordGuessable));
                 }
@@ -117,7 +110,7 @@ mod server {
             this_session.as_deref(),
         )
         .await?;
-        close_sockets(state, &ended);
+        state.live.sessions_ended(&ended);
         tracing::info!(
             account_id = %user.account_id.0,
             sessions_ended = ended.len(),
@@ -128,11 +121,34 @@ mod server {
         })
     }
 
+    /// Checks that `typed` is `user`'s password, before a change only its owner may make. A
+    /// thief holding a session must not get more guesses at the password than a stranger: the
+    /// tries count under a growing limit of their own, and the compare runs on the password
+    /// threads.
+    async fn confirm_own_password(
+        state: &AppState,
+        user: &CurrentUser,
+        typed: String,
+    ) -> Result<(), AppError> {
+        state.throttles.admit_own_password(user.account_id)?;
+        let stored = db::password_hash_of(&state.pool, user.account_id)
+            .await?
+            .ok_or(AppError::NotLoggedIn)?;
+        let right = state
+            .throttles
+            .password_check(move || password_matches(&typed, &stored))
+            .await?;
+        match right {
+            true => Ok(()),
+            false => Err(AccountProblem::CurrentPasswordWrong.into()),
+        }
+    }
+
     /// Ends every session of `user`, this browser's too, and closes their sockets on this
     /// instance (others close theirs at their next session check).
     pub async fn log_out_everywhere(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
         let ended = db::end_sessions_of(&state.pool, user.account_id).await?;
-        close_sockets(state, &ended);
+        state.live.sessions_ended(&ended);
         // The session row is gone; this also drops the browser's cookie.
         auth::log_out().await?;
         tracing::info!(
@@ -141,14 +157,6 @@ mod server {
             "logged out everywhere"
         );
         Ok(())
-    }
-
-    fn close_sockets(state: &AppState, ended: &[String]) {
-        for id in ended {
-            if let Ok(id) = id.parse() {
-                state.live.session_ended(id);
-            }
-        }
     }
 
     /// The sessions of `user` that are still alive, the one asking first, then the most recently
@@ -201,17 +209,7 @@ mod server {
         if user.role != Role::Customer {
             return Err(AccountProblem::LeaveThroughSupport.into());
         }
-        state.throttles.admit_own_password(user.account_id)?;
-        let stored = db::password_hash_of(&state.pool, user.account_id)
-            .await?
-            .ok_or(AppError::NotLoggedIn)?;
-        let right = state
-            .throttles
-            .password_check(move || password_matches(&password, &stored))
-            .await?;
-        if !right {
-            return Err(AccountProblem::CurrentPasswordWrong.into());
-        }
+        confirm_own_password(state, user, password).await?;
         let customer = user.account_id;
         let mut tx = state.pool.begin().await?;
         if !db::lock_account(&mut tx, customer).await? {
@@ -226,7 +224,7 @@ mod server {
         crate::notification::db::forget_recipient(&mut tx, customer).await?;
         let ended = db::erase_account(&mut tx, customer).await?;
         tx.commit().await?;
-        close_sockets(state, &ended);
+        state.live.sessions_ended(&ended);
         // The session row is gone already; this drops the browser's cookie too.
         auth::log_out().await?;
         tracing::info!(account_id = %customer.0, orders = orders.len(), "left Baedal");

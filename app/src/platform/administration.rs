@@ -95,11 +95,7 @@ mod server {
         let reason = TextRule::line(Field::Reason, 200).check(reason)?;
         match db::suspend_account(&state.pool, account, operator.account_id, &reason).await? {
             SuspendOutcome::Suspended(ended) => {
-                for id in &ended {
-                    if let Ok(id) = id.parse() {
-                        state.live.session_ended(id);
-                    }
-                }
+                state.live.sessions_ended(&ended);
                 tracing::info!(
                     account_id = %account.0,
                     operator = %operator.account_id.0,

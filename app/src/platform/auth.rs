@@ -11,7 +11,8 @@ use super::first_frame::{self, PageCaller};
 use super::sign_up::{self, NewCustomer};
 use super::{db, state::AppState, AccountId, AppError, CurrentUser, Role};
 
-pub(crate) const ACCOUNT_KEY: &str = "account_id";
+/// The key of the account a session belongs to; `db` names it in SQL, where its index serves.
+const ACCOUNT_KEY: &str = "account_id";
 /// When this session logged in, and when it was last used (Unix seconds).
 pub(crate) const LOGGED_IN_AT: &str = "logged_in_at";
 pub(crate) const LAST_SEEN: &str = "last_seen";

@@ -556,13 +556,30 @@ pub async fn prove_phone(db: &PgPool, account: AccountId, code_hash: &str) -> sq
     Ok(true)
 }
 
-/// The account's phone, whether it is proven, and the number a live code waits for.
-pub async fn phone_of(
-    db: impl PgExecutor<'_>,
-    account: AccountId,
-) -> sqlx::Result<(Option<MobileNumber>, bool, Option<MobileNumber>)> {
-    let row: Option<(Option<String>, bool, Option<String>)> = sqlx::query_as(
-        "SELECT a.phone, a.phone_proven_at IS NOT NULL, c.phone
+/// An account's phone as [`phone_of`] reads it.
+pub struct PhoneOf {
+    pub phone: Option<MobileNumber>,
+    pub proven: bool,
+    /// The number a live code waits for.
+    pub waiting_for_code: Option<MobileNumber>,
+    /// Whether the account wants KakaoTalk messages about its orders.
+    pub kakao_wanted: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct PhoneRow {
+    phone: Option<String>,
+    proven: bool,
+    waiting: Option<String>,
+    kakao_wanted: bool,
+}
+
+/// The account's phone, whether it is proven, the number a live code waits for, and whether it
+/// wants KakaoTalk messages.
+pub async fn phone_of(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<PhoneOf> {
+    let row: Option<PhoneRow> = sqlx::query_as(
+        "SELECT a.phone, a.phone_proven_at IS NOT NULL AS proven, c.phone AS waiting,
+                a.kakao_wanted
          FROM platform.accounts a
          LEFT JOIN platform.phone_codes c ON c.account_id = a.account_id
              AND c.purpose = 'prove_phone' AND c.expires_at > clock_timestamp() AND c.tries < $2
@@ -572,12 +589,20 @@ pub async fn phone_of(
     .bind(CODE_TRIES)
     .fetch_optional(db)
     .await?;
-    let (phone, proven, waiting) = row.unwrap_or((None, false, None));
-    Ok((
-        phone.map(MobileNumber::stored),
-        proven,
-        waiting.map(MobileNumber::stored),
-    ))
+    Ok(match row {
+        Some(row) => PhoneOf {
+            phone: row.phone.map(MobileNumber::stored),
+            proven: row.proven,
+            waiting_for_code: row.waiting.map(MobileNumber::stored),
+            kakao_wanted: row.kakao_wanted,
+        },
+        None => PhoneOf {
+            phone: None,
+            proven: false,
+            waiting_for_code: None,
+            kakao_wanted: false,
+        },
+    })
 }
 
 /// Opens a reset step for `account` whose token hashes to `token_hash`, if the account still
@@ -705,14 +730,7 @@ async fn set_password_hash(
     .bind(account.0)
     .execute(&mut *conn)
     .await?;
-    sqlx::query_scalar(
-        "DELETE FROM platform.sessions
-         WHERE data->>'account_id' = $1 AND id IS DISTINCT FROM $2 RETURNING id",
-    )
-    .bind(account.0.to_string())
-    .bind(keep)
-    .fetch_all(&mut *conn)
-    .await
+    end_sessions_but(&mut *conn, account, keep).await
 }
 
 /// Deletes every session of `account` and returns their ids.
@@ -720,10 +738,24 @@ pub async fn end_sessions_of(
     db: impl PgExecutor<'_>,
     account: AccountId,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("DELETE FROM platform.sessions WHERE data->>'account_id' = $1 RETURNING id")
-        .bind(account.0.to_string())
-        .fetch_all(db)
-        .await
+    end_sessions_but(db, account, None).await
+}
+
+/// Deletes every session of `account` but `keep` and returns their ids.
+async fn end_sessions_but(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    keep: Option<&str>,
+) -> sqlx::Result<Vec<String>> {
+    // The account's key is written out, not bound, so that the index on it serves the query.
+    sqlx::query_scalar(
+        "DELETE FROM platform.sessions
+         WHERE data->>'account_id' = $1 AND id IS DISTINCT FROM $2 RETURNING id",
+    )
+    .bind(account.0.to_string())
+    .bind(keep)
+    .fetch_all(db)
+    .await
 }
 
 /// The account's password hash, to check the current password before a change.
@@ -773,14 +805,14 @@ pub async fn sessions_of(
     db: impl PgExecutor<'_>,
     account: AccountId,
 ) -> sqlx::Result<Vec<SessionRow>> {
-    use super::auth::{ACCOUNT_KEY, DEVICE, LAST_SEEN, LOGGED_IN_AT};
+    use super::auth::{DEVICE, LAST_SEEN, LOGGED_IN_AT};
+    // The account's key is written out, not bound, so that the index on it serves the query.
     let rows: Vec<StoredSession> = sqlx::query_as(
-        "SELECT id, data->>$3 AS device, (data->>$4)::bigint AS logged_in_at,
-                (data->>$5)::bigint AS last_seen
-         FROM platform.sessions WHERE data->>$2 = $1 AND expires_at > now()",
+        "SELECT id, data->>$2 AS device, (data->>$3)::bigint AS logged_in_at,
+                (data->>$4)::bigint AS last_seen
+         FROM platform.sessions WHERE data->>'account_id' = $1 AND expires_at > now()",
     )
     .bind(account.0.to_string())
-    .bind(ACCOUNT_KEY)
     .bind(DEVICE)
     .bind(LOGGED_IN_AT)
     .bind(LAST_SEEN)
@@ -799,16 +831,6 @@ pub async fn sessions_of(
             }
         })
         .collect())
-}
-
-/// Whether the account wants KakaoTalk messages about its orders.
-pub async fn kakao_wanted(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<bool> {
-    let wanted: Option<bool> =
-        sqlx::query_scalar("SELECT kakao_wanted FROM platform.accounts WHERE account_id = $1")
-            .bind(account.0)
-            .fetch_optional(db)
-            .await?;
-    Ok(wanted.unwrap_or(false))
 }
 
 /// Turns the account's KakaoTalk messages about orders on or off.

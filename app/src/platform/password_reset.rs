@@ -89,8 +89,8 @@ mod server {
             return Ok(());
         };
         let account = account.user.account_id;
-        let (phone, proven, _) = db::phone_of(&state.pool, account).await?;
-        match phone.filter(|_| proven) {
+        let found = db::phone_of(&state.pool, account).await?;
+        match found.phone.filter(|_| found.proven) {
             Some(phone) => {
                 phone::send_code(state, account, phone, CodePurpose::ResetPassword).await
             }
@@ -215,11 +215,7 @@ mod server {
         let ended = db::finish_reset(&state.pool, &token_hash, account.account_id, &password_hash)
             .await?
             .ok_or_else(dead)?;
-        for id in &ended {
-            if let Ok(id) = id.parse() {
-                state.live.session_ended(id);
-            }
-        }
+        state.live.sessions_ended(&ended);
         tracing::info!(
             account_id = %account.account_id.0,
             sessions_ended = ended.len(),

@@ -214,12 +214,12 @@ mod server {
 
     /// The caller's phone as the account page shows it.
     pub async fn phone_state(state: &AppState, account: AccountId) -> Result<PhoneState, AppError> {
-        let (phone, proven, waiting_for_code) = db::phone_of(&state.pool, account).await?;
+        let found = db::phone_of(&state.pool, account).await?;
         Ok(PhoneState {
-            phone,
-            proven,
-            waiting_for_code,
-            messages_wanted: db::kakao_wanted(&state.pool, account).await?,
+            phone: found.phone,
+            proven: found.proven,
+            waiting_for_code: found.waiting_for_code,
+            messages_wanted: found.kakao_wanted,
             kakao_on: state.kakao.is_some(),
             kakao_stand_in: state.kakao_stand_in.is_some(),
         })

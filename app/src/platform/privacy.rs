@@ -53,8 +53,9 @@ pub fn kept_for_partners(address: &str, rider_note: &str, over: bool) -> (String
     }
 }
 
-/// Where an order went, once its customer has left: about a kilometre's square around the door
-/// (two decimals of a degree), enough for the operator's figures and no more.
+/// Where an order went, once the rider is done with it or its customer has left: about a
+/// kilometre's square around the door (two decimals of a degree), enough for the operator's
+/// figures and no more.
 pub fn vicinity(at: Position) -> Position {
     let two_decimals = |degrees: f64| (degrees * 100.0).round() / 100.0;
     Position {

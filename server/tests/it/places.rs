@@ -456,6 +456,18 @@ async fn a_picked_building_is_saved_as_the_provider_knows_it_and_the_rider_reads
         ("서울 성동구", ""),
         "the rider's history keeps the neighbourhood only"
     );
+    let (lat, lng): (f64, f64) = sqlx::query_as(
+        "SELECT dropoff_lat, dropoff_lng FROM delivery.deliveries WHERE order_id = $1",
+    )
+    .bind(order.0)
+    .fetch_one(&app.pool)
+    .await
+    .expect("the rider's copy");
+    assert_eq!(
+        ((lat * 100.0).round() / 100.0, (lng * 100.0).round() / 100.0),
+        (lat, lng),
+        "and only the vicinity of the door"
+    );
     let kitchen = eventually("the kitchen sees the order delivered", || async {
         let board: Vec<app::store::KitchenOrder> = owner.call("kitchen_orders", &[]).await.ok()?;
         board

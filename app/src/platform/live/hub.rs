@@ -178,6 +178,15 @@ impl LiveHub {
         let _ = self.ended_sessions.send(session);
     }
 
+    /// Closes this process's sockets of sessions just deleted from the store, by their stored
+    /// ids (a new password, a suspension, leaving); other processes close theirs at their next
+    /// session check.
+    pub fn sessions_ended(&self, stored_ids: &[String]) {
+        for id in stored_ids.iter().filter_map(|id| id.parse().ok()) {
+            self.session_ended(id);
+        }
+    }
+
     /// Serves one socket of `user`, opened with `session`, until it closes or the session ends.
     /// While it is open the session counts as in use: a kitchen tablet that only watches stays
     /// logged in (up to the session's absolute lifetime).
