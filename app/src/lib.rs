@@ -10,6 +10,7 @@
 
 pub mod delivery;
 pub mod notification;
+pub mod onboarding;
 pub mod ops;
 pub mod ordering;
 pub mod payment;
@@ -89,6 +90,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/store/:id/setup") view=store::pages::StoreSetupPage />
                     <Route path=path!("/rider") view=delivery::pages::RiderHome />
                     <Route path=path!("/ops") view=ops::pages::OpsHome />
+                    <Route
+                        path=path!("/ops/applications")
+                        view=onboarding::pages::ApplicationsReviewPage
+                    />
+                    <Route path=path!("/partner/apply") view=onboarding::pages::OwnerApplyPage />
+                    <Route path=path!("/rider/apply") view=onboarding::pages::RiderApplyPage />
                 </Routes>
             </Layout>
         </Router>

@@ -1,29 +1,10 @@
-import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { open, person } from './helpers';
+import { codeAfter, kakaoMessages, open, person } from './helpers';
 
 const STORE = '서울숲 24시 김밥';
 const OWNER = 'owner.halmae@baedal.test';
 // A rider no other test rides with: a rider carries one delivery at a time.
 const RIDER = 'rider.seojun@baedal.test';
-
-/** The messages the demo's KakaoTalk stand-in shows for the phone `digits`, newest first. */
-function kakaoMessages(kakao: Page) {
-  return kakao.getByRole('list', { name: 'KakaoTalk messages' }).getByRole('listitem');
-}
-
-/** Waits until the phone's newest code is not `previous`, and returns it. */
-async function codeAfter(kakao: Page, digits: string, previous?: string): Promise<string> {
-  let code: string | undefined;
-  await expect(async () => {
-    await open(kakao, `/demo/kakao?phone=${digits}`);
-    const texts = await kakaoMessages(kakao).allTextContents();
-    code = texts.map((text) => /\[(\d{6})\]/.exec(text)?.[1]).find((found) => found !== undefined);
-    expect(code).toMatch(/^\d{6}$/);
-    expect(code).not.toBe(previous);
-  }).toPass();
-  return code!;
-}
 
 test('a new person signs up from the checkout, proves a phone, orders, gets back in with a code and leaves for good once the food is delivered', async ({
   browser,

@@ -49,3 +49,21 @@ export async function person(browser: Browser, email: string, landing: string | 
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   return page;
 }
+
+/** The messages the demo's KakaoTalk stand-in shows for the phone `digits`, newest first. */
+export function kakaoMessages(kakao: Page) {
+  return kakao.getByRole('list', { name: 'KakaoTalk messages' }).getByRole('listitem');
+}
+
+/** Waits until the phone's newest code is not `previous`, and returns it. */
+export async function codeAfter(kakao: Page, digits: string, previous?: string): Promise<string> {
+  let code: string | undefined;
+  await expect(async () => {
+    await open(kakao, `/demo/kakao?phone=${digits}`);
+    const texts = await kakaoMessages(kakao).allTextContents();
+    code = texts.map((text) => /\[(\d{6})\]/.exec(text)?.[1]).find((found) => found !== undefined);
+    expect(code).toMatch(/^\d{6}$/);
+    expect(code).not.toBe(previous);
+  }).toPass();
+  return code!;
+}

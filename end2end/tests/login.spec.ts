@@ -59,7 +59,9 @@ test('rider logs in, sees their duty status and goes off duty', async ({ page })
 test('operator logs in and sees the platform counts', async ({ page }) => {
   await logIn(page, DEMO.operator);
   await expect(page).toHaveURL(/\/ops$/);
-  await expect(page.getByTestId('stores')).toHaveText('9');
+  // The demo's nine, and any a parallel test's new owner has been approved for.
+  await expect(page.getByTestId('stores')).toHaveText(/^\d+$/);
+  expect(Number(await page.getByTestId('stores').textContent())).toBeGreaterThanOrEqual(9);
   await page.screenshot({ path: 'artifacts/ops-home.png', fullPage: true });
 });
 

@@ -48,6 +48,20 @@ pub async fn upsert_rider(
     Ok(())
 }
 
+/// Makes the record of a rider an operator has just approved, inside the caller's transaction:
+/// off duty, with no position until their phone sends one, and the usual range. Approving the
+/// same rider twice keeps the first record.
+pub async fn enrol_rider(db: impl PgExecutor<'_>, rider: AccountId) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO delivery.riders (rider_id, on_duty) VALUES ($1, false)
+         ON CONFLICT (rider_id) DO NOTHING",
+    )
+    .bind(rider.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Sets a rider on or off duty; returns false for an account with no rider record.
 pub async fn set_on_duty(
     db: impl PgExecutor<'_>,

@@ -1,6 +1,7 @@
 //! The rider's screen: duty, position, deliveries open nearby (live), and the rider's own.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::api::{
     my_deliveries, my_duty, open_deliveries, ClaimDelivery, ConfirmDelivery, Deliver, PickUp,
@@ -13,6 +14,7 @@ use crate::notification::order_number;
 use crate::ordering::OrderId;
 use crate::places::pages::PlaceSearch;
 use crate::platform::clock::time_of_day;
+use crate::platform::error::Missing;
 use crate::platform::live::{follow, Topic};
 use crate::platform::pages::{action_feedback, ErrorNote};
 use crate::platform::session::{use_session, RequireRole};
@@ -138,6 +140,16 @@ fn RiderScreen() -> impl IntoView {
                         }
                             .into_any()
                     }
+                    // A rider not approved yet has no rider record: the application says why.
+                    Err(AppError::NotFound(Missing::RiderProfile)) => view! {
+                        <section class="card">
+                            <p>{t!(i18n, rider.not_approved)}</p>
+                            <A href="/rider/apply" attr:class="button primary">
+                                {t!(i18n, rider.see_application)}
+                            </A>
+                        </section>
+                    }
+                        .into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}

@@ -157,7 +157,7 @@ pub async fn apply(
             let english = text.in_language(Locale::en, &number);
             inbox.extend(recipients.into_iter().map(|recipient| db::InboxMessage {
                 event_id: event.event_id,
-                order_id: event.order_id,
+                order_id: Some(event.order_id),
                 recipient,
                 text: text.clone(),
                 english: english.clone(),

@@ -11,7 +11,8 @@ use crate::platform::AccountId;
 #[derive(Debug, Clone)]
 pub struct InboxMessage {
     pub event_id: Uuid,
-    pub order_id: OrderId,
+    /// None for a message about an application.
+    pub order_id: Option<OrderId>,
     pub recipient: AccountId,
     pub text: InboxText,
     /// The sentence in English, kept for operators and for readers of the raw table.
@@ -24,7 +25,7 @@ pub async fn deliver(db: impl PgExecutor<'_>, messages: &[InboxMessage]) -> sqlx
         return Ok(());
     }
     let recipients: Vec<Uuid> = messages.iter().map(|m| m.recipient.0).collect();
-    let order_ids: Vec<Uuid> = messages.iter().map(|m| m.order_id.0).collect();
+    let order_ids: Vec<Option<Uuid>> = messages.iter().map(|m| m.order_id.map(|o| o.0)).collect();
     let event_ids: Vec<Uuid> = messages.iter().map(|m| m.event_id).collect();
     let english: Vec<&str> = messages.iter().map(|m| m.english.as_str()).collect();
     let texts: Vec<sqlx::types::Json<&InboxText>> = messages
@@ -59,7 +60,7 @@ pub async fn inbox(
 ) -> sqlx::Result<Vec<Notification>> {
     type Row = (
         Uuid,
-        Uuid,
+        Option<Uuid>,
         Option<sqlx::types::Json<InboxText>>,
         String,
         chrono::DateTime<chrono::Utc>,
@@ -84,7 +85,7 @@ pub async fn inbox(
         .map(
             |(notification_id, order_id, text, message, created_at, read)| Notification {
                 notification_id,
-                order_id: OrderId(order_id),
+                order_id: order_id.map(OrderId),
                 text: text.map(|json| json.0),
                 message,
                 created_at,

@@ -4,6 +4,8 @@ pub mod api;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod applicants;
+#[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -15,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::i18n::{td_string, Locale};
+use crate::onboarding::ApplicationKind;
 use crate::ordering::OrderId;
 use crate::platform::money::Won;
 
@@ -33,7 +36,8 @@ pub struct DeliveredMessage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     pub notification_id: Uuid,
-    pub order_id: OrderId,
+    /// The order the message is about; none for a message about an application.
+    pub order_id: Option<OrderId>,
     /// What happened, worded at read time in the reader's language; `None` only for messages
     /// stored before messages were kept this way.
     pub text: Option<InboxText>,
@@ -47,7 +51,9 @@ impl Notification {
     /// The message in the reader's language.
     pub fn in_language(&self, locale: Locale) -> String {
         match &self.text {
-            Some(text) => text.in_language(locale, &order_number(self.order_id)),
+            Some(text) => {
+                text.in_language(locale, &self.order_id.map(order_number).unwrap_or_default())
+            }
             None => self.message.clone(),
         }
     }
@@ -61,8 +67,12 @@ pub enum InboxText {
     Paid,
     NewOrderForStore,
     PaymentDeferred,
-    Accepted { prep_minutes: u16 },
-    Rejected { reason: String },
+    Accepted {
+        prep_minutes: u16,
+    },
+    Rejected {
+        reason: String,
+    },
     Expired,
     ExpiredForStore,
     Cooking,
@@ -72,11 +82,25 @@ pub enum InboxText {
     RiderComingToStore,
     PickedUp,
     Delivered,
-    DeliveryFailed { reason: String },
+    DeliveryFailed {
+        reason: String,
+    },
     Completed,
     Cancelled,
     CancelledForStore,
-    Refunded { amount: Won },
+    Refunded {
+        amount: Won,
+    },
+    /// An operator approved the reader's application to sell or to ride.
+    ApplicationApproved {
+        kind: ApplicationKind,
+    },
+    ApplicationRejected {
+        reason: String,
+    },
+    ApplicationChangesAsked {
+        request: String,
+    },
 }
 
 impl InboxText {
@@ -121,6 +145,26 @@ impl InboxText {
                     inbox_text.refunded,
                     number,
                     amount = amount.to_string()
+                )
+            }
+            ApplicationApproved {
+                kind: ApplicationKind::Owner,
+            } => td_string!(locale, inbox_text.owner_approved).to_owned(),
+            ApplicationApproved {
+                kind: ApplicationKind::Rider,
+            } => td_string!(locale, inbox_text.rider_approved).to_owned(),
+            ApplicationRejected { reason } => {
+                td_string!(
+                    locale,
+                    inbox_text.application_rejected,
+                    reason = reason.clone()
+                )
+            }
+            ApplicationChangesAsked { request } => {
+                td_string!(
+                    locale,
+                    inbox_text.application_changes_asked,
+                    request = request.clone()
                 )
             }
         }

@@ -90,11 +90,14 @@ pub fn InboxPage() -> impl IntoView {
                                 {list
                                     .into_iter()
                                     .map(|n| {
-                                        let about = format!(
-                                            "#{} · {}",
-                                            order_number(n.order_id),
-                                            time_of_day(n.created_at),
-                                        );
+                                        let about = match n.order_id {
+                                            Some(order) => format!(
+                                                "#{} · {}",
+                                                order_number(order),
+                                                time_of_day(n.created_at),
+                                            ),
+                                            None => time_of_day(n.created_at),
+                                        };
                                         let unread = !n.read;
                                         view! {
                                             <li class="card" class:unread=unread>

@@ -53,6 +53,9 @@ fn Console() -> impl IntoView {
     let changed = move || (pause.version().get(), resume.version().get(), refresh.get());
     view! {
         <h1>{t!(i18n, ops.title)}</h1>
+        <p>
+            <a href="/ops/applications">{t!(i18n, ops.applications_link)}</a>
+        </p>
         <Overview />
         <PaymentBreaker />
         <Consumers pause resume />

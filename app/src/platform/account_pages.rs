@@ -22,9 +22,25 @@ use crate::ordering::pages::{AddressActions, AddressFinder};
 /// one. The browser checks what it can before sending; the server checks everything again.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let session = use_session();
     let i18n = use_i18n();
     let next = use_next();
+    view! {
+        <section class="card narrow">
+            <h1>{t!(i18n, signup.title)}</h1>
+            <SignUpForm next=next.into() />
+        </section>
+    }
+}
+
+/// The sign-up form: a customer's, or with `joining_as` (`owner`, `rider`) the first step of an
+/// application, after which the browser goes to `next`.
+#[component]
+pub fn SignUpForm(
+    next: Signal<Option<String>>,
+    #[prop(optional)] joining_as: Option<&'static str>,
+) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
     let pending = session.sign_up.pending();
     let failure = move || action_failure(session.sign_up.value().get());
     let log_in_link = move || {
@@ -34,63 +50,61 @@ pub fn SignUpPage() -> impl IntoView {
         )
     };
     view! {
-        <section class="card narrow">
-            <h1>{t!(i18n, signup.title)}</h1>
-            <ActionForm action=session.sign_up attr:class="stack sign-up">
-                {move || next.get().map(|next| view! { <input type="hidden" name="next" value=next /> })}
-                <label>
-                    {t!(i18n, signup.email)}
-                    <input type="email" name="email" autocomplete="email" maxlength="200" required />
-                </label>
-                <label>
-                    {t!(i18n, signup.name)}
-                    <input
-                        name="display_name"
-                        autocomplete="nickname"
-                        maxlength="50"
-                        required
-                        aria-describedby="name-hint"
-                    />
-                </label>
-                <small id="name-hint" class="muted hint">{t!(i18n, signup.name_hint)}</small>
-                <NewPassword>{t!(i18n, signup.password)}</NewPassword>
-                <fieldset class="consents">
-                    <legend>{t!(i18n, signup.required)}</legend>
-                    <Consent name="over_14" required=true>
-                        {t!(i18n, signup.over_14)}
-                    </Consent>
-                    <Consent name="terms" required=true>
-                        {t!(i18n, signup.terms)}
-                    </Consent>
-                    <p class="muted small">{t!(i18n, signup.terms_summary)}</p>
-                    <Consent name="privacy" required=true>
-                        {t!(i18n, signup.privacy)}
-                    </Consent>
-                    <p class="muted small">{t!(i18n, signup.privacy_summary)}</p>
-                </fieldset>
-                <fieldset class="consents">
-                    <legend>{t!(i18n, signup.optional)}</legend>
-                    <Consent name="marketing" required=false>
-                        {t!(i18n, signup.marketing)}
-                    </Consent>
-                    <p class="muted small">{t!(i18n, signup.marketing_hint)}</p>
-                </fieldset>
-                <button type="submit" class="primary" disabled=pending>
-                    {move || {
-                        if pending.get() {
-                            t_string!(i18n, signup.signing_up)
-                        } else {
-                            t_string!(i18n, signup.submit)
-                        }
-                    }}
-                </button>
-            </ActionForm>
-            {failure}
-            <p class="muted">
-                {t!(i18n, signup.have_account)} " "
-                <A href=log_in_link>{t!(i18n, common.log_in)}</A>
-            </p>
-        </section>
+        <ActionForm action=session.sign_up attr:class="stack sign-up">
+            {move || next.get().map(|next| view! { <input type="hidden" name="next" value=next /> })}
+            {joining_as.map(|role| view! { <input type="hidden" name="joining_as" value=role /> })}
+            <label>
+                {t!(i18n, signup.email)}
+                <input type="email" name="email" autocomplete="email" maxlength="200" required />
+            </label>
+            <label>
+                {t!(i18n, signup.name)}
+                <input
+                    name="display_name"
+                    autocomplete="nickname"
+                    maxlength="50"
+                    required
+                    aria-describedby="name-hint"
+                />
+            </label>
+            <small id="name-hint" class="muted hint">{t!(i18n, signup.name_hint)}</small>
+            <NewPassword>{t!(i18n, signup.password)}</NewPassword>
+            <fieldset class="consents">
+                <legend>{t!(i18n, signup.required)}</legend>
+                <Consent name="over_14" required=true>
+                    {t!(i18n, signup.over_14)}
+                </Consent>
+                <Consent name="terms" required=true>
+                    {t!(i18n, signup.terms)}
+                </Consent>
+                <p class="muted small">{t!(i18n, signup.terms_summary)}</p>
+                <Consent name="privacy" required=true>
+                    {t!(i18n, signup.privacy)}
+                </Consent>
+                <p class="muted small">{t!(i18n, signup.privacy_summary)}</p>
+            </fieldset>
+            <fieldset class="consents">
+                <legend>{t!(i18n, signup.optional)}</legend>
+                <Consent name="marketing" required=false>
+                    {t!(i18n, signup.marketing)}
+                </Consent>
+                <p class="muted small">{t!(i18n, signup.marketing_hint)}</p>
+            </fieldset>
+            <button type="submit" class="primary" disabled=pending>
+                {move || {
+                    if pending.get() {
+                        t_string!(i18n, signup.signing_up)
+                    } else {
+                        t_string!(i18n, signup.submit)
+                    }
+                }}
+            </button>
+        </ActionForm>
+        {failure}
+        <p class="muted">
+            {t!(i18n, signup.have_account)} " "
+            <A href=log_in_link>{t!(i18n, common.log_in)}</A>
+        </p>
     }
 }
 
@@ -176,20 +190,7 @@ fn Consent(name: &'static str, required: bool, children: Children) -> impl IntoV
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
-    let send_code = ServerAction::<SendPhoneCode>::new();
-    let prove = ServerAction::<ProvePhone>::new();
-    let switch_kakao = ServerAction::<SetKakaoMessages>::new();
     let change_password = ServerAction::<ChangePassword>::new();
-    let phone = Resource::new(
-        move || {
-            (
-                send_code.version().get(),
-                prove.version().get(),
-                switch_kakao.version().get(),
-            )
-        },
-        |_| my_phone(),
-    );
     let is_customer = move || {
         session
             .user
@@ -214,30 +215,7 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })
         }}
-        <section class="card" aria-labelledby="phone-heading">
-            <h2 id="phone-heading">{t!(i18n, account.phone)}</h2>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match phone.await {
-                        Ok(state) => {
-                            view! { <PhoneProof state send_code prove switch_kakao /> }.into_any()
-                        }
-                        Err(AppError::NotLoggedIn) => {
-                            view! {
-                                <p>
-                                    {t!(i18n, account.log_in)} " "
-                                    <A href=format!("/login{}", come_back_to("/account"))>
-                                        {t!(i18n, common.log_in)}
-                                    </A>
-                                </p>
-                            }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+        <PhoneCard come_back="/account" />
         {move || {
             session
                 .user
@@ -251,6 +229,52 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// The card of the caller's mobile number: its state, proving it with a code, and the
+/// KakaoTalk switch. `come_back` is the page a logged-out reader returns to after logging in.
+#[component]
+pub fn PhoneCard(come_back: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let send_code = ServerAction::<SendPhoneCode>::new();
+    let prove = ServerAction::<ProvePhone>::new();
+    let switch_kakao = ServerAction::<SetKakaoMessages>::new();
+    let phone = Resource::new(
+        move || {
+            (
+                send_code.version().get(),
+                prove.version().get(),
+                switch_kakao.version().get(),
+            )
+        },
+        |_| my_phone(),
+    );
+    view! {
+        <section class="card" aria-labelledby="phone-heading">
+            <h2 id="phone-heading">{t!(i18n, account.phone)}</h2>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match phone.await {
+                        Ok(state) => {
+                            view! { <PhoneProof state send_code prove switch_kakao /> }.into_any()
+                        }
+                        Err(AppError::NotLoggedIn) => {
+                            view! {
+                                <p>
+                                    {t!(i18n, account.log_in)} " "
+                                    <A href=format!("/login{}", come_back_to(come_back))>
+                                        {t!(i18n, common.log_in)}
+                                    </A>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

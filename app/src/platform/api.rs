@@ -38,9 +38,10 @@ pub use sign_up_form::*;
 mod sign_up_form {
     use super::*;
 
-    /// Creates a customer account, logs it in, and goes to `next` (where the person was going, the
-    /// cart say) or the store list. A checkbox left unticked is not sent at all, so each consent is
-    /// given when its field is present.
+    /// Creates an account, logs it in, and goes to `next` (where the person was going, the cart
+    /// say) or the store list. A checkbox left unticked is not sent at all, so each consent is
+    /// given when its field is present. `joining_as` (`owner`, `rider`) makes the account of
+    /// someone about to apply to sell or ride; a customer otherwise.
     #[server(endpoint = "sign_up")]
     pub async fn sign_up(
         email: String,
@@ -51,6 +52,7 @@ mod sign_up_form {
         privacy: Option<String>,
         marketing: Option<String>,
         next: Option<String>,
+        joining_as: Option<String>,
     ) -> Result<CurrentUser, AppError> {
         let new = crate::platform::sign_up::SignUpForm {
             email,
@@ -60,6 +62,7 @@ mod sign_up_form {
             terms: terms.is_some(),
             privacy: privacy.is_some(),
             marketing: marketing.is_some(),
+            joining_as,
         }
         .check()?;
         let state = crate::platform::state::AppState::get()?;

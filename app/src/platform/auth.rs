@@ -8,7 +8,7 @@ use tower_sessions::Session;
 
 use super::error::AccountProblem;
 use super::first_frame::{self, PageCaller};
-use super::sign_up::{self, NewCustomer};
+use super::sign_up::{self, NewAccount};
 use super::{db, state::AppState, AccountId, AppError, CurrentUser, Role};
 
 /// The key of the account a session belongs to; `db` names it in SQL, where its index serves.
@@ -155,10 +155,11 @@ pub async fn log_in(email: &str, password: &str) -> Result<CurrentUser, AppError
 /// Creates the customer account `new` asks for and logs it in. The caller's address has already
 /// been admitted by the login throttle; the email's own sign-up limit is counted here. The
 /// password is judged and hashed on the password checkers, off the async workers, like a login's.
-pub async fn sign_up(new: NewCustomer) -> Result<CurrentUser, AppError> {
+pub async fn sign_up(new: NewAccount) -> Result<CurrentUser, AppError> {
     let state = AppState::get()?;
     state.throttles.admit_sign_up(&new.email)?;
-    let NewCustomer {
+    let NewAccount {
+        role,
         email,
         display_name,
         password,
@@ -174,8 +175,9 @@ pub async fn sign_up(new: NewCustomer) -> Result<CurrentUser, AppError> {
             hash_password(&password)
         })
         .await??;
-    let user = db::create_customer(
+    let user = db::create_account(
         &state.pool,
+        role,
         &email,
         &display_name,
         &password_hash,

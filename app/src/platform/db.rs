@@ -146,10 +146,12 @@ pub async fn insert_account(
     Ok(AccountId(id))
 }
 
-/// Creates a customer account with the consents it gave, in one transaction; `None` when the
-/// email (in any case) already has an account of any role.
-pub async fn create_customer(
+/// Creates an account (a customer, or an owner or rider about to apply) with the consents it
+/// gave, in one transaction; `None` when the email (in any case) already has an account of any
+/// role.
+pub async fn create_account(
     pool: &PgPool,
+    role: Role,
     email: &str,
     display_name: &str,
     password_hash: &str,
@@ -158,12 +160,13 @@ pub async fn create_customer(
     let mut tx = pool.begin().await?;
     let created: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO platform.accounts (account_id, email, display_name, role, password_hash)
-         VALUES ($1, $2, $3, 'customer', $4)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING account_id",
     )
     .bind(Uuid::new_v4())
     .bind(email)
     .bind(display_name)
+    .bind(role.as_str())
     .bind(password_hash)
     .fetch_optional(&mut *tx)
     .await?;
@@ -185,8 +188,27 @@ pub async fn create_customer(
         account_id: AccountId(account_id),
         display_name: display_name.to_owned(),
         email: email.to_owned(),
-        role: Role::Customer,
+        role,
     }))
+}
+
+/// Records `consent` as given now (again, if it was withdrawn), with today's wording.
+pub async fn give_consent(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    consent: Consent,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO platform.consents (account_id, consent, wording) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, consent) DO UPDATE
+           SET wording = EXCLUDED.wording, given_at = clock_timestamp(), withdrawn_at = NULL",
+    )
+    .bind(account.0)
+    .bind(consent.as_str())
+    .bind(CONSENT_WORDING)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// A delivery address about to be saved.

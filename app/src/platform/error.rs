@@ -11,6 +11,7 @@ use super::text::TextProblem;
 use super::Role;
 use crate::delivery::RiderRefusal;
 use crate::i18n::{td_string, Locale};
+use crate::onboarding::ApplicationProblem;
 use crate::ordering::cart::CartProblem;
 use crate::ordering::machine::Refusal;
 use crate::ordering::PlaceRefusal;
@@ -41,6 +42,9 @@ pub enum AppError {
     NotFound(Missing),
     /// A sign-up (or later an account change) that cannot be taken as it is.
     Account(AccountProblem),
+    /// An owner's or rider's application, or an operator's decision on one, that cannot be
+    /// taken as it is.
+    Application(ApplicationProblem),
     /// The state machine refused the command; the refusal says why.
     Refused(Refusal),
     /// A cart the store cannot sell as it is.
@@ -131,6 +135,8 @@ pub enum AccountProblem {
     Suspended,
     /// An operator's account is not suspended from the console.
     OperatorSuspendRefused,
+    /// The sign-up form named a role nobody signs up as (only customers, owners and riders do).
+    JoiningAsUnknown,
 }
 
 impl From<AccountProblem> for AppError {
@@ -203,6 +209,9 @@ impl AccountProblem {
             AccountProblem::OperatorSuspendRefused => {
                 td_string!(locale, error.operator_suspend_refused).to_owned()
             }
+            AccountProblem::JoiningAsUnknown => {
+                td_string!(locale, error.joining_as_unknown).to_owned()
+            }
         }
     }
 }
@@ -223,6 +232,8 @@ pub enum Missing {
     Address,
     /// An account an operator named that does not exist, or has left.
     Account,
+    /// An application an operator named that does not exist.
+    Application,
 }
 
 /// The most of something one account or store keeps.
@@ -278,6 +289,7 @@ impl AppError {
             AppError::Search(refusal) => refusal.in_language(locale).to_owned(),
             AppError::NotFound(missing) => missing.in_language(locale).to_owned(),
             AppError::Account(problem) => problem.in_language(locale),
+            AppError::Application(problem) => problem.in_language(locale).to_owned(),
             AppError::Refused(refusal) => refusal.in_language(locale),
             AppError::Cart(problem) => problem.in_language(locale),
             AppError::Malformed(unreadable) => unreadable.in_language(locale),
@@ -340,6 +352,7 @@ impl Missing {
             Missing::NotFollowable => td_string!(locale, error.missing_not_followable),
             Missing::Address => td_string!(locale, error.missing_address),
             Missing::Account => td_string!(locale, error.missing_account),
+            Missing::Application => td_string!(locale, error.missing_application),
         }
     }
 }
@@ -458,6 +471,8 @@ impl AppError {
             AppError::Account(AccountProblem::ResetLinkDead) => StatusCode::GONE,
             AppError::Account(AccountProblem::OperatorResetRefused) => StatusCode::FORBIDDEN,
             AppError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Application(problem) if problem.is_conflict() => StatusCode::CONFLICT,
+            AppError::Application(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Invalid(_)
             | AppError::Text(_)
             | AppError::Edit(_)

@@ -132,6 +132,10 @@ pub fn LoginPage() -> impl IntoView {
                     format!("/signup{}", next.get().map(|n| come_back_to(&n)).unwrap_or_default())
                 }>{t!(i18n, common.sign_up)}</A>
             </p>
+            <p class="muted small">
+                {t!(i18n, login.partners)} " " <A href="/partner/apply">{t!(i18n, login.apply_to_sell)}</A>
+                " · " <A href="/rider/apply">{t!(i18n, login.apply_to_ride)}</A>
+            </p>
         </section>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::AccountProblem;
 use super::text::{Field, TextRule};
-use super::AppError;
+use super::{AppError, Role};
 
 /// Passwords: long enough to resist guessing, short enough that hashing one costs what it
 /// should (NIST SP 800-63B asks for at least 8 and allowing at least 64).
@@ -29,6 +29,8 @@ pub enum Consent {
     Terms,
     Privacy,
     Marketing,
+    /// A rider's consent, given when applying, to their position being sent while on duty.
+    LocationOnDuty,
 }
 
 impl Consent {
@@ -39,6 +41,7 @@ impl Consent {
             Consent::Terms => "terms",
             Consent::Privacy => "privacy",
             Consent::Marketing => "marketing",
+            Consent::LocationOnDuty => "location_on_duty",
         }
     }
 }
@@ -53,11 +56,16 @@ pub struct SignUpForm {
     pub terms: bool,
     pub privacy: bool,
     pub marketing: bool,
+    /// `owner` or `rider` when the form is the first step of an application; a customer
+    /// otherwise.
+    pub joining_as: Option<String>,
 }
 
 /// A form that holds together: the account to create, before its password is hashed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewCustomer {
+pub struct NewAccount {
+    /// A customer, or an owner or rider about to apply; never an operator.
+    pub role: Role,
     pub email: String,
     pub display_name: String,
     pub password: String,
@@ -66,7 +74,13 @@ pub struct NewCustomer {
 
 impl SignUpForm {
     /// The account this form asks for, or the first thing wrong with it, in the form's order.
-    pub fn check(self) -> Result<NewCustomer, AppError> {
+    pub fn check(self) -> Result<NewAccount, AppError> {
+        let role = match self.joining_as.as_deref().map(str::trim) {
+            None | Some("") => Role::Customer,
+            Some("owner") => Role::Owner,
+            Some("rider") => Role::Rider,
+            Some(_) => return Err(AccountProblem::JoiningAsUnknown.into()),
+        };
         let email = checked_email(&self.email)?;
         let display_name = DISPLAY_NAME.check(&self.display_name)?;
         check_password_length(&self.password)?;
@@ -89,7 +103,8 @@ impl SignUpForm {
         if self.marketing {
             consents.push(Consent::Marketing);
         }
-        Ok(NewCustomer {
+        Ok(NewAccount {
+            role,
             email,
             display_name,
             password: self.password,
@@ -191,6 +206,7 @@ mod tests {
             terms: true,
             privacy: true,
             marketing: false,
+            joining_as: None,
         }
     }
 
@@ -212,6 +228,25 @@ mod tests {
             .expect("complete")
             .consents
             .contains(&Consent::Marketing));
+    }
+
+    #[test]
+    fn the_form_makes_an_owner_or_a_rider_about_to_apply_but_never_an_operator() {
+        let as_role = |joining_as: &str| {
+            SignUpForm {
+                joining_as: Some(joining_as.into()),
+                ..form()
+            }
+            .check()
+            .map(|account| account.role)
+        };
+        assert_eq!(form().check().map(|a| a.role), Ok(Role::Customer));
+        assert_eq!(as_role("owner"), Ok(Role::Owner));
+        assert_eq!(as_role("rider"), Ok(Role::Rider));
+        assert_eq!(
+            as_role("operator"),
+            Err(AppError::Account(AccountProblem::JoiningAsUnknown))
+        );
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum Field {
     RiderNote,
     Building,
     DisplayName,
+    BusinessName,
+    StoreName,
+    ReviewMessage,
 }
 
 impl Field {
@@ -49,6 +52,9 @@ impl Field {
             Field::RiderNote => td_string!(locale, field.rider_note),
             Field::Building => td_string!(locale, field.building),
             Field::DisplayName => td_string!(locale, field.display_name),
+            Field::BusinessName => td_string!(locale, field.business_name),
+            Field::StoreName => td_string!(locale, field.store_name),
+            Field::ReviewMessage => td_string!(locale, field.review_message),
         }
     }
 }

@@ -72,6 +72,7 @@ pub async fn store_reach(store_id: StoreId, lat: f64, lng: f64) -> Result<StoreD
     let state = AppState::get()?;
     let store = super::db::store_by_id(&state.pool, store_id)
         .await?
+        .filter(|store| store.live)
         .ok_or(AppError::NotFound(Missing::Store))?;
     Ok(StoreDistance {
         name: store.name,
@@ -227,6 +228,7 @@ pub async fn store_menu(store_id: StoreId) -> Result<super::StoreMenu, AppError>
     let state = AppState::get()?;
     let (store, week) = db::store_with_hours(&state.pool, store_id)
         .await?
+        .filter(|(store, _)| store.live)
         .ok_or(AppError::NotFound(Missing::Store))?;
     let items = db::menu_of_store(&state.pool, store_id).await?;
     let now = chrono::Utc::now();

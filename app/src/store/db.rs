@@ -26,6 +26,9 @@ pub struct StoreRow {
     pub delivery_fee_krw: i64,
     pub prep_minutes: i32,
     pub accepting_orders: bool,
+    /// Whether customers can find and order from it: a store made from an owner's application
+    /// is not live until its owner takes it live.
+    pub live: bool,
 }
 
 /// The largest delivery radius a store may set (enforced by the schema too), in metres.
@@ -42,9 +45,10 @@ pub async fn stores_near(
     // Planar distance on the box is enough to order by; it keeps the nearest `limit`.
     sqlx::query_as(
         "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
-                minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders
+                minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
+                live_since IS NOT NULL AS live
          FROM store.stores
-         WHERE lat BETWEEN $1 AND $2 AND lng BETWEEN $3 AND $4
+         WHERE lat BETWEEN $1 AND $2 AND lng BETWEEN $3 AND $4 AND live_since IS NOT NULL
          ORDER BY (lat - $5) ^ 2 + ((lng - $6) * $7) ^ 2
          LIMIT $8",
     )
@@ -67,7 +71,8 @@ pub async fn stores_of_owner(
 ) -> sqlx::Result<Vec<StoreRow>> {
     sqlx::query_as(
         "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
-                minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders
+                minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
+                live_since IS NOT NULL AS live
          FROM store.stores WHERE owner_id = $1 ORDER BY name",
     )
     .bind(owner.0)
@@ -161,7 +166,7 @@ pub struct NewStore<'a> {
     pub accepting_orders: bool,
 }
 
-/// Inserts a store with its weekly hours.
+/// Inserts a live store with its weekly hours (the demo's stores).
 pub async fn insert_store(
     db: &mut PgConnection,
     store: &NewStore<'_>,
@@ -170,8 +175,9 @@ pub async fn insert_store(
     let store_id = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO store.stores (store_id, owner_id, name, category, description, address, lat, lng,
-             delivery_radius_m, minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             delivery_radius_m, minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
+             live_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())",
     )
     .bind(store_id)
     .bind(store.owner.0)
@@ -200,6 +206,35 @@ pub async fn insert_store(
         .execute(&mut *db)
         .await?;
     }
+    Ok(StoreId(store_id))
+}
+
+/// The store an approved owner's application asked for, inside the caller's transaction: its
+/// name, phone and found address from the application, not live and not taking orders, with
+/// the delivery terms every new store starts from until its owner sets them.
+pub async fn insert_unlisted_store(
+    db: &mut PgConnection,
+    owner: AccountId,
+    name: &str,
+    phone: &str,
+    address: &str,
+    at: Position,
+) -> sqlx::Result<StoreId> {
+    let store_id = Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO store.stores (store_id, owner_id, name, category, address, lat, lng, phone,
+             delivery_radius_m, minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders)
+         VALUES ($1, $2, $3, '', $4, $5, $6, $7, 2000, 0, 3000, 20, false)",
+    )
+    .bind(store_id)
+    .bind(owner.0)
+    .bind(name)
+    .bind(address)
+    .bind(at.lat)
+    .bind(at.lng)
+    .bind(phone)
+    .execute(&mut *db)
+    .await?;
     Ok(StoreId(store_id))
 }
 
@@ -281,7 +316,8 @@ pub async fn store_by_id(
 ) -> sqlx::Result<Option<StoreRow>> {
     sqlx::query_as(
         "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
-                minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders
+                minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
+                live_since IS NOT NULL AS live
          FROM store.stores WHERE store_id = $1",
     )
     .bind(store.0)
@@ -322,7 +358,7 @@ pub async fn store_with_hours(
     let row: Option<Row> = sqlx::query_as(
         "SELECT s.store_id, s.owner_id, s.name, s.category, s.address, s.lat, s.lng,
                 s.delivery_radius_m, s.minimum_order_krw, s.delivery_fee_krw, s.prep_minutes,
-                s.accepting_orders,
+                s.accepting_orders, s.live_since IS NOT NULL AS live,
                 array_remove(array_agg(h.weekday), NULL) AS weekdays,
                 array_remove(array_agg(h.opens_min), NULL) AS opens,
                 array_remove(array_agg(h.closes_min), NULL) AS closes

@@ -25,6 +25,19 @@ enum Caller {
     /// Any logged-in account (the inbox).
     AnyAccount,
     Only(Role),
+    /// A store owner or a rider: someone who applies to sell or to ride.
+    Applicant,
+}
+
+impl Caller {
+    /// Whether an account of `role` may make the call.
+    fn allows(self, role: Role) -> bool {
+        match self {
+            Caller::Anyone | Caller::AnyAccount => true,
+            Caller::Only(only) => role == only,
+            Caller::Applicant => matches!(role, Role::Owner | Role::Rider),
+        }
+    }
 }
 
 /// What a form field holds, which decides the malformed values tried in it.
@@ -72,6 +85,8 @@ struct Fixture {
     item: Uuid,
     group: Uuid,
     option: Uuid,
+    /// A rider's application waiting for review.
+    application: Uuid,
 }
 
 fn form(fields: &[(&'static str, &str, Field)]) -> Args {
@@ -98,6 +113,8 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let address = address.as_str();
     let customer_account = f.customer.to_string();
     let customer_account = customer_account.as_str();
+    let application = f.application.to_string();
+    let application = application.as_str();
     let reset_token = "5e".repeat(32);
     let reset_token = reset_token.as_str();
     let row = |name, caller, args| Endpoint { name, caller, args };
@@ -225,6 +242,38 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                 ("lng", "127.0557", Coordinate),
                 ("unit", "3층", Text),
                 ("rider_note", "", Text),
+            ]),
+        ),
+        // Joining
+        row("my_application", Applicant, form(&[])),
+        row(
+            "apply_as_owner",
+            owner,
+            form(&[
+                ("business_name", "성수 분식 주식회사", Text),
+                ("business_number", "220-81-62517", Text),
+                ("store_name", "성수 분식", Text),
+                ("store_phone", "02-466-1234", Text),
+                ("store_address", "서울 성동구 왕십리로 16", Text),
+            ]),
+        ),
+        row(
+            "apply_as_rider",
+            rider,
+            form(&[
+                ("vehicle", "motorbike", Text),
+                ("area", "서울 성동구 왕십리로 16", Text),
+                ("location_consent", "yes", Optional),
+            ]),
+        ),
+        row("application_queue", operator, form(&[])),
+        row(
+            "decide_application",
+            operator,
+            form(&[
+                ("application_id", application, Id),
+                ("decision", "rejected", Text),
+                ("message", "사업자 정보를 확인할 수 없어요", Text),
             ]),
         ),
         // Places
@@ -472,6 +521,7 @@ impl Sessions {
             Caller::Anyone => &self.anonymous,
             Caller::AnyAccount => self.of(Role::Customer),
             Caller::Only(role) => self.of(role),
+            Caller::Applicant => self.of(Role::Rider),
         }
     }
 }
@@ -716,6 +766,22 @@ async fn fixture(app: &TestApp) -> Fixture {
     .fetch_one(&app.pool)
     .await
     .expect("a dish with options in the owner's stores");
+    let application = Uuid::new_v4();
+    let details = app::onboarding::ApplicationDetails::Rider(app::onboarding::RiderDetails {
+        vehicle: app::onboarding::Vehicle::Bicycle,
+        area: "서울 성동구 왕십리로 16".into(),
+        area_position: app::platform::geo::Position::new(37.5614, 127.0378).expect("a point"),
+    });
+    sqlx::query(
+        "INSERT INTO onboarding.applications (application_id, applicant_id, kind, status, details)
+         SELECT $1, account_id, 'rider', 'submitted', $3 FROM platform.accounts WHERE email = $2",
+    )
+    .bind(application)
+    .bind(OFF_DUTY_RIDER)
+    .bind(sqlx::types::Json(&details))
+    .execute(&app.pool)
+    .await
+    .expect("an application waiting for review");
     Fixture {
         order,
         address: home_of(&app.pool, CUSTOMER).await,
@@ -724,6 +790,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         item,
         group,
         option,
+        application,
     }
 }
 
@@ -766,7 +833,7 @@ async fn every_server_function_refuses_every_hostile_call_and_nothing_changes() 
     for endpoint in &endpoints {
         let name = endpoint.name;
         // Without a session, and with every other role's session.
-        if let Caller::Only(_) | Caller::AnyAccount = endpoint.caller {
+        if let Caller::Only(_) | Caller::AnyAccount | Caller::Applicant = endpoint.caller {
             let answer = send_valid(&sessions.anonymous, endpoint).await;
             assert_eq!(
                 answer.status,
@@ -776,8 +843,12 @@ async fn every_server_function_refuses_every_hostile_call_and_nothing_changes() 
             );
             assert_refused(&format!("{name} without a session"), &answer);
             calls += 1;
-            if let Caller::Only(role) = endpoint.caller {
-                for (other, browser) in sessions.by_role.iter().filter(|(r, _)| *r != role) {
+            if let Caller::Only(_) | Caller::Applicant = endpoint.caller {
+                let others = sessions
+                    .by_role
+                    .iter()
+                    .filter(|(role, _)| !endpoint.caller.allows(*role));
+                for (other, browser) in others {
                     let answer = send_valid(browser, endpoint).await;
                     assert_eq!(
                         answer.status,

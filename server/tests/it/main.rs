@@ -8,6 +8,7 @@ mod accounts;
 mod administration;
 mod crash_recovery;
 mod hostile;
+mod joining;
 mod kakao;
 mod leaving;
 mod live;

@@ -65,7 +65,13 @@ fn Dashboard() -> impl IntoView {
             {move || Suspend::new(async move {
                 match stores.await {
                     Ok(list) if list.is_empty() => {
-                        view! { <p>{t!(i18n, kitchen.no_stores)}</p> }.into_any()
+                        view! {
+                            <p>{t!(i18n, kitchen.no_stores)}</p>
+                            <p>
+                                <A href="/partner/apply">{t!(i18n, kitchen.apply_for_store)}</A>
+                            </p>
+                        }
+                            .into_any()
                     }
                     Ok(list) => {
                         let ids: Vec<_> = list.iter().map(|s| s.store_id).collect();

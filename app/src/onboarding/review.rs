@@ -1,0 +1,65 @@
+//! An operator's decision on an application, and what it sets going: the rider's record or the
+//! owner's store (not yet live) on approval, and the applicant's message either way, all in the
+//! transaction that records the decision.
+
+use super::{
+    db, ApplicationDetails, ApplicationId, ApplicationProblem, ApplicationStatus, Decision,
+};
+use crate::platform::error::Missing;
+use crate::platform::{state::AppState, AccountId, AppError};
+
+/// Decides `application` for `operator`. Only an application waiting for review is decided: a
+/// second operator deciding the same one a moment later is told it has been decided.
+pub async fn decide(
+    state: &AppState,
+    operator: AccountId,
+    application: ApplicationId,
+    decision: Decision,
+    message: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    let locked = db::lock(&mut tx, application)
+        .await?
+        .ok_or(AppError::NotFound(Missing::Application))?;
+    if locked.status != ApplicationStatus::Submitted {
+        return Err(ApplicationProblem::NotAwaitingReview.into());
+    }
+    let decision_id =
+        db::record_decision(&mut tx, application, decision, message, operator).await?;
+    if decision == Decision::Approve {
+        match &locked.details {
+            ApplicationDetails::Rider(_) => {
+                crate::delivery::db::enrol_rider(&mut *tx, locked.applicant).await?;
+            }
+            ApplicationDetails::Owner(owner) => {
+                crate::store::db::insert_unlisted_store(
+                    &mut tx,
+                    locked.applicant,
+                    &owner.store_name,
+                    &owner.store_phone,
+                    &owner.store_address,
+                    owner.store_position,
+                )
+                .await?;
+            }
+        }
+    }
+    crate::notification::applicants::tell_of_decision(
+        &mut tx,
+        state,
+        decision_id,
+        locked.applicant,
+        locked.details.kind(),
+        decision,
+        message,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        application_id = %application.0,
+        operator = %operator.0,
+        decision = decision.as_str(),
+        "application decided"
+    );
+    Ok(())
+}
