@@ -128,6 +128,56 @@ test('a new owner fixes what the reviewer asks and gets a store to set up', asyn
   await expect(page.getByTestId('application-status')).toHaveText('Approved');
   await page.getByRole('link', { name: 'Set up your store' }).click();
   await expect(page).toHaveURL(/\/store$/);
-  await expect(page.getByText(storeName)).toBeVisible();
+  const card = page.locator('.store-card', { hasText: storeName });
+  await expect(card.getByText('Not live yet')).toBeVisible();
+  // Not live: no open/closed switch yet, only the way to set it up.
+  await expect(card.getByRole('button', { name: /Start taking orders|Stop taking orders/ })).toBeHidden();
+  await card.getByRole('link', { name: 'Set up and go live' }).click();
+  await expect(page.getByRole('heading', { name: storeName })).toBeVisible();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+
+  // The checklist names what is missing, and going live is refused until it is all there.
+  const checklist = page.getByRole('list', { name: 'What the store needs' });
+  await expect(checklist.getByRole('listitem')).toHaveText([
+    '✓ Address found on the map',
+    '✓ Store phone',
+    '○ Opening hours · to do',
+    '○ At least one dish · to do',
+    '○ Delivery terms · to do',
+  ]);
+  await page.getByRole('button', { name: 'Go live' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'The store cannot go live yet. Still missing: Opening hours, At least one dish, Delivery terms.',
+  );
+
+  const terms = page.locator('form.terms');
+  await terms.getByLabel('Delivery radius (m)').fill('2500');
+  await terms.getByLabel('Minimum order (₩)').fill('12000');
+  await terms.getByLabel('Delivery fee (₩)').fill('2000');
+  await terms.getByRole('button', { name: 'Save delivery terms' }).click();
+  await expect(checklist.getByRole('listitem').nth(4)).toHaveText('✓ Delivery terms');
+
+  for (let weekday = 0; weekday < 7; weekday++) {
+    const day = page.locator(`fieldset.day-hours[data-weekday="${weekday}"]`);
+    await day.getByLabel('Open', { exact: true }).check();
+    await day.getByLabel('Opens').fill('00:00');
+    await day.getByLabel('Closes').fill('00:00');
+  }
+  await page.getByRole('button', { name: 'Save hours' }).click();
+  await expect(checklist.getByRole('listitem').nth(2)).toHaveText('✓ Opening hours');
+
+  await page.getByText('Add a dish', { exact: true }).first().click();
+  const dish = page.locator('.new-dish');
+  await dish.getByLabel('Dish name').fill('국물떡볶이');
+  await dish.getByLabel('Menu section').fill('분식');
+  await dish.getByLabel('Price (₩)').fill('14000');
+  await dish.getByRole('button', { name: 'Add a dish' }).click();
+  await expect(checklist.getByRole('listitem').nth(3)).toHaveText('✓ At least one dish');
+  await page.screenshot({ path: 'artifacts/store-checklist.png', fullPage: true });
+
+  await page.getByRole('button', { name: 'Go live' }).click();
+  await expect(page.getByTestId('store-standing')).toContainText('Live since');
+  await open(page, '/store');
+  await expect(page.locator('.store-card', { hasText: storeName }).getByRole('button', { name: 'Stop taking orders' })).toBeVisible();
   await operator.context().close();
 });

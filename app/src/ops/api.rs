@@ -170,3 +170,58 @@ pub async fn reinstate_account(account_id: crate::platform::AccountId) -> Result
     let operator = auth::require(Role::Operator).await?;
     administration::reinstate(&AppState::get()?, &operator, account_id).await
 }
+
+/// The most stores one search lists.
+pub const STORES_FOUND: i64 = 20;
+
+/// The stores whose name contains `query`; operators only.
+#[server(endpoint = "find_stores")]
+pub async fn find_stores(query: String) -> Result<Vec<crate::store::StoreRecord>, AppError> {
+    use crate::platform::text::{Field, TextRule};
+    use crate::platform::{auth, state::AppState, Role};
+    auth::require(Role::Operator).await?;
+    let query = TextRule::line(Field::SearchQuery, 100).check(&query)?;
+    Ok(crate::store::db::find_stores(&AppState::get()?.pool, &query, STORES_FOUND).await?)
+}
+
+/// Suspends a store with a reason: it leaves the customers' lists and takes no new orders, while
+/// the orders under way finish.
+#[server(endpoint = "suspend_store")]
+pub async fn suspend_store(
+    store_id: crate::store::StoreId,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::platform::error::Missing;
+    use crate::platform::text::{Field, TextRule};
+    use crate::platform::{auth, state::AppState, Role};
+    use crate::store::readiness::StoreProblem;
+    let operator = auth::require(Role::Operator).await?;
+    let reason = TextRule::line(Field::Reason, 200).check(&reason)?;
+    let state = AppState::get()?;
+    match crate::store::db::suspend(&state.pool, store_id, &reason, operator.account_id).await? {
+        Some(true) => {
+            tracing::info!(store_id = %store_id.0, operator = %operator.account_id.0, "store suspended");
+            Ok(())
+        }
+        Some(false) => Err(StoreProblem::Suspended.into()),
+        None => Err(AppError::NotFound(Missing::Store)),
+    }
+}
+
+/// Lifts a store's suspension: customers see it again (if it is live) and may order.
+#[server(endpoint = "lift_store_suspension")]
+pub async fn lift_store_suspension(store_id: crate::store::StoreId) -> Result<(), AppError> {
+    use crate::platform::error::Missing;
+    use crate::platform::{auth, state::AppState, Role};
+    use crate::store::readiness::StoreProblem;
+    let operator = auth::require(Role::Operator).await?;
+    let state = AppState::get()?;
+    match crate::store::db::lift_suspension(&state.pool, store_id).await? {
+        Some(true) => {
+            tracing::info!(store_id = %store_id.0, operator = %operator.account_id.0, "store suspension lifted");
+            Ok(())
+        }
+        Some(false) => Err(StoreProblem::NotSuspended.into()),
+        None => Err(AppError::NotFound(Missing::Store)),
+    }
+}

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use super::api::{
-    consumer_states, consumption_history, ops_counts, FindAccounts, IssueResetLink, PauseConsumer,
-    ReinstateAccount, ResumeConsumer, SuspendAccount,
+    consumer_states, consumption_history, ops_counts, FindAccounts, FindStores, IssueResetLink,
+    LiftStoreSuspension, PauseConsumer, ReinstateAccount, ResumeConsumer, SuspendAccount,
+    SuspendStore,
 };
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::notification::order_number;
@@ -61,6 +62,106 @@ fn Console() -> impl IntoView {
         <Consumers pause resume />
         <History changed=Signal::derive(changed) refresh />
         <Accounts />
+        <Stores />
+    }
+}
+
+/// The stores view: find a store by name, suspend it with a reason (it leaves the customers'
+/// lists and takes no new orders; orders under way finish) or lift the suspension.
+#[component]
+fn Stores() -> impl IntoView {
+    let i18n = use_i18n();
+    let find = ServerAction::<FindStores>::new();
+    let suspend = ServerAction::<SuspendStore>::new();
+    let lift = ServerAction::<LiftStoreSuspension>::new();
+    let query = RwSignal::new(String::new());
+    // A suspension or its lifting runs the same search again, so the list shows it.
+    Effect::new(move |_| {
+        let changes = suspend.version().get() + lift.version().get();
+        let again = query.get_untracked();
+        if changes > 0 && !again.trim().is_empty() {
+            find.dispatch(FindStores { query: again });
+        }
+    });
+    let found = move || {
+        find.value()
+            .get()
+            .and_then(Result::ok)
+            .map(|found| match found.is_empty() {
+                true => view! { <p class="muted">{t!(i18n, ops.stores_none)}</p> }.into_any(),
+                false => view! {
+                    <ul class="plain accounts" aria-label=move || t_string!(i18n, ops.stores_found)>
+                        {found
+                            .into_iter()
+                            .map(|record| view! { <StoreLine record suspend lift /> })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            })
+    };
+    view! {
+        <section class="card" aria-labelledby="stores-heading">
+            <h2 id="stores-heading">{t!(i18n, ops.stores_title)}</h2>
+            <ActionForm action=find attr:class="row">
+                <label>
+                    {t!(i18n, ops.stores_query)}
+                    <input type="search" name="query" maxlength="100" required bind:value=query />
+                </label>
+                <button type="submit" disabled=find.pending()>{t!(i18n, ops.stores_find)}</button>
+            </ActionForm>
+            {move || action_failure(find.value().get())}
+            {move || action_failure(suspend.value().get())}
+            {move || action_failure(lift.value().get())}
+            {found}
+        </section>
+    }
+}
+
+/// One store found: its name, owner and standing, and the suspension switch.
+#[component]
+fn StoreLine(
+    record: crate::store::StoreRecord,
+    suspend: ServerAction<SuspendStore>,
+    lift: ServerAction<LiftStoreSuspension>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = record.store_id.0.to_string();
+    let live = record.live;
+    let standing = match record.suspended_because {
+        Some(reason) => view! {
+            <p class="alarm" data-testid="store-suspension">
+                {move || t_string!(i18n, ops.store_suspended_because, reason = reason.clone())}
+            </p>
+            <ActionForm action=lift>
+                <input type="hidden" name="store_id" value=id.clone() />
+                <button type="submit" disabled=lift.pending()>{t!(i18n, ops.store_lift)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        None => view! {
+            <ActionForm action=suspend attr:class="row">
+                <input type="hidden" name="store_id" value=id.clone() />
+                <label>
+                    {t!(i18n, ops.suspend_reason)}
+                    <input name="reason" maxlength="200" required />
+                </label>
+                <button type="submit" class="danger" disabled=suspend.pending()>
+                    {t!(i18n, ops.store_suspend)}
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+    };
+    view! {
+        <li class="account" data-testid="store">
+            <p>
+                <strong>{record.name}</strong> " · " {record.owner_email}
+                {(!live).then(|| view! { " " <span class="badge">{t!(i18n, ops.store_not_live)}</span> })}
+            </p>
+            <p class="muted small">{record.address}</p>
+            {standing}
+        </li>
     }
 }
 

@@ -19,10 +19,10 @@ pub async fn place(
     request: &PlaceOrderRequest,
 ) -> Result<OrderId, AppError> {
     let pool = &state.pool;
-    // A store that is not live takes no orders, whatever its owner's switch says.
+    // A store not live, or suspended, takes no orders, whatever its owner's switch says.
     let (store, week) = store::db::store_with_hours(pool, request.store_id)
         .await?
-        .filter(|(store, _)| store.live)
+        .filter(|(store, _)| store.listed())
         .ok_or(AppError::NotFound(crate::platform::error::Missing::Store))?;
     let now = Utc::now();
     if !store.accepting_orders {

@@ -18,6 +18,7 @@ use crate::ordering::PlaceRefusal;
 use crate::payment::PaymentRefusal;
 use crate::places::SearchRefusal;
 use crate::store::editing::EditProblem;
+use crate::store::readiness::StoreProblem;
 
 /// Why a request did not succeed, worded for the person who made it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +32,8 @@ pub enum AppError {
     Text(TextProblem),
     /// The owner's menu edit does not hold together.
     Edit(EditProblem),
+    /// A store's setup, going live or suspension that cannot be done as asked.
+    Store(StoreProblem),
     /// The store cannot take this order as it stands.
     Place(PlaceRefusal),
     /// A rider's request that does not fit where the rider is or what they are doing.
@@ -283,6 +286,7 @@ impl AppError {
             AppError::Invalid(problem) => problem.in_language(locale),
             AppError::Text(problem) => problem.in_language(locale),
             AppError::Edit(problem) => problem.in_language(locale),
+            AppError::Store(problem) => problem.in_language(locale),
             AppError::Place(refusal) => refusal.in_language(locale),
             AppError::Rider(refusal) => refusal.in_language(locale),
             AppError::Payment(refusal) => refusal.in_language(locale),
@@ -471,6 +475,8 @@ impl AppError {
             AppError::Account(AccountProblem::ResetLinkDead) => StatusCode::GONE,
             AppError::Account(AccountProblem::OperatorResetRefused) => StatusCode::FORBIDDEN,
             AppError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Store(problem) if problem.is_conflict() => StatusCode::CONFLICT,
+            AppError::Store(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Application(problem) if problem.is_conflict() => StatusCode::CONFLICT,
             AppError::Application(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Invalid(_)

@@ -72,7 +72,7 @@ pub async fn store_reach(store_id: StoreId, lat: f64, lng: f64) -> Result<StoreD
     let state = AppState::get()?;
     let store = super::db::store_by_id(&state.pool, store_id)
         .await?
-        .filter(|store| store.live)
+        .filter(|store| store.listed())
         .ok_or(AppError::NotFound(Missing::Store))?;
     Ok(StoreDistance {
         name: store.name,
@@ -100,6 +100,7 @@ pub async fn my_stores() -> Result<Vec<OwnedStore>, AppError> {
     Ok(stores
         .into_iter()
         .map(|store| {
+            let listed = store.listed();
             let week = week_of
                 .get(&store.store_id)
                 .map(Vec::as_slice)
@@ -111,8 +112,10 @@ pub async fn my_stores() -> Result<Vec<OwnedStore>, AppError> {
                 name: store.name,
                 category: store.category,
                 address: store.address,
+                live: store.live,
+                suspended: store.suspended,
                 accepting_orders: store.accepting_orders,
-                open_now: store.accepting_orders && hours::is_open_at(week, now),
+                open_now: listed && store.accepting_orders && hours::is_open_at(week, now),
                 hours_today: hours::label_for_today(week, now),
                 delivery_radius_m: store.delivery_radius_m as u32,
                 minimum_order: Won(store.minimum_order_krw),
@@ -131,6 +134,10 @@ pub async fn set_store_open(store_id: StoreId, open: bool) -> Result<(), AppErro
 
     let owner = auth::require(Role::Owner).await?;
     let state = AppState::get()?;
+    let store = owned_store(&state, &owner, store_id).await?;
+    if !store.live {
+        return Err(super::readiness::StoreProblem::NotLiveYet.into());
+    }
     if !super::db::set_accepting_orders(&state.pool, owner.account_id, store_id, open).await? {
         return Err(not_your_store());
     }
@@ -228,7 +235,7 @@ pub async fn store_menu(store_id: StoreId) -> Result<super::StoreMenu, AppError>
     let state = AppState::get()?;
     let (store, week) = db::store_with_hours(&state.pool, store_id)
         .await?
-        .filter(|(store, _)| store.live)
+        .filter(|(store, _)| store.listed())
         .ok_or(AppError::NotFound(Missing::Store))?;
     let items = db::menu_of_store(&state.pool, store_id).await?;
     let now = chrono::Utc::now();
@@ -257,6 +264,7 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
         .await?
         .filter(|(store, _)| store.owner_id == owner.account_id.0)
         .ok_or_else(not_your_store)?;
+    let standing = db::standing_of(&state.pool, store_id).await?;
     Ok(super::StoreSetup {
         store_id,
         name: store.name,
@@ -268,7 +276,93 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
             })
             .collect(),
         items: db::menu_of_store(&state.pool, store_id).await?,
+        phone: standing.phone,
+        terms: super::readiness::DeliveryTerms {
+            radius_m: store.delivery_radius_m as u32,
+            minimum_order_krw: store.minimum_order_krw,
+            delivery_fee_krw: store.delivery_fee_krw,
+            prep_minutes: store.prep_minutes as u16,
+        },
+        readiness: db::readiness_of(&state.pool, store_id).await?,
+        live_since: standing.live_since,
+        suspended_because: standing.suspended_because,
     })
+}
+
+/// Sets a store's delivery radius, minimum order, delivery fee and preparation time, each within
+/// the platform's limits; the owner's confirmation of them is one item of the go-live checklist.
+#[server(endpoint = "set_store_terms")]
+pub async fn set_store_terms(
+    store_id: StoreId,
+    radius_m: u32,
+    minimum_order_krw: i64,
+    delivery_fee_krw: i64,
+    prep_minutes: u16,
+) -> Result<(), AppError> {
+    use super::readiness::DeliveryTerms;
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let terms = DeliveryTerms {
+        radius_m,
+        minimum_order_krw,
+        delivery_fee_krw,
+        prep_minutes,
+    }
+    .check()?;
+    let state = AppState::get()?;
+    owned_store(&state, &owner, store_id).await?;
+    super::db::set_terms(&state.pool, store_id, terms).await?;
+    Ok(())
+}
+
+/// Sets the phone customers and riders call the store on.
+#[server(endpoint = "set_store_phone")]
+pub async fn set_store_phone(store_id: StoreId, phone: String) -> Result<String, AppError> {
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let phone = crate::onboarding::store_phone(&phone)?;
+    let state = AppState::get()?;
+    owned_store(&state, &owner, store_id).await?;
+    super::db::set_phone(&state.pool, store_id, &phone).await?;
+    Ok(phone)
+}
+
+/// Takes a store live, open for orders, once it has everything on its checklist; refused with the
+/// missing items named otherwise.
+#[server(endpoint = "take_store_live")]
+pub async fn take_store_live(store_id: StoreId) -> Result<(), AppError> {
+    use super::readiness::StoreProblem;
+    use crate::platform::{auth, state::AppState, Role};
+    let owner = auth::require(Role::Owner).await?;
+    let state = AppState::get()?;
+    let store = owned_store(&state, &owner, store_id).await?;
+    if store.live {
+        return Err(StoreProblem::AlreadyLive.into());
+    }
+    let missing = super::db::readiness_of(&state.pool, store_id)
+        .await?
+        .missing();
+    if !missing.is_empty() {
+        return Err(StoreProblem::NotReady { missing }.into());
+    }
+    if !super::db::take_live(&state.pool, store_id).await? {
+        return Err(StoreProblem::AlreadyLive.into());
+    }
+    tracing::info!(store_id = %store_id.0, "store went live");
+    Ok(())
+}
+
+/// The store, if `owner` owns it.
+#[cfg(feature = "ssr")]
+async fn owned_store(
+    state: &crate::platform::state::AppState,
+    owner: &crate::platform::CurrentUser,
+    store_id: StoreId,
+) -> Result<super::db::StoreRow, AppError> {
+    super::db::store_by_id(&state.pool, store_id)
+        .await?
+        .filter(|store| store.owner_id == owner.account_id.0)
+        .ok_or_else(not_your_store)
 }
 
 /// Moves a store to an address the provider offered (the owner searched for it); the point comes

@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use super::editing::{Dish, GroupRule};
 use super::hours::DayHours;
-use super::{MenuItem, MenuOption, OptionGroup, StoreId};
+use super::readiness::{DeliveryTerms, Readiness};
+use super::{MenuItem, MenuOption, OptionGroup, StoreId, StoreRecord};
 use crate::ordering::OrderStatus;
 use crate::platform::money::Won;
 use crate::platform::{geo::Position, AccountId};
@@ -26,9 +27,18 @@ pub struct StoreRow {
     pub delivery_fee_krw: i64,
     pub prep_minutes: i32,
     pub accepting_orders: bool,
-    /// Whether customers can find and order from it: a store made from an owner's application
-    /// is not live until its owner takes it live.
+    /// Whether its owner has taken it live: a store made from an owner's application is not
+    /// live until it has what a customer needs.
     pub live: bool,
+    /// Whether an operator has suspended it.
+    pub suspended: bool,
+}
+
+impl StoreRow {
+    /// Whether customers find it and may order from it: live and not suspended.
+    pub fn listed(&self) -> bool {
+        self.live && !self.suspended
+    }
 }
 
 /// The largest delivery radius a store may set (enforced by the schema too), in metres.
@@ -46,9 +56,10 @@ pub async fn stores_near(
     sqlx::query_as(
         "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
                 minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
-                live_since IS NOT NULL AS live
+                live_since IS NOT NULL AS live, suspended_at IS NOT NULL AS suspended
          FROM store.stores
-         WHERE lat BETWEEN $1 AND $2 AND lng BETWEEN $3 AND $4 AND live_since IS NOT NULL
+         WHERE lat BETWEEN $1 AND $2 AND lng BETWEEN $3 AND $4
+           AND live_since IS NOT NULL AND suspended_at IS NULL
          ORDER BY (lat - $5) ^ 2 + ((lng - $6) * $7) ^ 2
          LIMIT $8",
     )
@@ -72,7 +83,7 @@ pub async fn stores_of_owner(
     sqlx::query_as(
         "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
                 minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
-                live_since IS NOT NULL AS live
+                live_since IS NOT NULL AS live, suspended_at IS NOT NULL AS suspended
          FROM store.stores WHERE owner_id = $1 ORDER BY name",
     )
     .bind(owner.0)
@@ -176,8 +187,8 @@ pub async fn insert_store(
     sqlx::query(
         "INSERT INTO store.stores (store_id, owner_id, name, category, description, address, lat, lng,
              delivery_radius_m, minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
-             live_since)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())",
+             live_since, terms_set_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), now())",
     )
     .bind(store_id)
     .bind(store.owner.0)
@@ -317,7 +328,7 @@ pub async fn store_by_id(
     sqlx::query_as(
         "SELECT store_id, owner_id, name, category, address, lat, lng, delivery_radius_m,
                 minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders,
-                live_since IS NOT NULL AS live
+                live_since IS NOT NULL AS live, suspended_at IS NOT NULL AS suspended
          FROM store.stores WHERE store_id = $1",
     )
     .bind(store.0)
@@ -359,6 +370,7 @@ pub async fn store_with_hours(
         "SELECT s.store_id, s.owner_id, s.name, s.category, s.address, s.lat, s.lng,
                 s.delivery_radius_m, s.minimum_order_krw, s.delivery_fee_krw, s.prep_minutes,
                 s.accepting_orders, s.live_since IS NOT NULL AS live,
+                s.suspended_at IS NOT NULL AS suspended,
                 array_remove(array_agg(h.weekday), NULL) AS weekdays,
                 array_remove(array_agg(h.opens_min), NULL) AS opens,
                 array_remove(array_agg(h.closes_min), NULL) AS closes
@@ -791,4 +803,171 @@ pub async fn set_hours(
     .execute(&mut *db)
     .await?;
     Ok(true)
+}
+
+/// What `store` has of what it needs to go live, in one read.
+pub async fn readiness_of(db: impl PgExecutor<'_>, store: StoreId) -> sqlx::Result<Readiness> {
+    let (phone, hours, dish, terms): (bool, bool, bool, bool) = sqlx::query_as(
+        "SELECT s.phone IS NOT NULL,
+                EXISTS (SELECT 1 FROM store.opening_hours h WHERE h.store_id = s.store_id),
+                EXISTS (SELECT 1 FROM store.menu_items i WHERE i.store_id = s.store_id),
+                s.terms_set_at IS NOT NULL
+         FROM store.stores s WHERE s.store_id = $1",
+    )
+    .bind(store.0)
+    .fetch_one(db)
+    .await?;
+    Ok(Readiness {
+        // Every store has a point from a found address: the application's, or the owner's move.
+        place: true,
+        phone,
+        hours,
+        dish,
+        terms,
+    })
+}
+
+/// A store's phone and where it stands, for its setup page.
+pub struct Standing {
+    pub phone: Option<String>,
+    pub live_since: Option<chrono::DateTime<chrono::Utc>>,
+    pub suspended_because: Option<String>,
+}
+
+/// Reads the store's phone, when it went live, and an operator's reason while it is suspended.
+pub async fn standing_of(db: impl PgExecutor<'_>, store: StoreId) -> sqlx::Result<Standing> {
+    let (phone, live_since, suspended_because) = sqlx::query_as(
+        "SELECT phone, live_since, suspended_reason FROM store.stores WHERE store_id = $1",
+    )
+    .bind(store.0)
+    .fetch_one(db)
+    .await?;
+    Ok(Standing {
+        phone,
+        live_since,
+        suspended_because,
+    })
+}
+
+/// Sets the store's delivery terms, checked by the caller, and marks them confirmed.
+pub async fn set_terms(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+    terms: DeliveryTerms,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE store.stores
+         SET delivery_radius_m = $2, minimum_order_krw = $3, delivery_fee_krw = $4,
+             prep_minutes = $5, terms_set_at = now()
+         WHERE store_id = $1",
+    )
+    .bind(store.0)
+    .bind(terms.radius_m as i32)
+    .bind(terms.minimum_order_krw)
+    .bind(terms.delivery_fee_krw)
+    .bind(i32::from(terms.prep_minutes))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Sets the store's phone (digits, checked by the caller).
+pub async fn set_phone(db: impl PgExecutor<'_>, store: StoreId, phone: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE store.stores SET phone = $2 WHERE store_id = $1")
+        .bind(store.0)
+        .bind(phone)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Takes the store live and opens it for orders; false if it was live already.
+pub async fn take_live(db: impl PgExecutor<'_>, store: StoreId) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE store.stores SET live_since = now(), accepting_orders = true
+         WHERE store_id = $1 AND live_since IS NULL",
+    )
+    .bind(store.0)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Stores whose name contains `query` (any case), for the operators, by name; at most `limit`.
+pub async fn find_stores(
+    db: impl PgExecutor<'_>,
+    query: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<StoreRecord>> {
+    let rows: Vec<(Uuid, String, String, String, bool, Option<String>)> = sqlx::query_as(
+        "SELECT s.store_id, s.name, s.address, a.email, s.live_since IS NOT NULL,
+                s.suspended_reason
+         FROM store.stores s JOIN platform.accounts a ON a.account_id = s.owner_id
+         WHERE strpos(lower(s.name), lower($1)) > 0
+         ORDER BY s.name, s.store_id LIMIT $2",
+    )
+    .bind(query)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(store_id, name, address, owner_email, live, suspended_because)| StoreRecord {
+                store_id: StoreId(store_id),
+                name,
+                address,
+                owner_email,
+                live,
+                suspended_because,
+            },
+        )
+        .collect())
+}
+
+/// Suspends the store for `reason`: `None` if there is no such store, `Some(false)` if it was
+/// suspended already.
+pub async fn suspend(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+    reason: &str,
+    operator: AccountId,
+) -> sqlx::Result<Option<bool>> {
+    let row: Option<bool> = sqlx::query_scalar(
+        "WITH target AS (SELECT store_id, suspended_at IS NULL AS free FROM store.stores
+                         WHERE store_id = $1 FOR UPDATE),
+              changed AS (UPDATE store.stores s
+                          SET suspended_at = now(), suspended_reason = $2, suspended_by = $3
+                          FROM target t WHERE s.store_id = t.store_id AND t.free
+                          RETURNING s.store_id)
+         SELECT EXISTS (SELECT 1 FROM changed) FROM target",
+    )
+    .bind(store.0)
+    .bind(reason)
+    .bind(operator.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(row)
+}
+
+/// Lifts the store's suspension: `None` if there is no such store, `Some(false)` if it was not
+/// suspended.
+pub async fn lift_suspension(
+    db: impl PgExecutor<'_>,
+    store: StoreId,
+) -> sqlx::Result<Option<bool>> {
+    let row: Option<bool> = sqlx::query_scalar(
+        "WITH target AS (SELECT store_id, suspended_at IS NOT NULL AS held FROM store.stores
+                         WHERE store_id = $1 FOR UPDATE),
+              changed AS (UPDATE store.stores s
+                          SET suspended_at = NULL, suspended_reason = NULL, suspended_by = NULL
+                          FROM target t WHERE s.store_id = t.store_id AND t.held
+                          RETURNING s.store_id)
+         SELECT EXISTS (SELECT 1 FROM changed) FROM target",
+    )
+    .bind(store.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(row)
 }

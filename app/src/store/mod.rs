@@ -4,6 +4,7 @@ pub mod api;
 pub mod editing;
 pub mod hours;
 pub mod pages;
+pub mod readiness;
 
 #[cfg(feature = "ssr")]
 pub mod consumer;
@@ -56,6 +57,10 @@ pub struct OwnedStore {
     pub name: String,
     pub category: String,
     pub address: String,
+    /// Whether the owner has taken it live; until then customers do not see it.
+    pub live: bool,
+    /// Whether an operator has suspended it.
+    pub suspended: bool,
     /// The owner's open/closed switch.
     pub accepting_orders: bool,
     /// Switch on and inside today's hours.
@@ -160,4 +165,24 @@ pub struct StoreSetup {
     /// One entry per weekday, Monday first; closed days are closed in the form.
     pub week: Vec<hours::DayForm>,
     pub items: Vec<MenuItem>,
+    /// Digits only.
+    pub phone: Option<String>,
+    pub terms: readiness::DeliveryTerms,
+    pub readiness: readiness::Readiness,
+    /// When the owner took it live, if they have.
+    pub live_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// The operator's reason, while the store is suspended.
+    pub suspended_because: Option<String>,
+}
+
+/// A store as the operators' search finds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreRecord {
+    pub store_id: StoreId,
+    pub name: String,
+    pub address: String,
+    pub owner_email: String,
+    pub live: bool,
+    /// The operator's reason, while the store is suspended.
+    pub suspended_because: Option<String>,
 }

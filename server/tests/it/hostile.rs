@@ -359,6 +359,23 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             ]),
         ),
         row(
+            "set_store_terms",
+            owner,
+            form(&[
+                ("store_id", store, Id),
+                ("radius_m", "2500", Count),
+                ("minimum_order_krw", "12000", Count),
+                ("delivery_fee_krw", "2500", Count),
+                ("prep_minutes", "20", Count),
+            ]),
+        ),
+        row(
+            "set_store_phone",
+            owner,
+            form(&[("store_id", store, Id), ("phone", "02-466-1234", Text)]),
+        ),
+        row("take_store_live", owner, form(&[("store_id", store, Id)])),
+        row(
             "set_opening_hours",
             owner,
             Args::Json(json!({ "store_id": f.store, "week": [] })),
@@ -493,6 +510,17 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             form(&[("order_id", order, Id), ("reason", "연락 두절", Text)]),
         ),
         row("payment_breaker", operator, form(&[])),
+        row("find_stores", operator, form(&[("query", "김밥", Text)])),
+        row(
+            "suspend_store",
+            operator,
+            form(&[("store_id", store, Id), ("reason", "위생 점검", Text)]),
+        ),
+        row(
+            "lift_store_suspension",
+            operator,
+            form(&[("store_id", store, Id)]),
+        ),
     ]
 }
 

@@ -14,11 +14,11 @@ use app::platform::{AppError, CurrentUser, Role};
 use app::store::{OwnedStore, StoreCard};
 
 /// An address the geocoding simulator knows.
-const STORE_ADDRESS: &str = "서울 성동구 왕십리로 16";
+pub(crate) const STORE_ADDRESS: &str = "서울 성동구 왕십리로 16";
 
 /// Signs up someone joining as `joining_as` (`owner`, `rider`), and proves `phone` with the code
 /// KakaoTalk brings.
-async fn applicant(
+pub(crate) async fn applicant(
     app: &TestApp,
     inbox: &StandInInbox,
     email: &str,
@@ -63,7 +63,7 @@ fn rider_form(consent: bool) -> Vec<(&'static str, &'static str)> {
     form
 }
 
-fn owner_form(
+pub(crate) fn owner_form(
     business_number: &'static str,
     store_name: &'static str,
 ) -> Vec<(&'static str, &'static str)> {
@@ -83,7 +83,7 @@ async fn queue(operator: &Browser) -> Vec<ApplicationForReview> {
         .expect("the queue")
 }
 
-async fn decide(
+pub(crate) async fn decide(
     operator: &Browser,
     application: &Application,
     decision: &str,

@@ -7,6 +7,7 @@ mod account_settings;
 mod accounts;
 mod administration;
 mod crash_recovery;
+mod going_live;
 mod hostile;
 mod joining;
 mod kakao;

@@ -98,10 +98,13 @@ fn OwnedStoreCard(store: OwnedStore, switch: ServerAction<SetStoreOpen>) -> impl
     let accepting = store.accepting_orders;
     let open_now = store.open_now;
     let i18n = use_i18n();
-    let state_label = move || match (accepting, open_now) {
-        (true, true) => t_string!(i18n, kitchen.open_now),
-        (true, false) => t_string!(i18n, kitchen.outside_hours),
-        (false, _) => t_string!(i18n, kitchen.closed_by_you),
+    let (live, suspended) = (store.live, store.suspended);
+    let state_label = move || match (live, suspended, accepting, open_now) {
+        (false, _, _, _) => t_string!(i18n, kitchen.not_live),
+        (_, true, _, _) => t_string!(i18n, kitchen.suspended),
+        (_, _, true, true) => t_string!(i18n, kitchen.open_now),
+        (_, _, true, false) => t_string!(i18n, kitchen.outside_hours),
+        (_, _, false, _) => t_string!(i18n, kitchen.closed_by_you),
     };
     let (items, sold_out) = (store.menu_items, store.sold_out_items);
     view! {
@@ -117,9 +120,13 @@ fn OwnedStoreCard(store: OwnedStore, switch: ServerAction<SetStoreOpen>) -> impl
                 {move || t_string!(i18n, kitchen.menu_counts, items, sold_out)}
             </p>
             <A href=format!("/store/{}/setup", store.store_id.0) attr:class="button">
-                {t!(i18n, kitchen.manage)}
+                {move || match live {
+                    true => t_string!(i18n, kitchen.manage),
+                    false => t_string!(i18n, kitchen.set_up_to_go_live),
+                }}
             </A>
-            <ActionForm action=switch>
+            // The switch waits until the store is live: the setup page takes it live.
+            <ActionForm action=switch attr:hidden=!live>
                 <input type="hidden" name="store_id" value=store.store_id.0.to_string() />
                 <input type="hidden" name="open" value=(!accepting).to_string() />
                 <button type="submit" class:primary=!accepting disabled=switch.pending()>

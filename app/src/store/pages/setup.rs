@@ -6,15 +6,19 @@ use leptos_router::{components::A, hooks::use_params_map};
 use uuid::Uuid;
 
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::onboarding::phone_shown;
 use crate::places::pages::{PlaceLines, PlaceSearch};
 use crate::places::Place;
-use crate::platform::pages::{action_feedback, ErrorNote};
+use crate::platform::clock::date_and_time;
+use crate::platform::pages::{action_failure, action_feedback, ErrorNote};
 use crate::platform::{session::RequireRole, AppError, Role};
 use crate::store::api::{
     store_setup, AddMenuItem, AddMenuOption, AddOptionGroup, EditMenuItem, EditMenuOption,
-    SetItemSoldOut, SetOpeningHours, SetOptionSoldOut, SetStorePlace,
+    SetItemSoldOut, SetOpeningHours, SetOptionSoldOut, SetStorePhone, SetStorePlace, SetStoreTerms,
+    TakeStoreLive,
 };
 use crate::store::hours::{weekday_name, DayForm};
+use crate::store::readiness::{DeliveryTerms, ReadinessItem, StoreProblem, Term};
 use crate::store::{MenuItem, MenuOption, OptionGroup, StoreId, StoreSetup};
 
 /// `/store/:id/setup`.
@@ -77,6 +81,195 @@ impl MenuActions {
     }
 }
 
+/// The commands about the store itself; the setup is read again after each, so the checklist
+/// follows.
+#[derive(Clone, Copy)]
+struct StoreActions {
+    place: ServerAction<SetStorePlace>,
+    phone: ServerAction<SetStorePhone>,
+    terms: ServerAction<SetStoreTerms>,
+    hours: ServerAction<SetOpeningHours>,
+    go_live: ServerAction<TakeStoreLive>,
+}
+
+impl StoreActions {
+    fn new() -> Self {
+        StoreActions {
+            place: ServerAction::new(),
+            phone: ServerAction::new(),
+            terms: ServerAction::new(),
+            hours: ServerAction::new(),
+            go_live: ServerAction::new(),
+        }
+    }
+
+    fn version(&self) -> usize {
+        self.place.version().get()
+            + self.phone.version().get()
+            + self.terms.version().get()
+            + self.hours.version().get()
+            + self.go_live.version().get()
+    }
+}
+
+/// The checklist of what the store needs before customers see it, and the button that takes it
+/// live; or, once live, since when, and an operator's suspension if there is one.
+#[component]
+fn GoLive(setup: StoreSetup, go_live: ServerAction<TakeStoreLive>) -> impl IntoView {
+    let i18n = use_i18n();
+    let store_id = setup.store_id;
+    let readiness = setup.readiness;
+    // A refusal for missing items names what is missing now: the checklist may have filled
+    // since the button was pressed.
+    let refusal = move || match go_live.value().get() {
+        Some(Err(AppError::Store(StoreProblem::NotReady { .. }))) => {
+            let missing = readiness.missing();
+            (!missing.is_empty())
+                .then(|| {
+                    let error = AppError::Store(StoreProblem::NotReady { missing });
+                    view! { <ErrorNote error /> }
+                })
+                .into_any()
+        }
+        other => action_failure(other).into_any(),
+    };
+    let standing = match (setup.live_since, setup.suspended_because) {
+        (_, Some(reason)) => view! {
+            <p class="alarm" data-testid="store-standing">
+                {move || t_string!(i18n, readiness.suspended, reason = reason.clone())}
+            </p>
+        }
+        .into_any(),
+        (Some(since), None) => {
+            let since = date_and_time(since);
+            view! {
+                <p class="success" data-testid="store-standing">
+                    {move || t_string!(i18n, readiness.live_since, at = since.clone())}
+                </p>
+            }
+            .into_any()
+        }
+        (None, None) => view! {
+            <p data-testid="store-standing">{t!(i18n, readiness.not_live)}</p>
+            <ul class="plain checklist" aria-label=move || t_string!(i18n, readiness.checklist)>
+                {ReadinessItem::ALL
+                    .into_iter()
+                    .map(|item| {
+                        let done = readiness.has(item);
+                        view! {
+                            <li class:done=done data-testid="checklist-item">
+                                {if done { "✓ " } else { "○ " }}
+                                {move || item.in_language(i18n.get_locale())}
+                                {move || {
+                                    if done {
+                                        String::new()
+                                    } else {
+                                        format!(" · {}", t_string!(i18n, readiness.to_do))
+                                    }
+                                }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <ActionForm action=go_live>
+                <input type="hidden" name="store_id" value=store_id.0.to_string() />
+                <button type="submit" class="primary" disabled=go_live.pending()>
+                    {t!(i18n, readiness.go_live)}
+                </button>
+            </ActionForm>
+            {refusal}
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card stack" aria-labelledby="go-live-heading">
+            <h2 id="go-live-heading">{t!(i18n, readiness.title)}</h2>
+            {standing}
+        </section>
+    }
+}
+
+/// The phone customers and riders call the store on.
+#[component]
+fn StorePhone(
+    store_id: StoreId,
+    phone: Option<String>,
+    set_phone: ServerAction<SetStorePhone>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = phone.as_deref().map(phone_shown).unwrap_or_default();
+    view! {
+        <section class="card stack">
+            <h2>{t!(i18n, readiness.phone)}</h2>
+            <ActionForm action=set_phone attr:class="row">
+                <input type="hidden" name="store_id" value=store_id.0.to_string() />
+                <label>
+                    {t!(i18n, setup.store_phone)}
+                    <input
+                        name="phone"
+                        type="tel"
+                        inputmode="tel"
+                        maxlength="20"
+                        placeholder="02-123-4567"
+                        value=shown
+                        required
+                    />
+                </label>
+                <button type="submit" disabled=set_phone.pending()>{t!(i18n, setup.save)}</button>
+            </ActionForm>
+            {action_feedback(set_phone.pending(), set_phone.value(), |l| td_string!(l, setup.saved))}
+        </section>
+    }
+}
+
+/// The delivery radius, minimum order, delivery fee and preparation time, within the platform's
+/// limits, which the fields state.
+#[component]
+fn TermsEditor(
+    store_id: StoreId,
+    terms: DeliveryTerms,
+    set_terms: ServerAction<SetStoreTerms>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = move |term: Term, name: &'static str, value: String| {
+        let (least, most) = term.limits();
+        view! {
+            <label>
+                {move || term.in_language(i18n.get_locale())}
+                <input
+                    name=name
+                    type="number"
+                    inputmode="numeric"
+                    min=least.to_string()
+                    max=most.to_string()
+                    value=value
+                    required
+                />
+                <small class="muted">
+                    {move || t_string!(i18n, readiness.between, least = least, most = most)}
+                </small>
+            </label>
+        }
+    };
+    view! {
+        <section class="card stack">
+            <h2>{t!(i18n, readiness.terms)}</h2>
+            <ActionForm action=set_terms attr:class="stack terms">
+                <input type="hidden" name="store_id" value=store_id.0.to_string() />
+                {field(Term::Radius, "radius_m", terms.radius_m.to_string())}
+                {field(Term::MinimumOrder, "minimum_order_krw", terms.minimum_order_krw.to_string())}
+                {field(Term::DeliveryFee, "delivery_fee_krw", terms.delivery_fee_krw.to_string())}
+                {field(Term::PrepMinutes, "prep_minutes", terms.prep_minutes.to_string())}
+                <button type="submit" class="primary" disabled=set_terms.pending()>
+                    {t!(i18n, readiness.save_terms)}
+                </button>
+            </ActionForm>
+            {action_feedback(set_terms.pending(), set_terms.value(), |l| td_string!(l, setup.saved))}
+        </section>
+    }
+}
+
 #[component]
 fn Setup() -> impl IntoView {
     let i18n = use_i18n();
@@ -87,9 +280,9 @@ fn Setup() -> impl IntoView {
         .and_then(|id| Uuid::parse_str(&id).ok())
         .map(StoreId);
     let actions = MenuActions::new();
-    let set_place = ServerAction::<SetStorePlace>::new();
+    let store_actions = StoreActions::new();
     let setup = Resource::new(
-        move || (actions.version(), set_place.version().get()),
+        move || (actions.version(), store_actions.version()),
         move |_| async move {
             match store_id {
                 Some(id) => store_setup(id).await,
@@ -106,7 +299,9 @@ fn Setup() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match setup.await {
-                    Ok(setup) => view! { <SetupSections setup actions set_place /> }.into_any(),
+                    Ok(setup) => {
+                        view! { <SetupSections setup actions store_actions /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
@@ -118,14 +313,17 @@ fn Setup() -> impl IntoView {
 fn SetupSections(
     setup: StoreSetup,
     actions: MenuActions,
-    set_place: ServerAction<SetStorePlace>,
+    store_actions: StoreActions,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let store_id = setup.store_id;
     view! {
         <h1>{setup.name.clone()}</h1>
-        <StorePlace store_id address=setup.address set_place />
-        <HoursEditor store_id week=setup.week />
+        <GoLive setup=setup.clone() go_live=store_actions.go_live />
+        <StorePlace store_id address=setup.address set_place=store_actions.place />
+        <StorePhone store_id phone=setup.phone set_phone=store_actions.phone />
+        <TermsEditor store_id terms=setup.terms set_terms=store_actions.terms />
+        <HoursEditor store_id week=setup.week save=store_actions.hours />
         <section class="card">
             <h2>{t!(i18n, setup.menu)}</h2>
             {actions.feedback()}
@@ -186,9 +384,12 @@ fn StorePlace(
 
 /// Seven rows, one per weekday: open or closed, and the two clock times.
 #[component]
-fn HoursEditor(store_id: StoreId, week: Vec<DayForm>) -> impl IntoView {
+fn HoursEditor(
+    store_id: StoreId,
+    week: Vec<DayForm>,
+    save: ServerAction<SetOpeningHours>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SetOpeningHours>::new();
     let days: Vec<RwSignal<DayForm>> = week.into_iter().map(RwSignal::new).collect();
     let days = StoredValue::new(days);
     let submit = move |ev: leptos::ev::SubmitEvent| {
