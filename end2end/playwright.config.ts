@@ -9,8 +9,14 @@ if (!baseDatabaseUrl) {
     'DATABASE_URL is not set. Run the browser tests through `make test`, which starts a private PostgreSQL.',
   );
 }
-const databaseUrl = new URL(baseDatabaseUrl);
-databaseUrl.pathname = `/baedal_e2e_${Date.now()}`;
+// One database for the run. Each worker loads this file again: it finds the name the first load
+// chose in the environment it inherited, so a test that runs the server's command line
+// (`createOperator` in tests/helpers.ts) reaches the database the server uses.
+const databaseUrl = new URL(process.env.BAEDAL_E2E_DATABASE_URL ?? baseDatabaseUrl);
+if (!process.env.BAEDAL_E2E_DATABASE_URL) {
+  databaseUrl.pathname = `/baedal_e2e_${Date.now()}`;
+  process.env.BAEDAL_E2E_DATABASE_URL = databaseUrl.toString();
+}
 
 const root = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');

@@ -1,4 +1,6 @@
 import { Browser, expect, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 
 /** The demo data's shared password (server/demo/seongsu.json). */
 export const DEMO_PASSWORD = 'baedal-demo';
@@ -66,4 +68,79 @@ export async function codeAfter(kakao: Page, digits: string, previous?: string):
     expect(code).not.toBe(previous);
   }).toPass();
   return code!;
+}
+
+/** The address the server under test answers on (`baseURL` in playwright.config.ts). */
+export const baseURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100)}`;
+
+/**
+ * Runs `server create-operator` on the database of the server under test, as a new deployment's
+ * first operator is made, and returns the path of the link that sets the operator's password.
+ */
+export function createOperator(email: string, name: string): string {
+  const root = path.resolve(__dirname, '..', '..');
+  const target = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
+  const printed = execFileSync(
+    path.join(target, 'debug', 'server'),
+    ['create-operator', '--email', email, '--name', name],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.BAEDAL_E2E_DATABASE_URL,
+        BAEDAL_PUBLIC_URL: baseURL,
+        RUST_LOG: 'warn',
+      },
+    },
+  ).toString();
+  const link = printed.split('\n').find((line) => line.startsWith(baseURL));
+  expect(link, printed).toBeDefined();
+  return link!.slice(baseURL.length);
+}
+
+/**
+ * Someone new on an application page (`/partner/apply` or `/rider/apply`): the account made on
+ * the page itself, then the phone proven with the code from the demo's KakaoTalk.
+ */
+export async function newApplicant(browser: Browser, path: string, email: string, digits: string) {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  const kakao = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await open(page, path);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Name', { exact: true }).fill('신규 파트너');
+  await page.getByLabel('Password', { exact: true }).fill('seongsu river walk');
+  await page.getByLabel('I am 14 or older').check();
+  await page.getByLabel('I agree to the terms of service').check();
+  await page.getByLabel('I agree to the collection and use of my personal information').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(new RegExp(`${path}$`));
+  await page.getByLabel('Mobile number').fill(digits);
+  await page.getByRole('button', { name: 'Send code by KakaoTalk' }).click();
+  await page.getByLabel('Code', { exact: true }).fill(await codeAfter(kakao, digits));
+  await page.getByRole('button', { name: 'Prove number' }).click();
+  await expect(page.getByTestId('phone-standing')).toContainText('Proven');
+  return { page, kakao };
+}
+
+/** A phone of its own for each run, so a retried run never reads an earlier run's code. */
+export function newPhone(): string {
+  return `010${String(Date.now()).slice(-8)}`;
+}
+
+/** Picks 트리마제 (서울 성동구 왕십리로 16) from the matches of a search for it. */
+export async function pickTrimage(page: Page) {
+  await page.getByLabel('Street, building or place').fill('트리마제');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('list', { name: 'Matches' }).getByRole('button', { name: /트리마제/ }).click();
+}
+
+/** The operator's decision on the application of `email`, from the review page. */
+export async function decide(operator: Page, email: string, decision: string, message = '') {
+  await open(operator, '/ops/applications');
+  const card = operator.getByTestId('review').filter({ hasText: email });
+  await card.getByLabel(decision, { exact: true }).check();
+  if (message) {
+    await card.getByLabel('Message to the applicant').fill(message);
+  }
+  await card.getByRole('button', { name: 'Send decision' }).click();
+  await expect(operator.getByRole('status').filter({ hasText: 'Decision sent' })).toBeVisible();
 }

@@ -1,55 +1,15 @@
-import { Browser, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { codeAfter, DEMO, kakaoMessages, open, person } from './helpers';
-
-/** A phone of its own for each run, so a retried run never reads an earlier run's code. */
-function newPhone(): string {
-  return `010${String(Date.now()).slice(-8)}`;
-}
-
-/**
- * Someone new on an application page (`/partner/apply` or `/rider/apply`): the account made on
- * the page itself, then the phone proven with the code from the demo's KakaoTalk.
- */
-async function newApplicant(browser: Browser, path: string, email: string, digits: string) {
-  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-  const kakao = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-  await open(page, path);
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Name', { exact: true }).fill('신규 파트너');
-  await page.getByLabel('Password', { exact: true }).fill('seongsu river walk');
-  await page.getByLabel('I am 14 or older').check();
-  await page.getByLabel('I agree to the terms of service').check();
-  await page.getByLabel('I agree to the collection and use of my personal information').check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-  await page.getByLabel('Mobile number').fill(digits);
-  await page.getByRole('button', { name: 'Send code by KakaoTalk' }).click();
-  await page.getByLabel('Code', { exact: true }).fill(await codeAfter(kakao, digits));
-  await page.getByRole('button', { name: 'Prove number' }).click();
-  await expect(page.getByTestId('phone-standing')).toContainText('Proven');
-  return { page, kakao };
-}
-
-/** Picks 트리마제 (서울 성동구 왕십리로 16) by searching for it. */
-async function pickTrimage(page: Page) {
-  await page.getByLabel('Street, building or place').fill('트리마제');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.getByRole('list', { name: 'Matches' }).getByRole('button', { name: /트리마제/ }).click();
-  await expect(page.getByTestId('picked-place')).toHaveText('서울 성동구 왕십리로 16');
-}
-
-/** The operator's decision on the application of `email`, from the review page. */
-async function decide(operator: Page, email: string, decision: string, message = '') {
-  await open(operator, '/ops/applications');
-  const card = operator.getByTestId('review').filter({ hasText: email });
-  await card.getByLabel(decision, { exact: true }).check();
-  if (message) {
-    await card.getByLabel('Message to the applicant').fill(message);
-  }
-  await card.getByRole('button', { name: 'Send decision' }).click();
-  await expect(operator.getByRole('status').filter({ hasText: 'Decision sent' })).toBeVisible();
-}
+import {
+  createOperator,
+  decide,
+  DEMO,
+  kakaoMessages,
+  newApplicant,
+  newPhone,
+  open,
+  person,
+  pickTrimage,
+} from './helpers';
 
 test('a new rider applies, is approved by an operator and goes on duty', async ({ browser }) => {
   test.setTimeout(120_000);
@@ -59,6 +19,7 @@ test('a new rider applies, is approved by an operator and goes on duty', async (
 
   await page.getByLabel('Motorbike').check();
   await pickTrimage(page);
+  await expect(page.getByTestId('picked-place')).toHaveText('서울 성동구 왕십리로 16');
   await expect(page.getByText('While you are on duty, your phone sends its position')).toBeVisible();
   await page.getByLabel('I agree that my position is sent while I am on duty').check();
   await page.screenshot({ path: 'artifacts/rider-apply.png', fullPage: true });
@@ -88,18 +49,31 @@ test('a new rider applies, is approved by an operator and goes on duty', async (
   await operator.context().close();
 });
 
-test('a new owner fixes what the reviewer asks and gets a store to set up', async ({ browser }) => {
-  test.setTimeout(120_000);
-  const email = `owner.${Date.now()}@example.com`;
-  const { page } = await newApplicant(browser, '/partner/apply', email, newPhone());
-  const storeName = `성수 분식 ${Date.now() % 100000}`;
+test('everybody new: an operator from the command line admits a new owner and a new rider, the store goes live, a new customer orders and the new rider delivers', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const stamp = Date.now();
+  const phone = { width: 390, height: 844 };
 
+  // The deployment's first operator, from the command line, sets a password by the link.
+  const operator = await (await browser.newContext({ viewport: phone })).newPage();
+  await open(operator, createOperator(`ops.${stamp}@example.com`, '새 운영자'));
+  await operator.getByLabel('New password').fill('the first operator of seongsu');
+  await operator.getByRole('button', { name: 'Set password and log in' }).click();
+  await expect(operator).toHaveURL(/\/ops$/);
+
+  // A new owner applies; the operator asks for a change, then approves.
+  const email = `owner.${stamp}@example.com`;
+  const { page } = await newApplicant(browser, '/partner/apply', email, newPhone());
+  const storeName = `성수 분식 ${stamp % 100000}`;
   await page.getByLabel('Business name (as registered)').fill('성수 분식 주식회사');
   // One digit typed wrong: the check digit catches it before anyone reviews it.
   await page.getByLabel('Business registration number').fill('220-81-62518');
   await page.getByLabel('Store name (what customers see)').fill('성수분식');
   await page.getByLabel('Store phone').fill('02-466-1234');
   await pickTrimage(page);
+  await expect(page.getByTestId('picked-place')).toHaveText('서울 성동구 왕십리로 16');
   await page.getByRole('button', { name: 'Send application' }).click();
   await expect(page.getByRole('alert')).toContainText('This business registration number does not exist');
   await page.getByLabel('Business registration number').fill('220-81-62517');
@@ -107,10 +81,8 @@ test('a new owner fixes what the reviewer asks and gets a store to set up', asyn
   await page.getByRole('button', { name: 'Send application' }).click();
   await expect(page.getByTestId('application-status')).toHaveText('Waiting for review');
 
-  const operator = await person(browser, DEMO.operator, /\/ops$/);
   await decide(operator, email, 'Ask for changes', '간판에 적힌 가게 이름으로 적어 주세요.');
   await operator.screenshot({ path: 'artifacts/ops-applications.png', fullPage: true });
-
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByTestId('application-status')).toHaveText('Changes asked');
@@ -121,8 +93,9 @@ test('a new owner fixes what the reviewer asks and gets a store to set up', asyn
   await page.getByLabel('Store name (what customers see)').fill(storeName);
   await page.getByRole('button', { name: 'Send application' }).click();
   await expect(page.getByTestId('application-status')).toHaveText('Waiting for review');
-
   await decide(operator, email, 'Approve');
+
+  // The owner builds the store from nothing and takes it live.
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByTestId('application-status')).toHaveText('Approved');
@@ -135,8 +108,6 @@ test('a new owner fixes what the reviewer asks and gets a store to set up', asyn
   await card.getByRole('link', { name: 'Set up and go live' }).click();
   await expect(page.getByRole('heading', { name: storeName })).toBeVisible();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-
-  // The checklist names what is missing, and going live is refused until it is all there.
   const checklist = page.getByRole('list', { name: 'What the store needs' });
   await expect(checklist.getByRole('listitem')).toHaveText([
     '✓ Address found on the map',
@@ -149,14 +120,12 @@ test('a new owner fixes what the reviewer asks and gets a store to set up', asyn
   await expect(page.getByRole('alert')).toHaveText(
     'The store cannot go live yet. Still missing: Opening hours, At least one dish, Delivery terms.',
   );
-
   const terms = page.locator('form.terms');
   await terms.getByLabel('Delivery radius (m)').fill('2500');
   await terms.getByLabel('Minimum order (₩)').fill('12000');
   await terms.getByLabel('Delivery fee (₩)').fill('2000');
   await terms.getByRole('button', { name: 'Save delivery terms' }).click();
   await expect(checklist.getByRole('listitem').nth(4)).toHaveText('✓ Delivery terms');
-
   for (let weekday = 0; weekday < 7; weekday++) {
     const day = page.locator(`fieldset.day-hours[data-weekday="${weekday}"]`);
     await day.getByLabel('Open', { exact: true }).check();
@@ -165,7 +134,6 @@ test('a new owner fixes what the reviewer asks and gets a store to set up', asyn
   }
   await page.getByRole('button', { name: 'Save hours' }).click();
   await expect(checklist.getByRole('listitem').nth(2)).toHaveText('✓ Opening hours');
-
   await page.getByText('Add a dish', { exact: true }).first().click();
   const dish = page.locator('.new-dish');
   await dish.getByLabel('Dish name').fill('국물떡볶이');
@@ -173,11 +141,68 @@ test('a new owner fixes what the reviewer asks and gets a store to set up', asyn
   await dish.getByLabel('Price (₩)').fill('14000');
   await dish.getByRole('button', { name: 'Add a dish' }).click();
   await expect(checklist.getByRole('listitem').nth(3)).toHaveText('✓ At least one dish');
+  // Every item there: the refusal above no longer stands.
+  await expect(page.getByRole('alert')).toHaveCount(0);
   await page.screenshot({ path: 'artifacts/store-checklist.png', fullPage: true });
-
   await page.getByRole('button', { name: 'Go live' }).click();
   await expect(page.getByTestId('store-standing')).toContainText('Live since');
+
+  // A new rider applies and the same operator approves; the rider waits near the store.
+  const riderEmail = `rider.${stamp}@example.com`;
+  const { page: rider } = await newApplicant(browser, '/rider/apply', riderEmail, newPhone());
+  await rider.getByLabel('Bicycle').check();
+  await pickTrimage(rider);
+  await rider.getByLabel('I agree that my position is sent while I am on duty').check();
+  await rider.getByRole('button', { name: 'Send application' }).click();
+  await expect(rider.getByTestId('application-status')).toHaveText('Waiting for review');
+  await decide(operator, riderEmail, 'Approve');
+  await open(rider, '/rider');
+  await rider.getByRole('button', { name: 'Go on duty' }).click();
+  await expect(rider.getByTestId('duty-state')).toHaveText('On duty');
+  // The rider's phone shares where it is: beside 트리마제.
+  await rider.context().grantPermissions(['geolocation']);
+  await rider.context().setGeolocation({ latitude: 37.5418, longitude: 127.042 });
+  await rider.getByRole('button', { name: 'Use my location' }).first().click();
+  await expect(rider.getByTestId('rider-position')).not.toContainText('Not known yet');
+
+  // A new customer finds the new store, orders, and the new rider brings it.
+  const customer = await (await browser.newContext({ viewport: phone })).newPage();
+  await open(customer, '/signup');
+  await customer.getByLabel('Email', { exact: true }).fill(`customer.${stamp}@example.com`);
+  await customer.getByLabel('Name', { exact: true }).fill('첫 손님');
+  await customer.getByLabel('Password', { exact: true }).fill('seongsu river walk');
+  await customer.getByLabel('I am 14 or older').check();
+  await customer.getByLabel('I agree to the terms of service').check();
+  await customer.getByLabel('I agree to the collection and use of my personal information').check();
+  await customer.getByRole('button', { name: 'Create account' }).click();
+  await expect(customer).toHaveURL(/\/$/);
+  await open(customer, '/account');
+  await customer.getByText('Add an address').click();
+  await pickTrimage(customer);
+  await customer.getByLabel('Building, floor and flat (동/호)').fill('101동 1203호');
+  await customer.getByLabel('Name').fill('Home');
+  await customer.getByRole('button', { name: 'Save address' }).click();
+  await expect(customer.locator('.saved-addresses li')).toHaveCount(1);
+  await open(customer, '/');
+  await customer.getByRole('link', { name: storeName }).click();
+  await customer.getByRole('button', { name: 'Add 국물떡볶이 to cart' }).click();
+  await customer.getByRole('link', { name: /View cart/ }).click();
+  await customer.getByRole('button', { name: 'Place order' }).click();
+  await expect(customer).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  const heading = await customer.getByText(/^Order #[0-9A-F]{8}/).textContent();
+  const number = heading!.match(/#([0-9A-F]{8})/)![1];
+  await expect(customer.getByTestId('order-status')).toHaveText('Paid');
+
   await open(page, '/store');
-  await expect(page.locator('.store-card', { hasText: storeName }).getByRole('button', { name: 'Stop taking orders' })).toBeVisible();
-  await operator.context().close();
+  const order = page.locator(`.kitchen-card[data-order="${number}"]`);
+  await order.getByRole('button', { name: 'Accept' }).click();
+  await order.getByRole('button', { name: 'Start cooking' }).click();
+  await order.getByRole('button', { name: 'Food is ready' }).click();
+
+  await rider.locator(`.delivery[data-order="${number}"]`).getByRole('button', { name: 'Claim' }).click();
+  const mine = rider.getByRole('list', { name: 'My active deliveries' }).locator(`[data-order="${number}"]`);
+  await mine.getByRole('button', { name: 'Picked up' }).click();
+  await mine.getByRole('button', { name: 'Delivered' }).click();
+  await expect(customer.getByTestId('order-status')).toHaveText('Delivered');
+  await customer.screenshot({ path: 'artifacts/everybody-new-delivered.png', fullPage: true });
 });
