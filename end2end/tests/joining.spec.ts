@@ -71,6 +71,7 @@ test('everybody new: an operator from the command line admits a new owner and a 
   // One digit typed wrong: the check digit catches it before anyone reviews it.
   await page.getByLabel('Business registration number').fill('220-81-62518');
   await page.getByLabel('Store name (what customers see)').fill('성수분식');
+  await page.getByLabel('Kind of food (e.g. 분식, 치킨)').fill('분식');
   await page.getByLabel('Store phone').fill('02-466-1234');
   await pickTrimage(page);
   await expect(page.getByTestId('picked-place')).toHaveText('서울 성동구 왕십리로 16');

@@ -18,13 +18,14 @@ pub async fn my_application() -> Result<Option<Application>, AppError> {
 }
 
 /// The calling owner's application for a store: the business, its registration number, and the
-/// store's name, phone and address (one the provider found; its point comes from the provider).
+/// store's name, kind of food, phone and address (one the provider found; its point comes from the provider).
 /// A first application, or the changed one a reviewer asked for.
 #[server(endpoint = "apply_as_owner")]
 pub async fn apply_as_owner(
     business_name: String,
     business_number: String,
     store_name: String,
+    store_category: String,
     store_phone: String,
     store_address: String,
 ) -> Result<Application, AppError> {
@@ -35,6 +36,7 @@ pub async fn apply_as_owner(
         business_name,
         business_number,
         store_name,
+        store_category,
         store_phone,
         store_address,
     }

@@ -154,6 +154,10 @@ pub struct OwnerDetails {
     pub business_name: String,
     pub business_number: BusinessNumber,
     pub store_name: String,
+    /// The kind of food, as customers see it beside the name (`분식`). Applications sent before
+    /// it was asked have none.
+    #[serde(default)]
+    pub store_category: String,
     /// Digits only.
     pub store_phone: String,
     /// The provider's address of the store, as found by search.
@@ -331,6 +335,7 @@ impl ApplicationProblem {
 
 const BUSINESS_NAME: TextRule = TextRule::line(Field::BusinessName, 100);
 const STORE_NAME: TextRule = TextRule::line(Field::StoreName, 100);
+const STORE_CATEGORY: TextRule = TextRule::line(Field::StoreCategory, 30);
 const PLACE: TextRule = TextRule::line(Field::Address, 200);
 const MESSAGE: TextRule = TextRule::line(Field::ReviewMessage, MESSAGE_MAX_CHARS)
     .optional()
@@ -343,6 +348,7 @@ pub struct OwnerForm {
     pub business_name: String,
     pub business_number: String,
     pub store_name: String,
+    pub store_category: String,
     pub store_phone: String,
     pub store_address: String,
 }
@@ -353,6 +359,7 @@ pub struct CheckedOwnerForm {
     pub business_name: String,
     pub business_number: BusinessNumber,
     pub store_name: String,
+    pub store_category: String,
     pub store_phone: String,
     pub store_address: String,
 }
@@ -364,6 +371,7 @@ impl OwnerForm {
             business_name: BUSINESS_NAME.check(&self.business_name)?,
             business_number: BusinessNumber::parse(self.business_number.trim())?,
             store_name: STORE_NAME.check(&self.store_name)?,
+            store_category: STORE_CATEGORY.check(&self.store_category)?,
             store_phone: store_phone(&self.store_phone)?,
             store_address: PLACE.check(&self.store_address)?,
         })
@@ -377,6 +385,7 @@ impl CheckedOwnerForm {
             business_name: self.business_name,
             business_number: self.business_number,
             store_name: self.store_name,
+            store_category: self.store_category,
             store_phone: self.store_phone,
             store_address: address,
             store_position: position,
@@ -469,6 +478,7 @@ mod tests {
             business_name: " 성수동 떡볶이 ".into(),
             business_number: "220-81-62517".into(),
             store_name: "성수 떡볶이".into(),
+            store_category: "분식".into(),
             store_phone: "02-466-1234".into(),
             store_address: "서울 성동구 성수이로 113".into(),
         }

@@ -228,6 +228,8 @@ fn DetailsFacts(details: ApplicationDetails) -> impl IntoView {
                 <dd>{owner.business_number.shown()}</dd>
                 <dt>{t!(i18n, joining.store_name)}</dt>
                 <dd>{owner.store_name}</dd>
+                <dt>{t!(i18n, joining.store_category)}</dt>
+                <dd>{owner.store_category}</dd>
                 <dt>{t!(i18n, joining.store_phone)}</dt>
                 <dd>{phone_shown(&owner.store_phone)}</dd>
                 <dt>{t!(i18n, joining.store_address)}</dt>
@@ -310,10 +312,11 @@ fn OwnerFormCard(
     let business_name = value(|b| b.business_name.clone());
     let business_number = value(|b| b.business_number.shown());
     // A new store has its own name, phone and place.
-    let (store_name, store_phone, store_address) = match again {
-        true => (String::new(), String::new(), None),
+    let (store_name, store_category, store_phone, store_address) = match again {
+        true => (String::new(), String::new(), String::new(), None),
         false => (
             value(|b| b.store_name.clone()),
+            value(|b| b.store_category.clone()),
             value(|b| phone_shown(&b.store_phone)),
             before.as_ref().map(|b| b.store_address.clone()),
         ),
@@ -348,6 +351,16 @@ fn OwnerFormCard(
                 <label>
                     {t!(i18n, joining.store_name)}
                     <input name="store_name" maxlength="100" value=store_name required />
+                </label>
+                <label>
+                    {t!(i18n, joining.store_category)}
+                    <input
+                        name="store_category"
+                        maxlength="30"
+                        placeholder="분식"
+                        value=store_category
+                        required
+                    />
                 </label>
                 <label>
                     {t!(i18n, joining.store_phone)}

@@ -36,6 +36,7 @@ pub async fn decide(
                     &mut tx,
                     locked.applicant,
                     &owner.store_name,
+                    &owner.store_category,
                     &owner.store_phone,
                     &owner.store_address,
                     owner.store_position,

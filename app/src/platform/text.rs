@@ -30,6 +30,7 @@ pub enum Field {
     DisplayName,
     BusinessName,
     StoreName,
+    StoreCategory,
     ReviewMessage,
 }
 
@@ -54,6 +55,7 @@ impl Field {
             Field::DisplayName => td_string!(locale, field.display_name),
             Field::BusinessName => td_string!(locale, field.business_name),
             Field::StoreName => td_string!(locale, field.store_name),
+            Field::StoreCategory => td_string!(locale, field.store_category),
             Field::ReviewMessage => td_string!(locale, field.review_message),
         }
     }

@@ -221,12 +221,13 @@ pub async fn insert_store(
 }
 
 /// The store an approved owner's application asked for, inside the caller's transaction: its
-/// name, phone and found address from the application, not live and not taking orders, with
+/// name, kind of food, phone and found address from the application, not live and not taking orders, with
 /// the delivery terms every new store starts from until its owner sets them.
 pub async fn insert_unlisted_store(
     db: &mut PgConnection,
     owner: AccountId,
     name: &str,
+    category: &str,
     phone: &str,
     address: &str,
     at: Position,
@@ -235,7 +236,7 @@ pub async fn insert_unlisted_store(
     sqlx::query(
         "INSERT INTO store.stores (store_id, owner_id, name, category, address, lat, lng, phone,
              delivery_radius_m, minimum_order_krw, delivery_fee_krw, prep_minutes, accepting_orders)
-         VALUES ($1, $2, $3, '', $4, $5, $6, $7, 2000, 0, 3000, 20, false)",
+         VALUES ($1, $2, $3, $8, $4, $5, $6, $7, 2000, 0, 3000, 20, false)",
     )
     .bind(store_id)
     .bind(owner.0)
@@ -244,6 +245,7 @@ pub async fn insert_unlisted_store(
     .bind(at.lat)
     .bind(at.lng)
     .bind(phone)
+    .bind(category)
     .execute(&mut *db)
     .await?;
     Ok(StoreId(store_id))

@@ -253,6 +253,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                 ("business_name", "성수 분식 주식회사", Text),
                 ("business_number", "220-81-62517", Text),
                 ("store_name", "성수 분식", Text),
+                ("store_category", "분식", Text),
                 ("store_phone", "02-466-1234", Text),
                 ("store_address", "서울 성동구 왕십리로 16", Text),
             ]),

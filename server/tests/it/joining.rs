@@ -71,6 +71,7 @@ pub(crate) fn owner_form(
         ("business_name", "성수 분식 주식회사"),
         ("business_number", business_number),
         ("store_name", store_name),
+        ("store_category", "분식"),
         ("store_phone", "02-466-1234"),
         ("store_address", STORE_ADDRESS),
     ]
@@ -346,6 +347,7 @@ async fn an_owner_changes_what_the_reviewer_asks_and_gets_a_store_customers_cann
     let stores: Vec<OwnedStore> = owner.call("my_stores", &[]).await.expect("stores");
     assert_eq!(stores.len(), 1);
     assert_eq!(stores[0].name, "성수 분식 본점");
+    assert_eq!(stores[0].category, "분식");
     assert_eq!(stores[0].address, STORE_ADDRESS);
     // Not live: customers near it do not see it, nor its page.
     let (lat, lng): (f64, f64) =
