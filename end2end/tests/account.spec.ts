@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { codeAfter, kakaoMessages, open, person } from './helpers';
+import { codeAfter, kakaoMessages, open, person, placeOrder } from './helpers';
 
 const STORE = '서울숲 24시 김밥';
 const OWNER = 'owner.halmae@baedal.test';
@@ -110,11 +110,7 @@ test('a new person signs up from the checkout, proves a phone, orders, gets back
 
   // The cart kept her dish; she orders, and KakaoTalk tells her phone.
   await page.getByRole('link', { name: /Cart/ }).click();
-  await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
-  const heading = await page.getByText(/^Order #[0-9A-F]{8}/).textContent();
-  const number = heading!.match(/#([0-9A-F]{8})/)![1];
-  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+  const number = await placeOrder(page);
   await expect(async () => {
     await open(kakao, `/demo/kakao?phone=${digits}`);
     await expect(kakaoMessages(kakao).filter({ hasText: number }).first()).toBeVisible({ timeout: 1_000 });

@@ -1,6 +1,6 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { geocoderURL, logIn, person, switchSimulator } from './helpers';
+import { geocoderURL, logIn, person, placeOrder, switchSimulator } from './helpers';
 
 // One geocoding simulator serves the whole run, and one test takes it down: these run in turn.
 test.describe.configure({ mode: 'serial' });
@@ -56,11 +56,7 @@ test('a customer adds an address by typing a building, orders to it, and the rid
   await customer.getByRole('link', { name: STORE }).click();
   await customer.getByRole('button', { name: 'Add 제육덮밥 to cart' }).click();
   await customer.getByRole('link', { name: /View cart/ }).click();
-  await customer.getByRole('button', { name: 'Place order' }).click();
-  await expect(customer).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
-  const heading = await customer.getByText(/^Order #[0-9A-F]{8}/).textContent();
-  const number = heading!.match(/#([0-9A-F]{8})/)![1];
-  await expect(customer.getByTestId('order-status')).toHaveText('Paid');
+  const number = await placeOrder(customer);
 
   const owner = await person(browser, OWNER, /\/store$/);
   const card = owner.locator(`.kitchen-card[data-order="${number}"]`);

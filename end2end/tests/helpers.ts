@@ -144,3 +144,14 @@ export async function decide(operator: Page, email: string, decision: string, me
   await card.getByRole('button', { name: 'Send decision' }).click();
   await expect(operator.getByRole('status').filter({ hasText: 'Decision sent' })).toBeVisible();
 }
+
+/** Places the cart's order from the cart page, waits until it is paid, and returns its number. */
+export async function placeOrder(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  const heading = await page.getByText(/^Order #[0-9A-F]{8}/).textContent();
+  const number = heading?.match(/#([0-9A-F]{8})/)?.[1];
+  expect(number).toBeTruthy();
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+  return number!;
+}

@@ -9,6 +9,7 @@ import {
   open,
   person,
   pickTrimage,
+  placeOrder,
 } from './helpers';
 
 test('a new rider applies, is approved by an operator and goes on duty', async ({ browser }) => {
@@ -188,11 +189,7 @@ test('everybody new: an operator from the command line admits a new owner and a 
   await customer.getByRole('link', { name: storeName }).click();
   await customer.getByRole('button', { name: 'Add 국물떡볶이 to cart' }).click();
   await customer.getByRole('link', { name: /View cart/ }).click();
-  await customer.getByRole('button', { name: 'Place order' }).click();
-  await expect(customer).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
-  const heading = await customer.getByText(/^Order #[0-9A-F]{8}/).textContent();
-  const number = heading!.match(/#([0-9A-F]{8})/)![1];
-  await expect(customer.getByTestId('order-status')).toHaveText('Paid');
+  const number = await placeOrder(customer);
 
   await open(page, '/store');
   const order = page.locator(`.kitchen-card[data-order="${number}"]`);

@@ -10,7 +10,7 @@ use super::kakao::{self, Template};
 use super::{db, InboxText};
 use crate::i18n::Locale;
 use crate::onboarding::{ApplicationKind, Decision};
-use crate::platform::{jobs, state::AppState, AccountId};
+use crate::platform::{state::AppState, AccountId};
 
 /// The AlimTalk templates of decisions, registered with Kakao beside the order templates; `#{사유}`
 /// stands for the reviewer's reason or request.
@@ -67,14 +67,7 @@ pub async fn tell_of_decision(
     };
     if state.kakao.is_some() {
         let variables = BTreeMap::from([("사유", message.to_owned())]);
-        if kakao::record(&mut *conn, decision_id, applicant, template, &variables).await? {
-            let job = kakao::SendKakao {
-                event_id: decision_id,
-                recipient_id: applicant.0,
-            };
-            let key = format!("kakao:{decision_id}:{}", applicant.0);
-            jobs::enqueue(&mut *conn, &job, Some(key), None).await?;
-        }
+        kakao::record_and_queue(&mut *conn, decision_id, applicant, template, &variables).await?;
     }
     let english = text.in_language(Locale::en, "");
     db::deliver(

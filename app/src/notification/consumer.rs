@@ -11,7 +11,6 @@ use crate::ordering::OrderId;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::event_log;
 use crate::platform::events::{Event, OrderPlaced, StoredEvent};
-use crate::platform::jobs;
 use crate::platform::state::AppState;
 use crate::platform::AccountId;
 
@@ -142,16 +141,14 @@ pub async fn apply(
             if let (Some(template), Some(_)) = (template, &state.kakao) {
                 let variables = kakao_variables(&event.event, placed, &number);
                 for &recipient in &recipients {
-                    if kakao::record(&mut *tx, event.event_id, recipient, template, &variables)
-                        .await?
-                    {
-                        let job = kakao::SendKakao {
-                            event_id: event.event_id,
-                            recipient_id: recipient.0,
-                        };
-                        let key = format!("kakao:{}:{}", event.event_id, recipient.0);
-                        jobs::enqueue(&mut *tx, &job, Some(key), None).await?;
-                    }
+                    kakao::record_and_queue(
+                        &mut *tx,
+                        event.event_id,
+                        recipient,
+                        template,
+                        &variables,
+                    )
+                    .await?;
                 }
             }
             let english = text.in_language(Locale::en, &number);

@@ -185,10 +185,29 @@ impl PendingMessage {
 }
 
 /// Records the message for `recipient` (if they have a proven phone and have not turned KakaoTalk
-/// messages off) and says whether it is new, in which case the caller queues [`SendKakao`]. Once
-/// per (event, recipient). A phone nobody has proven gets nothing: the inbox has the message
-/// either way.
-pub async fn record(
+/// messages off) and queues its [`SendKakao`], inside the caller's transaction. Once per (event,
+/// recipient): a message recorded already is neither recorded nor queued again. A phone nobody
+/// has proven gets nothing: the inbox has the message either way.
+pub async fn record_and_queue(
+    conn: &mut sqlx::PgConnection,
+    event_id: Uuid,
+    recipient: AccountId,
+    template: Template,
+    variables: &BTreeMap<&'static str, String>,
+) -> sqlx::Result<()> {
+    if record(&mut *conn, event_id, recipient, template, variables).await? {
+        let job = SendKakao {
+            event_id,
+            recipient_id: recipient.0,
+        };
+        let key = format!("kakao:{event_id}:{}", recipient.0);
+        crate::platform::jobs::enqueue(&mut *conn, &job, Some(key), None).await?;
+    }
+    Ok(())
+}
+
+/// Records the message and says whether it is new.
+async fn record(
     db: impl PgExecutor<'_>,
     event_id: Uuid,
     recipient: AccountId,

@@ -41,12 +41,6 @@ impl ApplicationKind {
         }
     }
 
-    pub fn parse(value: &str) -> Option<ApplicationKind> {
-        [ApplicationKind::Owner, ApplicationKind::Rider]
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
-    }
-
     /// The kind of application an account of `role` makes, if any.
     pub fn of_role(role: Role) -> Option<ApplicationKind> {
         match role {
@@ -87,14 +81,6 @@ impl ApplicationStatus {
         ]
         .into_iter()
         .find(|status| status.as_str() == value)
-    }
-
-    /// Whether the applicant may change what they sent: before a decision, or when asked to.
-    pub fn editable(self) -> bool {
-        matches!(
-            self,
-            ApplicationStatus::Submitted | ApplicationStatus::ChangesAsked
-        )
     }
 
     pub fn in_language(self, locale: Locale) -> &'static str {

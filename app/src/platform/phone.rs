@@ -1,6 +1,6 @@
 //! Proving a phone: a KakaoTalk message carries a six-digit code to the number, and typing the
 //! code back shows the number is the person's own. Until then no KakaoTalk message goes to it
-//! (`notification::kakao::record` asks for a proven phone), so a number typed by mistake, or
+//! (`notification::kakao::record_and_queue` asks for a proven phone), so a number typed by mistake, or
 //! someone else's, never receives our messages.
 
 use serde::{Deserialize, Serialize};

@@ -264,7 +264,9 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
         .await?
         .filter(|(store, _)| store.owner_id == owner.account_id.0)
         .ok_or_else(not_your_store)?;
-    let standing = db::standing_of(&state.pool, store_id).await?;
+    let standing = db::standing_of(&state.pool, store_id)
+        .await?
+        .ok_or_else(not_your_store)?;
     Ok(super::StoreSetup {
         store_id,
         name: store.name,
@@ -283,7 +285,7 @@ pub async fn store_setup(store_id: StoreId) -> Result<super::StoreSetup, AppErro
             delivery_fee_krw: store.delivery_fee_krw,
             prep_minutes: store.prep_minutes as u16,
         },
-        readiness: db::readiness_of(&state.pool, store_id).await?,
+        readiness: standing.readiness,
         live_since: standing.live_since,
         suspended_because: standing.suspended_because,
     })
@@ -310,8 +312,9 @@ pub async fn set_store_terms(
     }
     .check()?;
     let state = AppState::get()?;
-    owned_store(&state, &owner, store_id).await?;
-    super::db::set_terms(&state.pool, store_id, terms).await?;
+    if !super::db::set_terms(&state.pool, owner.account_id, store_id, terms).await? {
+        return Err(not_your_store());
+    }
     Ok(())
 }
 
@@ -322,8 +325,9 @@ pub async fn set_store_phone(store_id: StoreId, phone: String) -> Result<String,
     let owner = auth::require(Role::Owner).await?;
     let phone = crate::onboarding::store_phone(&phone)?;
     let state = AppState::get()?;
-    owned_store(&state, &owner, store_id).await?;
-    super::db::set_phone(&state.pool, store_id, &phone).await?;
+    if !super::db::set_phone(&state.pool, owner.account_id, store_id, &phone).await? {
+        return Err(not_your_store());
+    }
     Ok(phone)
 }
 
@@ -339,8 +343,10 @@ pub async fn take_store_live(store_id: StoreId) -> Result<(), AppError> {
     if store.live {
         return Err(StoreProblem::AlreadyLive.into());
     }
-    let missing = super::db::readiness_of(&state.pool, store_id)
+    let missing = super::db::standing_of(&state.pool, store_id)
         .await?
+        .ok_or_else(not_your_store)?
+        .readiness
         .missing();
     if !missing.is_empty() {
         return Err(StoreProblem::NotReady { missing }.into());
@@ -374,10 +380,7 @@ pub async fn set_store_place(store_id: StoreId, address: String) -> Result<Strin
     let owner = auth::require(Role::Owner).await?;
     let address = TextRule::line(Field::Address, 200).check(&address)?;
     let state = AppState::get()?;
-    super::db::store_by_id(&state.pool, store_id)
-        .await?
-        .filter(|store| store.owner_id == owner.account_id.0)
-        .ok_or_else(not_your_store)?;
+    owned_store(&state, &owner, store_id).await?;
     let place = crate::places::api::confirmed_place(&address).await?;
     super::db::move_store(&state.pool, store_id, place.address(), place.position).await?;
     Ok(place.address().to_owned())

@@ -807,80 +807,100 @@ pub async fn set_hours(
     Ok(true)
 }
 
-/// What `store` has of what it needs to go live, in one read.
-pub async fn readiness_of(db: impl PgExecutor<'_>, store: StoreId) -> sqlx::Result<Readiness> {
-    let (phone, hours, dish, terms): (bool, bool, bool, bool) = sqlx::query_as(
-        "SELECT s.phone IS NOT NULL,
-                EXISTS (SELECT 1 FROM store.opening_hours h WHERE h.store_id = s.store_id),
-                EXISTS (SELECT 1 FROM store.menu_items i WHERE i.store_id = s.store_id),
-                s.terms_set_at IS NOT NULL
-         FROM store.stores s WHERE s.store_id = $1",
-    )
-    .bind(store.0)
-    .fetch_one(db)
-    .await?;
-    Ok(Readiness {
-        // Every store has a point from a found address: the application's, or the owner's move.
-        place: true,
-        phone,
-        hours,
-        dish,
-        terms,
-    })
-}
-
-/// A store's phone and where it stands, for its setup page.
+/// A store's phone, where it stands, and what it has of what it needs to go live.
 pub struct Standing {
     pub phone: Option<String>,
     pub live_since: Option<chrono::DateTime<chrono::Utc>>,
     pub suspended_because: Option<String>,
+    pub readiness: Readiness,
 }
 
-/// Reads the store's phone, when it went live, and an operator's reason while it is suspended.
-pub async fn standing_of(db: impl PgExecutor<'_>, store: StoreId) -> sqlx::Result<Standing> {
-    let (phone, live_since, suspended_because) = sqlx::query_as(
-        "SELECT phone, live_since, suspended_reason FROM store.stores WHERE store_id = $1",
-    )
-    .bind(store.0)
-    .fetch_one(db)
-    .await?;
-    Ok(Standing {
-        phone,
-        live_since,
-        suspended_because,
-    })
+#[derive(sqlx::FromRow)]
+struct StandingRow {
+    phone: Option<String>,
+    live_since: Option<chrono::DateTime<chrono::Utc>>,
+    suspended_reason: Option<String>,
+    has_hours: bool,
+    has_dish: bool,
+    terms_set: bool,
 }
 
-/// Sets the store's delivery terms, checked by the caller, and marks them confirmed.
-pub async fn set_terms(
+/// Reads the store's standing and its go-live checklist in one query; `None` for no such store.
+pub async fn standing_of(
     db: impl PgExecutor<'_>,
     store: StoreId,
-    terms: DeliveryTerms,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE store.stores
-         SET delivery_radius_m = $2, minimum_order_krw = $3, delivery_fee_krw = $4,
-             prep_minutes = $5, terms_set_at = now()
-         WHERE store_id = $1",
+) -> sqlx::Result<Option<Standing>> {
+    let row: Option<StandingRow> = sqlx::query_as(
+        "SELECT s.phone, s.live_since, s.suspended_reason,
+                EXISTS (SELECT 1 FROM store.opening_hours h WHERE h.store_id = s.store_id)
+                    AS has_hours,
+                EXISTS (SELECT 1 FROM store.menu_items i WHERE i.store_id = s.store_id)
+                    AS has_dish,
+                s.terms_set_at IS NOT NULL AS terms_set
+         FROM store.stores s WHERE s.store_id = $1",
     )
     .bind(store.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| Standing {
+        readiness: Readiness {
+            // Every store has a point from a found address: the application's, or the owner's
+            // move.
+            place: true,
+            phone: row.phone.is_some(),
+            hours: row.has_hours,
+            dish: row.has_dish,
+            terms: row.terms_set,
+        },
+        phone: row.phone,
+        live_since: row.live_since,
+        suspended_because: row.suspended_reason,
+    }))
+}
+
+/// Sets the delivery terms of `store` (checked by the caller) and marks them confirmed, if
+/// `owner` owns it. Returns whether it did.
+pub async fn set_terms(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    store: StoreId,
+    terms: DeliveryTerms,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE store.stores
+         SET delivery_radius_m = $3, minimum_order_krw = $4, delivery_fee_krw = $5,
+             prep_minutes = $6, terms_set_at = now()
+         WHERE store_id = $1 AND owner_id = $2",
+    )
+    .bind(store.0)
+    .bind(owner.0)
     .bind(terms.radius_m as i32)
     .bind(terms.minimum_order_krw)
     .bind(terms.delivery_fee_krw)
     .bind(i32::from(terms.prep_minutes))
     .execute(db)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
 }
 
-/// Sets the store's phone (digits, checked by the caller).
-pub async fn set_phone(db: impl PgExecutor<'_>, store: StoreId, phone: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE store.stores SET phone = $2 WHERE store_id = $1")
-        .bind(store.0)
-        .bind(phone)
-        .execute(db)
-        .await?;
-    Ok(())
+/// Sets the phone of `store` (digits, checked by the caller), if `owner` owns it. Returns whether
+/// it did.
+pub async fn set_phone(
+    db: impl PgExecutor<'_>,
+    owner: AccountId,
+    store: StoreId,
+    phone: &str,
+) -> sqlx::Result<bool> {
+    let updated =
+        sqlx::query("UPDATE store.stores SET phone = $3 WHERE store_id = $1 AND owner_id = $2")
+            .bind(store.0)
+            .bind(owner.0)
+            .bind(phone)
+            .execute(db)
+            .await?
+            .rows_affected();
+    Ok(updated == 1)
 }
 
 /// Takes the store live and opens it for orders; false if it was live already.
