@@ -41,7 +41,11 @@ async function logIn(email) {
     body: new URLSearchParams({ email, password }),
   });
   if (!response.ok) throw new Error(`login ${email}: ${await response.text()}`);
-  return response.headers.get('set-cookie').split(';')[0];
+  // Every cookie the login sets (the device's and the session's), as one Cookie header.
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
 }
 
 async function call(cookie, endpoint, body, json = false) {

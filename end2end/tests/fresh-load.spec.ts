@@ -5,7 +5,8 @@ import { DEMO, logIn, open } from './helpers';
 // Every screen of every role, opened the way people open it on a phone: a fresh load from a link,
 // a bookmark, a reload or an installed app's launch, never a click from another screen. Each one
 // must hydrate without a console error (the suite's guard, tests/fixtures.ts), fit a 390 px
-// screen, and be alive: its language button acts and a link navigates inside the app.
+// screen, hold still while it loads (nothing jumps when the browser app takes over or the live
+// link connects), and be alive: its language button acts and a link navigates inside the app.
 
 const STORE = '서울숲 24시 김밥';
 const LANGUAGES = [
@@ -84,6 +85,40 @@ async function overflowing(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * How far the page jumped while it loaded, hydrated and connected, counting only moves that no
+ * tap or key caused, as Lighthouse's cumulative layout shift does; and what moved.
+ */
+async function jumps(page: Page): Promise<{ total: number; moved: string[] }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const shifts: PerformanceEntry[] = [];
+        // `buffered` hands over every shift since the page began loading.
+        const observer = new PerformanceObserver((list) => shifts.push(...list.getEntries()));
+        observer.observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => {
+          observer.disconnect();
+          type Shift = PerformanceEntry & {
+            value: number;
+            hadRecentInput: boolean;
+            sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[];
+          };
+          const unasked = (shifts as Shift[]).filter((shift) => !shift.hadRecentInput);
+          resolve({
+            total: unasked.reduce((sum, shift) => sum + shift.value, 0),
+            moved: unasked.flatMap((shift) =>
+              shift.sources.map(
+                (source) =>
+                  `"${(source.node?.textContent ?? '').trim().slice(0, 30)}" from y ${Math.round(source.previousRect.y)} to ${Math.round(source.currentRect.y)}`,
+              ),
+            ),
+          });
+        }, 300);
+      }),
+  );
+}
+
 /** Proves the freshly loaded page is alive: a Rust click handler runs, and a link navigates in the app. */
 async function provesAlive(page: Page, lang: string, other: string) {
   await page.getByTestId('language-switch').click();
@@ -132,7 +167,13 @@ for (const { locale, lang, other } of LANGUAGES) {
             await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
             await expect(page.locator('html')).toHaveAttribute('lang', lang);
             await expect(page.locator('body')).not.toHaveAttribute('data-crashed', 'true');
-            if (email) await expect(page.locator('.who')).toBeVisible();
+            if (email) {
+              await expect(page.locator('.who')).toBeVisible();
+              // Connected: the header's live badge has changed for the last time on this load.
+              await expect(page.getByTestId('live-state')).toHaveClass('live-dot live');
+            }
+            const { total, moved } = await jumps(page);
+            expect(total, `${path} holds still while it loads; it moved ${moved.join(', ')}`).toBeLessThanOrEqual(0.05);
             expect(await overflowing(page), `nothing sticks out of a 390 px screen on ${path}`).toEqual([]);
             await provesAlive(page, lang, other);
           });

@@ -8,15 +8,16 @@ use super::api::{
     LiftStoreSuspension, PauseConsumer, ReinstateAccount, ResumeConsumer, SuspendAccount,
     SuspendStore,
 };
+use super::PlatformCounts;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::notification::order_number;
 use crate::ordering::OrderStatus;
-use crate::payment::api::payment_breaker;
+use crate::payment::{api::payment_breaker, BreakerView};
 use crate::platform::administration::AccountRecord;
 use crate::platform::clock::{date_and_time, time_of_day};
-use crate::platform::events::{Consumption, EventHistory};
+use crate::platform::events::{Consumer, Consumption, EventHistory};
 use crate::platform::pages::{action_failure, action_feedback, role_label, ErrorNote};
-use crate::platform::{session::RequireRole, Role};
+use crate::platform::{session::RequireRole, AppError, Role};
 use crate::tracking::pages::status_label;
 
 /// `/ops`.
@@ -50,19 +51,55 @@ fn Console() -> impl IntoView {
     let i18n = use_i18n();
     let pause = ServerAction::<PauseConsumer>::new();
     let resume = ServerAction::<ResumeConsumer>::new();
-    let refresh = RwSignal::new(0_u32);
-    let changed = move || (pause.version().get(), resume.version().get(), refresh.get());
+    let refresh_history = RwSignal::new(0_u32);
+    let refresh_breaker = RwSignal::new(0_u32);
+    let counts = LocalResource::new(ops_counts);
+    let breaker = LocalResource::new(move || {
+        refresh_breaker.track();
+        payment_breaker()
+    });
+    let states = LocalResource::new(move || {
+        pause.version().track();
+        resume.version().track();
+        consumer_states()
+    });
+    let history = LocalResource::new(move || {
+        pause.version().track();
+        resume.version().track();
+        refresh_history.track();
+        consumption_history(None)
+    });
+    // The cards appear together, once each has its first answer: a card that filled in after
+    // the others were drawn would push every card below it down the screen. Later refreshes
+    // change one card in place.
+    let first_answers = Memo::new(move |_| {
+        counts.with(Option::is_some)
+            && breaker.with(Option::is_some)
+            && states.with(Option::is_some)
+            && history.with(Option::is_some)
+    });
+    let shown = RwSignal::new(false);
+    Effect::new(move |_| {
+        if first_answers.get() {
+            shown.set(true);
+        }
+    });
     view! {
         <h1>{t!(i18n, ops.title)}</h1>
         <p>
             <a href="/ops/applications">{t!(i18n, ops.applications_link)}</a>
         </p>
-        <Overview />
-        <PaymentBreaker />
-        <Consumers pause resume />
-        <History changed=Signal::derive(changed) refresh />
-        <Accounts />
-        <Stores />
+        <Show
+            when=move || shown.get()
+            fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+        >
+            <Overview counts />
+            <PaymentBreaker breaker refresh=refresh_breaker />
+            <Consumers states pause resume />
+            <History history refresh=refresh_history />
+            <Accounts />
+            <Stores />
+        </Show>
     }
 }
 
@@ -317,13 +354,11 @@ fn AccountLine(
 
 /// The payment provider's circuit breaker, read on demand.
 #[component]
-fn PaymentBreaker() -> impl IntoView {
+fn PaymentBreaker(
+    breaker: LocalResource<Result<BreakerView, AppError>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let refresh = RwSignal::new(0_u32);
-    let breaker = LocalResource::new(move || {
-        refresh.track();
-        payment_breaker()
-    });
     view! {
         <section class="card" data-testid="payment-breaker">
             <div class="row spread">
@@ -359,9 +394,8 @@ fn PaymentBreaker() -> impl IntoView {
 }
 
 #[component]
-fn Overview() -> impl IntoView {
+fn Overview(counts: LocalResource<Result<PlatformCounts, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let counts = LocalResource::new(ops_counts);
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -441,15 +475,11 @@ fn Overview() -> impl IntoView {
 /// One switch per consumer: pause it to play "that system is down", resume to catch up.
 #[component]
 fn Consumers(
+    states: LocalResource<Result<Vec<(Consumer, bool)>, AppError>>,
     pause: ServerAction<PauseConsumer>,
     resume: ServerAction<ResumeConsumer>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let states = LocalResource::new(move || {
-        pause.version().track();
-        resume.version().track();
-        consumer_states()
-    });
     let resumed = move || {
         resume.value().get().and_then(Result::ok).map(|count| {
             view! {
@@ -528,12 +558,11 @@ fn Consumers(
 
 /// The newest events, each with every interested consumer's progress.
 #[component]
-fn History(changed: Signal<(usize, usize, u32)>, refresh: RwSignal<u32>) -> impl IntoView {
+fn History(
+    history: LocalResource<Result<Vec<EventHistory>, AppError>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let history = LocalResource::new(move || {
-        changed.track();
-        consumption_history(None)
-    });
     let filter = RwSignal::new(String::new());
     view! {
         <section class="card">

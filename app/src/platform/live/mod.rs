@@ -113,25 +113,38 @@ pub fn follow(topic: Topic) -> Signal<u64> {
     changes.into()
 }
 
-/// A small "live / reconnecting" badge for the header.
+/// A small "live / reconnecting" badge for the header. The server draws it too, and it keeps one
+/// width whatever it says: a badge that appeared, or grew, once the socket opened would reflow
+/// the header (it wraps on a phone) and push the whole page down under the reader's thumb.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
-    use crate::i18n::{t_string, use_i18n};
+    use crate::i18n::{t, t_string, use_i18n};
     let link = use_live_link();
     let i18n = use_i18n();
-    move || {
-        let (label, class) = match link.state.get() {
-            LinkState::Idle => return None,
-            LinkState::Connecting => (t_string!(i18n, live.connecting), "live-dot connecting"),
-            LinkState::Live => (t_string!(i18n, live.live), "live-dot live"),
-            LinkState::Reconnecting => {
-                (t_string!(i18n, live.reconnecting), "live-dot reconnecting")
-            }
-        };
-        Some(view! {
-            <span class=class role="status" data-testid="live-state">
-                {label}
+    let state = move || match link.state.get() {
+        // Before the browser app runs there is no socket yet; it opens one as soon as it starts.
+        LinkState::Idle | LinkState::Connecting => {
+            (t_string!(i18n, live.connecting), "live-dot connecting")
+        }
+        LinkState::Live => (t_string!(i18n, live.live), "live-dot live"),
+        LinkState::Reconnecting => (t_string!(i18n, live.reconnecting), "live-dot reconnecting"),
+    };
+    view! {
+        <span
+            class=move || state().1
+            title=move || state().0
+            role="status"
+            data-testid="live-state"
+        >
+            <span class="live-words">
+                <span>{move || state().0}</span>
+                // Every word it may show, unseen, so that it is as wide as the longest.
+                <span class="live-sizer" aria-hidden="true">
+                    <span>{t!(i18n, live.connecting)}</span>
+                    <span>{t!(i18n, live.live)}</span>
+                    <span>{t!(i18n, live.reconnecting)}</span>
+                </span>
             </span>
-        })
+        </span>
     }
 }
