@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 [ -x "$target/release/server" ] || { echo "no release server: run 'make release' first" >&2; exit 1; }
-# With the Makefile's flags, so that this reuses the dependencies `make test` compiled.
-[ -x "$target/debug/baedal-pg" ] ||
-  LEPTOS_OUTPUT_NAME=baedal RUSTFLAGS="--cfg erase_components" cargo build -p server --bin baedal-pg
-exec "$target/debug/baedal-pg" --dir .baedal/lighthouse --fresh -- node scripts/lighthouse.mjs
+# The throwaway PostgreSQL comes from the debug build that `make test` keeps (a release target
+# directory has none, and building it there would compile every dependency once more).
+debug_target=$HOME/.cache/baedal/target
+[ -x "$debug_target/debug/baedal-pg" ] ||
+  CARGO_TARGET_DIR=$debug_target LEPTOS_OUTPUT_NAME=baedal RUSTFLAGS="--cfg erase_components" \
+    cargo build -p server --bin baedal-pg
+exec "$debug_target/debug/baedal-pg" --dir .baedal/lighthouse --fresh -- node scripts/lighthouse.mjs
