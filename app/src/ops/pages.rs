@@ -72,17 +72,12 @@ fn Console() -> impl IntoView {
     // The cards appear together, once each has its first answer: a card that filled in after
     // the others were drawn would push every card below it down the screen. Later refreshes
     // change one card in place.
-    let first_answers = Memo::new(move |_| {
-        counts.with(Option::is_some)
-            && breaker.with(Option::is_some)
-            && states.with(Option::is_some)
-            && history.with(Option::is_some)
-    });
-    let shown = RwSignal::new(false);
-    Effect::new(move |_| {
-        if first_answers.get() {
-            shown.set(true);
-        }
+    let shown = Memo::new(move |was_shown: Option<&bool>| {
+        was_shown == Some(&true)
+            || (counts.with(Option::is_some)
+                && breaker.with(Option::is_some)
+                && states.with(Option::is_some)
+                && history.with(Option::is_some))
     });
     view! {
         <h1>{t!(i18n, ops.title)}</h1>
