@@ -27,7 +27,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use platform::pages::{Layout, LoginPage, NotFound};
@@ -73,12 +73,15 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=ordering::pages::CustomerHome />
-                    <Route path=path!("/stores/:id") view=ordering::pages::StorePage />
-                    <Route path=path!("/cart") view=ordering::pages::CartPage />
-                    <Route path=path!("/orders") view=tracking::pages::MyOrdersPage />
-                    <Route path=path!("/orders/:id") view=tracking::pages::TrackOrderPage />
-                    <Route path=path!("/inbox") view=notification::pages::InboxPage />
+                    // `SsrMode::Async` on the screens people open first: the page arrives whole,
+                    // so a phone paints their content before the WebAssembly has downloaded
+                    // (README, "A first screen arrives whole").
+                    <Route path=path!("") view=ordering::pages::CustomerHome ssr=SsrMode::Async />
+                    <Route path=path!("/stores/:id") view=ordering::pages::StorePage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=ordering::pages::CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=tracking::pages::MyOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=tracking::pages::TrackOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/inbox") view=notification::pages::InboxPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=platform::account_pages::SignUpPage />
                     <Route path=path!("/account") view=platform::account_pages::AccountPage />
@@ -86,7 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset") view=platform::account_pages::ResetPage />
                     <Route path=path!("/goodbye") view=platform::account_pages::GoodbyePage />
                     <Route path=path!("/demo/kakao") view=platform::account_pages::DemoKakaoPage />
-                    <Route path=path!("/store") view=store::pages::OwnerHome />
+                    <Route path=path!("/store") view=store::pages::OwnerHome ssr=SsrMode::Async />
                     <Route path=path!("/store/:id/setup") view=store::pages::StoreSetupPage />
                     <Route path=path!("/rider") view=delivery::pages::RiderHome />
                     <Route path=path!("/ops") view=ops::pages::OpsHome />

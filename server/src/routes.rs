@@ -87,6 +87,7 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Depl
             shell,
         ))
         .layer(site::revalidate_layer())
+        .layer(middleware::from_fn(security::name_page_nonce))
         // Inside the compression layer: it reads refusals before they are compressed.
         .layer(middleware::from_fn_with_state(
             state.throttles.clone(),

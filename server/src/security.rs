@@ -11,12 +11,13 @@
 use app::platform::AppError;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
+use std::sync::{Arc, OnceLock};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Origins besides the site's own that may send commands and open sockets, for a deployment
@@ -86,17 +87,42 @@ fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// Called in every page render's context: the page's policy names the nonce Leptos gave this
-/// render's inline scripts.
+/// The nonce of one page's inline scripts, handed from its render to its response.
+///
+/// It travels in the request rather than in Leptos' `ResponseOptions`: under the browser suite's
+/// load, a page rendered whole (`SsrMode::Async`) now and then left with none of the headers its
+/// render had set, and a page whose policy does not name its nonce never hydrates.
+#[derive(Clone, Default)]
+struct PageNonce(Arc<OnceLock<String>>);
+
+/// Gives each request a place for its page's nonce, and names that nonce in the policy of the
+/// response when a page was rendered.
+pub async fn name_page_nonce(mut request: Request, next: Next) -> Response {
+    let nonce = PageNonce::default();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    if let Some(nonce) = nonce.0.get() {
+        match HeaderValue::from_str(&content_security_policy(Some(nonce))) {
+            Ok(policy) => {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, policy);
+            }
+            Err(error) => tracing::error!(%error, "a nonce that is not a header value"),
+        }
+    }
+    response
+}
+
+/// Called in every page render's context: hands the nonce Leptos gave this render's inline
+/// scripts to [`name_page_nonce`].
 pub fn page_policy() {
-    let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
-    else {
+    let (Some(nonce), Some(request)) = (leptos::nonce::use_nonce(), use_context::<Parts>()) else {
         return;
     };
-    match HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
-        Ok(policy) => response.insert_header(header::CONTENT_SECURITY_POLICY, policy),
-        Err(error) => tracing::error!(%error, "a nonce that is not a header value"),
+    if let Some(slot) = request.extensions.get::<PageNonce>() {
+        // The first render of a request names the nonce; its scripts carry that one.
+        let _ = slot.0.set(nonce.to_string());
     }
 }
 
