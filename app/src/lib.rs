@@ -40,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="theme-color" content="#2ac1bc" />
+                <meta name="theme-color" content="#0b7570" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icon-192.png" />

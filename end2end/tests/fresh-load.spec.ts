@@ -1,12 +1,14 @@
+import AxeBuilder from '@axe-core/playwright';
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { DEMO, logIn, open } from './helpers';
 
 // Every screen of every role, opened the way people open it on a phone: a fresh load from a link,
 // a bookmark, a reload or an installed app's launch, never a click from another screen. Each one
-// must hydrate without a console error (the suite's guard, tests/fixtures.ts), fit a 390 px
-// screen, hold still while it loads (nothing jumps when the browser app takes over or the live
-// link connects), and be alive: its language button acts and a link navigates inside the app.
+// must hydrate without a console error (the suite's guard, tests/fixtures.ts), pass axe-core's
+// WCAG 2.1 AA rules, fit a 390 px screen, hold still while it loads (nothing jumps when the
+// browser app takes over or the live link connects), and be alive: its language button acts and a
+// link navigates inside the app.
 
 const STORE = '서울숲 24시 김밥';
 const LANGUAGES = [
@@ -43,13 +45,18 @@ async function trackingPath(page: Page): Promise<string> {
 const ROLES: { role: string; email?: string; screens: Screen[] }[] = [
   {
     role: 'nobody',
-    screens: ['/', '/login', '/cart', '/orders', '/inbox', '/store', '/rider', '/ops', '/no-such-page'].map(at)
+    screens: [
+      '/', '/login', '/signup', '/forgot', '/reset', '/partner/apply', '/rider/apply', '/cart', '/orders', '/inbox',
+      '/store', '/rider', '/ops', '/no-such-page',
+    ].map(at)
       .concat([storeMenu]),
   },
   {
     role: 'customer',
     email: 'seoyeon@baedal.test',
-    screens: [at('/'), storeMenu, at('/cart'), at('/orders'), { name: '/orders/{id}', path: trackingPath }, at('/inbox')],
+    screens: [
+      at('/'), storeMenu, at('/cart'), at('/orders'), { name: '/orders/{id}', path: trackingPath }, at('/inbox'), at('/account'),
+    ],
   },
   {
     role: 'owner',
@@ -57,7 +64,7 @@ const ROLES: { role: string; email?: string; screens: Screen[] }[] = [
     screens: [at('/store'), { name: '/store/{id}/setup', path: setupPath }, at('/inbox')],
   },
   { role: 'rider', email: 'rider.yuna@baedal.test', screens: [at('/rider'), at('/inbox')] },
-  { role: 'operator', email: DEMO.operator, screens: [at('/ops'), at('/inbox')] },
+  { role: 'operator', email: DEMO.operator, screens: [at('/ops'), at('/ops/applications'), at('/inbox')] },
 ];
 
 /** The elements that stick out past the right edge of the screen, with every `<details>` open. */
@@ -119,6 +126,21 @@ async function jumps(page: Page): Promise<{ total: number; moved: string[] }> {
   );
 }
 
+/**
+ * What axe-core (the engine behind Lighthouse's accessibility score) finds wrong with the page
+ * against WCAG 2.1 A and AA, each as the rule, its impact and the first elements it names.
+ */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help}; at ${violation.nodes
+        .slice(0, 3)
+        .map((node) => node.target.join(' '))
+        .join(', ')}`,
+  );
+}
+
 /** Proves the freshly loaded page is alive: a Rust click handler runs, and a link navigates in the app. */
 async function provesAlive(page: Page, lang: string, other: string) {
   await page.getByTestId('language-switch').click();
@@ -154,7 +176,7 @@ for (const { locale, lang, other } of LANGUAGES) {
 
     for (const { role, email, screens } of ROLES) {
       test(`every screen of ${role === 'nobody' ? 'a visitor' : `a ${role}`} survives a fresh load`, async ({ page }) => {
-        test.setTimeout(90_000);
+        test.setTimeout(150_000);
         if (email) {
           await logIn(page, email);
           await expect(page.locator('.who')).toBeVisible();
@@ -174,6 +196,7 @@ for (const { locale, lang, other } of LANGUAGES) {
             }
             const { total, moved } = await jumps(page);
             expect(total, `${path} holds still while it loads; it moved ${moved.join(', ')}`).toBeLessThanOrEqual(0.05);
+            expect.soft(await accessibilityViolations(page), `${path} meets WCAG 2.1 AA as axe-core checks it`).toEqual([]);
             expect(await overflowing(page), `nothing sticks out of a 390 px screen on ${path}`).toEqual([]);
             await provesAlive(page, lang, other);
           });
