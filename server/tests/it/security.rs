@@ -181,49 +181,49 @@ async fn every_response_carries_the_security_headers() {
 async fn a_pages_policy_lets_exactly_its_own_inline_scripts_run() {
     let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
-    let response = reqwest::get(format!("{}/login", app.base))
-        .await
-        .expect("page");
-    let policy = response.headers()["content-security-policy"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let html = response.text().await.expect("html");
-    let nonce = policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("the page's policy names a nonce");
-    let inline_scripts: Vec<&str> = html
-        .split("<script")
-        .skip(1)
-        .filter(|tag| !tag.split('>').next().unwrap_or("").contains("src="))
-        // An empty script never runs, so the browser never checks it against the policy
-        // (Leptos ends its stream with one).
-        .filter(|tag| {
-            !tag.split_once('>')
-                .is_some_and(|(_, body)| body.starts_with("</script>"))
-        })
-        .collect();
-    assert!(
-        !inline_scripts.is_empty(),
-        "the page hydrates with inline scripts"
-    );
-    for tag in inline_scripts {
-        let opening = tag.split('>').next().unwrap_or("");
+    // A page streamed out of order, and one rendered whole (`SsrMode::Async`).
+    for path in ["/login", "/"] {
+        let page = format!("{}{path}", app.base);
+        let response = reqwest::get(&page).await.expect("page");
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        let html = response.text().await.expect("html");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("the page's policy names a nonce");
+        let inline_scripts: Vec<&str> = html
+            .split("<script")
+            .skip(1)
+            .filter(|tag| !tag.split('>').next().unwrap_or("").contains("src="))
+            // An empty script never runs, so the browser never checks it against the policy
+            // (Leptos ends its stream with one).
+            .filter(|tag| {
+                !tag.split_once('>')
+                    .is_some_and(|(_, body)| body.starts_with("</script>"))
+            })
+            .collect();
         assert!(
-            opening.contains(&format!("nonce=\"{nonce}\"")),
-            "an inline script without this render's nonce: <script{opening}>"
+            !inline_scripts.is_empty(),
+            "{path} hydrates with inline scripts"
         );
+        for tag in inline_scripts {
+            let opening = tag.split('>').next().unwrap_or("");
+            assert!(
+                opening.contains(&format!("nonce=\"{nonce}\"")),
+                "an inline script of {path} without this render's nonce: <script{opening}>"
+            );
+        }
+        // Another render has another nonce.
+        let again = reqwest::get(&page).await.expect("page");
+        assert!(!again.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .contains(nonce));
     }
-    // Another render has another nonce.
-    let again = reqwest::get(format!("{}/login", app.base))
-        .await
-        .expect("page");
-    assert!(!again.headers()["content-security-policy"]
-        .to_str()
-        .expect("ascii")
-        .contains(nonce));
     app.shutdown().await;
 }
 
