@@ -2,10 +2,28 @@
 // the screens people open first: the customer home, a store's menu, an order's tracking page,
 // the kitchen and the rider screen. Prints one row per page. A measurement, not a test: run it
 // through scripts/lighthouse.sh, which gives it a throwaway PostgreSQL.
+//
+// Each page is measured in a Chromium of its own (an empty cache, no service worker) that holds
+// the role's login cookies in its cookie jar. Lighthouse's `--extra-headers` is no way to log in:
+// once a page sets a cookie of its own (the language it chose), Chromium sends the jar's cookies
+// instead of that header, and every server-function call after hydration answers 401.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// Lighthouse (and the puppeteer-core it comes with) from the npm registry, installed once.
+const lighthouseHome = join(homedir(), '.cache', 'baedal', 'lighthouse');
+if (!existsSync(join(lighthouseHome, 'node_modules', 'lighthouse'))) {
+  mkdirSync(lighthouseHome, { recursive: true });
+  writeFileSync(join(lighthouseHome, 'package.json'), '{"private":true}\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', 'lighthouse@12.8.2'], { cwd: lighthouseHome, stdio: 'inherit' });
+}
+const installed = createRequire(join(lighthouseHome, 'package.json'));
+const { default: lighthouse } = await import(pathToFileURL(installed.resolve('lighthouse')).href);
+const { default: puppeteer } = await import(pathToFileURL(installed.resolve('puppeteer-core')).href);
 
 const port = Number(process.env.LIGHTHOUSE_PORT ?? 3400);
 const base = `http://127.0.0.1:${port}`;
@@ -41,18 +59,18 @@ async function logIn(email) {
     body: new URLSearchParams({ email, password }),
   });
   if (!response.ok) throw new Error(`login ${email}: ${await response.text()}`);
-  // Every cookie the login sets (the device's and the session's), as one Cookie header.
-  return response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .join('; ');
+  // Every cookie the login sets (the device's and the session's).
+  return response.headers.getSetCookie().map((cookie) => {
+    const [name, ...value] = cookie.split(';')[0].split('=');
+    return { name, value: value.join('=') };
+  });
 }
 
-async function call(cookie, endpoint, body, json = false) {
+async function call(cookies, endpoint, body, json = false) {
   const response = await fetch(`${base}/api/${endpoint}`, {
     method: 'POST',
     headers: {
-      cookie,
+      cookie: cookies.map(({ name, value }) => `${name}=${value}`).join('; '),
       accept: 'application/json',
       'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
     },
@@ -90,24 +108,27 @@ const pages = [
 
 const out = mkdtempSync(join(tmpdir(), 'baedal-lighthouse-'));
 const rows = [];
-for (const [name, path, cookie] of pages) {
+for (const [name, path, cookies] of pages) {
   const report = join(out, `${name.replace(/\W+/g, '-')}.json`);
-  execFileSync(
-    'npx',
-    [
-      '--yes',
-      'lighthouse@12',
-      `${base}${path}`,
-      '--quiet',
-      '--only-categories=performance,accessibility,best-practices',
-      '--output=json',
-      `--output-path=${report}`,
-      '--chrome-flags=--headless=new --no-sandbox --disable-gpu',
-      `--extra-headers=${JSON.stringify({ Cookie: cookie })}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' } },
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  await browser.setCookie(
+    ...cookies.map(({ name, value }) => ({ name, value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' })),
   );
-  const result = JSON.parse(readFileSync(report, 'utf8'));
+  const page = await browser.newPage();
+  // The browser is new, so its cache is empty; resetting storage would also drop the login.
+  const run = await lighthouse(
+    `${base}${path}`,
+    { output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'], disableStorageReset: true },
+    undefined,
+    page,
+  );
+  await browser.close();
+  writeFileSync(report, run.report);
+  const result = run.lhr;
   const score = (id) => Math.round(result.categories[id].score * 100);
   const audit = (id) => result.audits[id].numericValue;
   rows.push({
