@@ -86,10 +86,10 @@ async fn an_account_tried_too_often_is_throttled_with_a_time_to_wait() {
 async fn one_address_guessing_many_accounts_is_throttled() {
     let pool = demo_database().await;
     let app = TestApp::with_production_limits(pool).await;
-    let per_minute = ThrottleLimits::default().logins_per_address_per_minute;
+    let per_minute = u64::from(ThrottleLimits::default().logins_per_address_per_minute);
     let attacker = app.browser();
     let started = std::time::Instant::now();
-    let mut refused_as_wrong = 0;
+    let mut refused_as_wrong: u64 = 0;
     // Guess on new accounts until the address is held back. The allowance refills as time goes
     // by (one try every 60 / per_minute seconds), which a slow machine's logins give it time for.
     loop {
@@ -102,10 +102,9 @@ async fn one_address_guessing_many_accounts_is_throttled() {
         refused_as_wrong += 1;
         assert!(refused_as_wrong <= 10 * per_minute, "never throttled");
     }
-    let refilled = started.elapsed().as_secs() * u64::from(per_minute) / 60;
+    let refilled = started.elapsed().as_secs() * per_minute / 60;
     assert!(
-        u64::from(refused_as_wrong) >= u64::from(per_minute)
-            && u64::from(refused_as_wrong) <= u64::from(per_minute) + refilled,
+        (per_minute..=per_minute + refilled).contains(&refused_as_wrong),
         "{refused_as_wrong} guesses answered before the throttle, {per_minute} a minute, \
          {refilled} refilled"
     );
