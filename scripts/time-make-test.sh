@@ -18,6 +18,7 @@ case "$mode" in
   *) echo "usage: $0 [--touch|--cold]" >&2; exit 2 ;;
 esac
 flags=(env LEPTOS_OUTPUT_NAME=baedal RUSTFLAGS="--cfg erase_components")
+wasm_flags=(env LEPTOS_OUTPUT_NAME=baedal RUSTFLAGS="-Clink-args=--emit-relocs --cfg erase_components")
 pg="$CARGO_TARGET_DIR/debug/baedal-pg"
 
 rows=()
@@ -44,8 +45,8 @@ total_started=$(date +%s.%N)
 step "setup (tools present)" scripts/setup.sh --test
 step "fmt --check" cargo fmt --all -- --check
 step "clippy, server build" "${flags[@]}" cargo clippy -p app -p server --all-targets -- -D warnings
-step "clippy, browser build" "${flags[@]}" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
-step "site build (cargo leptos build)" cargo leptos build
+step "clippy, browser build" "${wasm_flags[@]}" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+step "site build (cargo leptos build --split)" cargo leptos build --split
 step "test-database and simulator binaries" "${flags[@]}" cargo build -p server --bin baedal-pg --bin payment-gateway-sim --bin geocoder-sim
 step "test build (cargo test --no-run)" "$pg" --fresh -- "${flags[@]}" cargo test -p app -p server --no-run
 step "Rust tests" "$pg" --fresh -- "${flags[@]}" cargo test -p app -p server

@@ -16,6 +16,7 @@ pub mod ordering;
 pub mod payment;
 pub mod places;
 pub mod platform;
+pub mod routes;
 pub mod store;
 pub mod tracking;
 
@@ -27,7 +28,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use platform::pages::{Layout, LoginPage, NotFound};
@@ -71,34 +72,34 @@ pub fn App() -> impl IntoView {
         // The language comes from the cookie the switch sets, else the browser's own list.
         <i18n::I18nContextProvider>
         <Router>
+            <routes::PrefetchLikelyNext />
             <Layout>
                 <Routes fallback=NotFound>
                     // `SsrMode::Async` on the screens people open first: the page arrives whole,
                     // so a phone paints their content before the WebAssembly has downloaded
-                    // (README, "A first screen arrives whole").
+                    // (README, "A first screen arrives whole"). Every screen but the customer's
+                    // home and the login page is a chunk of its own, fetched when first visited
+                    // (`routes`).
                     <Route path=path!("") view=ordering::pages::CustomerHome ssr=SsrMode::Async />
-                    <Route path=path!("/stores/:id") view=ordering::pages::StorePage ssr=SsrMode::Async />
-                    <Route path=path!("/cart") view=ordering::pages::CartPage ssr=SsrMode::Async />
-                    <Route path=path!("/orders") view=tracking::pages::MyOrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("/orders/:id") view=tracking::pages::TrackOrderPage ssr=SsrMode::Async />
-                    <Route path=path!("/inbox") view=notification::pages::InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/stores/:id") view={Lazy::<routes::StoreMenu>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view={Lazy::<routes::Cart>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view={Lazy::<routes::MyOrders>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view={Lazy::<routes::TrackOrder>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/inbox") view={Lazy::<routes::Inbox>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/signup") view=platform::account_pages::SignUpPage />
-                    <Route path=path!("/account") view=platform::account_pages::AccountPage />
-                    <Route path=path!("/forgot") view=platform::account_pages::ForgotPage />
-                    <Route path=path!("/reset") view=platform::account_pages::ResetPage />
-                    <Route path=path!("/goodbye") view=platform::account_pages::GoodbyePage />
-                    <Route path=path!("/demo/kakao") view=platform::account_pages::DemoKakaoPage />
-                    <Route path=path!("/store") view=store::pages::OwnerHome ssr=SsrMode::Async />
-                    <Route path=path!("/store/:id/setup") view=store::pages::StoreSetupPage />
-                    <Route path=path!("/rider") view=delivery::pages::RiderHome />
-                    <Route path=path!("/ops") view=ops::pages::OpsHome />
-                    <Route
-                        path=path!("/ops/applications")
-                        view=onboarding::pages::ApplicationsReviewPage
-                    />
-                    <Route path=path!("/partner/apply") view=onboarding::pages::OwnerApplyPage />
-                    <Route path=path!("/rider/apply") view=onboarding::pages::RiderApplyPage />
+                    <Route path=path!("/signup") view={Lazy::<routes::SignUp>::new()} />
+                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()} />
+                    <Route path=path!("/forgot") view={Lazy::<routes::Forgot>::new()} />
+                    <Route path=path!("/reset") view={Lazy::<routes::Reset>::new()} />
+                    <Route path=path!("/goodbye") view={Lazy::<routes::Goodbye>::new()} />
+                    <Route path=path!("/demo/kakao") view={Lazy::<routes::DemoKakao>::new()} />
+                    <Route path=path!("/store") view={Lazy::<routes::Kitchen>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/store/:id/setup") view={Lazy::<routes::StoreSetup>::new()} />
+                    <Route path=path!("/rider") view={Lazy::<routes::Rider>::new()} />
+                    <Route path=path!("/ops") view={Lazy::<routes::Ops>::new()} />
+                    <Route path=path!("/ops/applications") view={Lazy::<routes::Applications>::new()} />
+                    <Route path=path!("/partner/apply") view={Lazy::<routes::OwnerApply>::new()} />
+                    <Route path=path!("/rider/apply") view={Lazy::<routes::RiderApply>::new()} />
                 </Routes>
             </Layout>
         </Router>

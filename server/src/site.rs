@@ -20,6 +20,9 @@ pub struct BuildAssets {
     /// `/pkg/...` paths of the files every page loads first: the JavaScript glue, the wasm and
     /// the stylesheet.
     pub first_load: Vec<String>,
+    /// `/pkg/...` paths of the rest of the build: the screens' chunks (`app::routes`) and the
+    /// split loader. Only known when the names are hashed, so that a name means one content.
+    pub chunks: Vec<String>,
     /// Changes whenever any of this build's files does; names the service worker's cache.
     pub version: String,
 }
@@ -61,10 +64,17 @@ impl BuildAssets {
                     .collect(),
             ),
         };
-        let version = version_of(&site_root.join(options.site_pkg_dir.as_ref()), &first_load);
+        let pkg_dir = site_root.join(options.site_pkg_dir.as_ref());
+        let chunks = if hashed {
+            chunks_in(&pkg_dir, &pkg, &first_load)
+        } else {
+            Vec::new()
+        };
+        let version = version_of(&pkg_dir, &first_load);
         BuildAssets {
             hashed,
             first_load,
+            chunks,
             version,
         }
     }
@@ -100,9 +110,12 @@ impl BuildAssets {
     pub fn service_worker<S: Clone + Send + Sync + 'static>(
         &self,
     ) -> axum::routing::MethodRouter<S> {
+        // Every chunk, not only the first load's: in Leptos 0.8 a screen whose chunk cannot be
+        // fetched (offline, before it was ever visited) panics instead of showing an error.
+        let precache: Vec<&String> = self.first_load.iter().chain(&self.chunks).collect();
         let build = serde_json::json!({
             "version": self.version,
-            "precache": self.first_load,
+            "precache": precache,
             "hashed": self.hashed,
         });
         let script = axum::body::Bytes::from(format!("const BUILD = {build};\n{SERVICE_WORKER}"));
@@ -129,6 +142,23 @@ pub fn revalidate_layer() -> SetResponseHeaderLayer<HeaderValue> {
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache"),
     )
+}
+
+/// The files under `/pkg` besides the first load, as sorted URLs; the precompressed copies are
+/// the same files.
+fn chunks_in(pkg_dir: &Path, pkg_url: &str, first_load: &[String]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(pkg_dir) else {
+        return Vec::new();
+    };
+    let mut chunks: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        // wasm-bindgen's TypeScript declarations are for editors, never fetched.
+        .filter(|name| !name.ends_with(".br") && !name.ends_with(".gz") && !name.ends_with(".ts"))
+        .map(|name| format!("{pkg_url}/{name}"))
+        .filter(|url| !first_load.contains(url))
+        .collect();
+    chunks.sort();
+    chunks
 }
 
 /// A short name that changes when any file of the bundle does: the names when they are

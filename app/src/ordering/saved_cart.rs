@@ -73,7 +73,11 @@ pub fn provide_cart() {
     let cart = RwSignal::new(SavedCart::default());
     #[cfg(feature = "hydrate")]
     {
+        // The server rendered the page with no cart: it is read once the page is hydrated.
         Effect::new(move |_| {
+            if !crate::platform::first_frame::page_hydrated() {
+                return;
+            }
             if let Some(saved) = storage()
                 .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
                 .and_then(|text| serde_json::from_str::<SavedCart>(&text).ok())

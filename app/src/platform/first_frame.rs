@@ -64,3 +64,42 @@ pub fn now_for_this_frame() -> DateTime<Utc> {
         _ => Utc::now(),
     }
 }
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static HYDRATED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// Whether the browser has finished hydrating the page, the chunk of its screen included
+/// (`app::routes`). The browser fetches that chunk while the rest of the app already runs, and
+/// effects run meanwhile: one that changes what the screen shows (the cart from local storage)
+/// waits for this, or the screen's replay would no longer match the server's render. Read in an
+/// effect, it runs the effect again once the page is live. Never true on the server.
+pub fn page_hydrated() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        HYDRATED.with(|hydrated| hydrated.get())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
+/// Like [`page_hydrated`], without making the caller depend on it.
+pub fn page_hydrated_untracked() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        HYDRATED.with(|hydrated| hydrated.get_untracked())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
+/// Called by the browser entry point once the whole page is hydrated.
+#[cfg(feature = "hydrate")]
+pub fn finish_hydration() {
+    HYDRATED.with(|hydrated| hydrated.set(true));
+}

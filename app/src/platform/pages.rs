@@ -18,8 +18,12 @@ use leptos_i18n::Locale as _;
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
-    // Tests and people alike can tell when the page has become interactive.
+    // Tests and people alike can tell when the page has become interactive: once its screen's
+    // chunk has arrived and the screen is hydrated too.
     Effect::new(move |_| {
+        if !super::first_frame::page_hydrated() {
+            return;
+        }
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
