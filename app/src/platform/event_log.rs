@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use super::events::{Event, OrderPlaced, StoredEvent};
+use super::events::{Consumer, Event, OrderPlaced, StoredEvent};
 use super::AccountId;
 use crate::ordering::OrderId;
 use crate::store::StoreId;
@@ -217,6 +217,49 @@ pub async fn changes_between(
             })
         })
         .collect()
+}
+
+/// The orders whose events a screen shows, for [`applied_since`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrdersShown {
+    One(OrderId),
+    OfCustomer(AccountId),
+    OfStore(StoreId),
+    All,
+}
+
+/// Whether `consumer` applied an event of the orders `shown` names after `since`: whether a screen
+/// that read the consumer's model at `since` may show less than it now holds.
+pub async fn applied_since(
+    db: impl PgExecutor<'_>,
+    consumer: Consumer,
+    since: DateTime<Utc>,
+    shown: OrdersShown,
+) -> sqlx::Result<bool> {
+    let (order, customer, store) = match shown {
+        OrdersShown::One(order) => (Some(order.0), None, None),
+        OrdersShown::OfCustomer(customer) => (None, Some(customer.0), None),
+        OrdersShown::OfStore(store) => (None, None, Some(store.0)),
+        OrdersShown::All => (None, None, None),
+    };
+    sqlx::query_scalar(
+        "SELECT EXISTS (
+             SELECT 1
+             FROM events.consumed c
+             JOIN events.log l ON l.event_id = c.event_id
+             JOIN events.log p ON p.order_id = l.order_id AND p.event_type = 'OrderPlaced'
+             WHERE c.consumed_at > $2 AND c.consumer = $1
+               AND ($3::uuid IS NULL OR l.order_id = $3)
+               AND ($4::uuid IS NULL OR (p.payload->'OrderPlaced'->>'customer_id')::uuid = $4)
+               AND ($5::uuid IS NULL OR (p.payload->'OrderPlaced'->>'store_id')::uuid = $5))",
+    )
+    .bind(consumer.name())
+    .bind(since)
+    .bind(order)
+    .bind(customer)
+    .bind(store)
+    .fetch_one(db)
+    .await
 }
 
 /// Rewrites the OrderPlaced snapshots of these orders, whose customer is leaving, to keep only

@@ -79,6 +79,69 @@ async fn the_customer_follows_their_orders_and_sees_one_paid() {
     app.shutdown().await;
 }
 
+/// The last time the kitchen's and the tracking screen's consumers applied one of `order`'s events,
+/// once both have applied its payment.
+async fn screens_applied_payment(app: &TestApp, order: OrderId) -> chrono::DateTime<chrono::Utc> {
+    eventually(
+        "the kitchen and the tracking screen show the payment",
+        || async {
+            sqlx::query_scalar::<_, Option<chrono::DateTime<chrono::Utc>>>(
+                "SELECT max(c.consumed_at) FROM events.consumed c
+             JOIN events.log l ON l.event_id = c.event_id
+             WHERE l.order_id = $1 AND c.consumer IN ('store', 'tracking')
+             HAVING count(*) FILTER (WHERE l.event_type = 'Paid') = 2",
+            )
+            .bind(order.0)
+            .fetch_optional(&app.pool)
+            .await
+            .expect("reads the consumed events")
+            .flatten()
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_page_is_sent_to_read_again_only_what_changed_after_its_render() {
+    let pool = demo_database().await;
+    let app = TestApp::with_demo(pool).await;
+    let before_the_order = chrono::Utc::now();
+    let order = gimbap_order(&app).await;
+    let applied = screens_applied_payment(&app, order).await;
+    // A page rendered after that, by more than the margin that covers commits and clocks.
+    let rendered_later =
+        applied + app::platform::live::hub::RENDER_MARGIN + chrono::TimeDelta::milliseconds(1);
+    let gimbap = Topic::Store(StoreId(store_id(&app.pool, GIMBAP).await));
+    let tracking = Topic::Order(order);
+
+    // The kitchen and the tracking page, each rendered before the order and after it.
+    for (email, topic) in [(OWNER, gimbap), (CUSTOMER, tracking)] {
+        let cookie = session_cookie(&app, email).await;
+        let mut socket = connect(&app, Some(&cookie)).await.expect("connects");
+        for (since, answer) in [
+            (before_the_order, ServerMessage::Following(topic)),
+            (rendered_later, ServerMessage::FollowingUnchanged(topic)),
+        ] {
+            send(&mut socket, ClientMessage::FollowSince(topic, since)).await;
+            assert_eq!(next(&mut socket).await, answer, "{email} since {since}");
+        }
+    }
+
+    // Another customer's order is still refused, whatever time the page gives.
+    let other = session_cookie(&app, OTHER_CUSTOMER).await;
+    let mut stranger = connect(&app, Some(&other)).await.expect("connects");
+    send(
+        &mut stranger,
+        ClientMessage::FollowSince(tracking, rendered_later),
+    )
+    .await;
+    assert!(matches!(
+        next(&mut stranger).await,
+        ServerMessage::Refused { topic, .. } if topic == tracking
+    ));
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn following_what_is_not_yours_is_refused() {
     let pool = demo_database().await;

@@ -1,5 +1,6 @@
 //! The browser end of the live link: one websocket per tab, reconnecting with backoff.
 
+use chrono::{DateTime, Utc};
 use futures::channel::{mpsc, oneshot};
 use futures::future::{self, Either};
 use futures::{SinkExt, StreamExt};
@@ -7,7 +8,7 @@ use gloo_net::websocket::{futures::WebSocket, Message, State};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -29,6 +30,11 @@ struct Shared {
     /// Messages for the open socket; `None` while disconnected (following resumes on connect).
     outbox: Option<mpsc::UnboundedSender<ClientMessage>>,
     started: bool,
+    /// When the server rendered this page.
+    rendered_at: Option<DateTime<Utc>>,
+    /// Topics first followed while the page was hydrating, not yet asked for: their screens
+    /// show what the server read at `rendered_at`.
+    shown_since_render: HashSet<Topic>,
 }
 
 impl Shared {
@@ -44,6 +50,14 @@ impl Shared {
         }
     }
 
+    /// How to ask for `topic`: since the render for a screen drawn by it (once), plainly after.
+    fn follow_message(&mut self, topic: Topic) -> ClientMessage {
+        match (self.rendered_at, self.shown_since_render.remove(&topic)) {
+            (Some(since), true) => ClientMessage::FollowSince(topic, since),
+            _ => ClientMessage::Follow(topic),
+        }
+    }
+
     fn send(&self, message: ClientMessage) {
         if let Some(outbox) = &self.outbox {
             let _ = outbox.unbounded_send(message);
@@ -52,7 +66,7 @@ impl Shared {
 }
 
 impl Link {
-    pub fn new(set_state: WriteSignal<LinkState>) -> Link {
+    pub fn new(set_state: WriteSignal<LinkState>, rendered_at: Option<DateTime<Utc>>) -> Link {
         Link {
             shared: Rc::new(RefCell::new(Shared {
                 set_state,
@@ -60,6 +74,8 @@ impl Link {
                 next_token: 0,
                 outbox: None,
                 started: false,
+                rendered_at,
+                shown_since_render: HashSet::new(),
             })),
         }
     }
@@ -72,7 +88,13 @@ impl Link {
         let followers = shared.followers.entry(topic).or_default();
         followers.push((token, changes));
         if followers.len() == 1 {
-            shared.send(ClientMessage::Follow(topic));
+            if !crate::platform::first_frame::page_hydrated_untracked() {
+                shared.shown_since_render.insert(topic);
+            }
+            if shared.outbox.is_some() {
+                let follow = shared.follow_message(topic);
+                shared.send(follow);
+            }
         }
         if !shared.started {
             shared.started = true;
@@ -90,6 +112,7 @@ impl Link {
         followers.retain(|(t, _)| *t != token);
         if followers.is_empty() {
             shared.followers.remove(&topic);
+            shared.shown_since_render.remove(&topic);
             shared.send(ClientMessage::Unfollow(topic));
         }
     }
@@ -139,13 +162,19 @@ async fn run(shared: Rc<RefCell<Shared>>) {
 async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
     let mut socket = WebSocket::open(&socket_url()?).ok()?;
     let (outbox, mut inbox) = mpsc::unbounded();
-    let topics: Vec<Topic> = {
+    // A screen drawn by the server's render counts as unchanged only if the server says so;
+    // after a reconnect, or for a screen drawn later, it is read again regardless.
+    let follows: Vec<ClientMessage> = {
         let mut shared = shared.borrow_mut();
         shared.outbox = Some(outbox);
-        shared.followers.keys().copied().collect()
+        let topics: Vec<Topic> = shared.followers.keys().copied().collect();
+        topics
+            .into_iter()
+            .map(|topic| shared.follow_message(topic))
+            .collect()
     };
-    for topic in topics {
-        if !send(&mut socket, &ClientMessage::Follow(topic)).await {
+    for follow in follows {
+        if !send(&mut socket, &follow).await {
             return Some(false);
         }
     }
@@ -169,15 +198,18 @@ async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
                     continue;
                 };
                 let shared = shared.borrow();
+                // Whatever happened while we were not following is read afresh now.
+                let read_again = matches!(message, ServerMessage::Following(_));
                 match message {
                     ServerMessage::Changed(change) => shared.bump(&change.topic),
-                    // Whatever happened while we were not following is read afresh now.
-                    ServerMessage::Following(topic) => {
+                    ServerMessage::Following(topic) | ServerMessage::FollowingUnchanged(topic) => {
                         if !was_live {
                             was_live = true;
                             shared.set_state.set(LinkState::Live);
                         }
-                        shared.bump(&topic);
+                        if read_again {
+                            shared.bump(&topic);
+                        }
                     }
                     ServerMessage::Refused { topic, reason } => {
                         leptos::logging::warn!("live updates refused for {topic:?}: {reason}");

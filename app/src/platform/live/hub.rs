@@ -6,6 +6,7 @@
 //! its read model when told: told at dispatch time, it would read the model before the change.
 
 use axum::extract::ws::{Message, WebSocket};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
@@ -304,7 +305,7 @@ async fn handle(
     message: ClientMessage,
 ) -> Option<ServerMessage> {
     match message {
-        ClientMessage::Follow(topic)
+        ClientMessage::Follow(topic) | ClientMessage::FollowSince(topic, _)
             if followed.len() >= MAX_FOLLOWED && !followed.contains(&topic) =>
         {
             Some(ServerMessage::Refused {
@@ -314,21 +315,57 @@ async fn handle(
                 ),
             })
         }
-        ClientMessage::Follow(topic) => Some(match may_follow(pool, user, topic).await {
-            Ok(()) => {
-                followed.insert(topic);
-                ServerMessage::Following(topic)
+        ClientMessage::Follow(topic) | ClientMessage::FollowSince(topic, _) => {
+            if let Err(error) = may_follow(pool, user, topic).await {
+                return Some(ServerMessage::Refused {
+                    topic,
+                    reason: error.to_string(),
+                });
             }
-            Err(error) => ServerMessage::Refused {
-                topic,
-                reason: error.to_string(),
-            },
-        }),
+            followed.insert(topic);
+            Some(match message {
+                ClientMessage::FollowSince(_, since)
+                    if !changed_since(pool, topic, since).await =>
+                {
+                    ServerMessage::FollowingUnchanged(topic)
+                }
+                _ => ServerMessage::Following(topic),
+            })
+        }
         ClientMessage::Unfollow(topic) => {
             followed.remove(&topic);
             None
         }
     }
+}
+
+/// How much earlier than the time a page gives its render the question reaches back: a consumer
+/// stamps what it applied before its transaction commits, and the web server's clock and the
+/// database's may differ by a little. An application in that margin counts as unseen.
+pub const RENDER_MARGIN: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
+
+/// Whether what `topic` shows may have changed after `since`: some consumer that feeds it applied
+/// an event of its orders. When the question cannot be answered, it may have.
+async fn changed_since(pool: &PgPool, topic: Topic, since: DateTime<Utc>) -> bool {
+    use event_log::OrdersShown;
+    let feeds: &[(Consumer, OrdersShown)] = match topic {
+        Topic::Order(order) => &[(Consumer::Tracking, OrdersShown::One(order))],
+        // The account's orders, and its inbox (addressed by recipient, which the log does not say).
+        Topic::Account(account) => &[
+            (Consumer::Tracking, OrdersShown::OfCustomer(account)),
+            (Consumer::Notification, OrdersShown::All),
+        ],
+        Topic::Store(store) => &[(Consumer::Store, OrdersShown::OfStore(store))],
+        Topic::Deliveries => &[(Consumer::Delivery, OrdersShown::All)],
+    };
+    let since = since - RENDER_MARGIN;
+    for &(consumer, shown) in feeds {
+        match event_log::applied_since(pool, consumer, since, shown).await {
+            Ok(false) => continue,
+            Ok(true) | Err(_) => return true,
+        }
+    }
+    false
 }
 
 /// Whether `user` may see changes to `topic`: the same rules as the pages' queries.

@@ -2,13 +2,16 @@
 //!
 //! A screen follows topics; when the read model behind a topic changes, the server sends the ids
 //! and the new status (never personal data) and the screen re-reads what it shows. After a
-//! reconnect every followed topic counts as changed, so nothing missed stays missed.
+//! reconnect every followed topic counts as changed, so nothing missed stays missed. The first
+//! connection of a page asks instead whether anything changed since the server rendered it, so
+//! that a page just loaded is not read, and drawn, a second time for nothing.
 
 #[cfg(feature = "hydrate")]
 mod client;
 #[cfg(feature = "ssr")]
 pub mod hub;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +36,9 @@ pub enum Topic {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ClientMessage {
     Follow(Topic),
+    /// Follow a topic whose screen shows what the server read at this time (the page's render):
+    /// the answer says whether it must be read again.
+    FollowSince(Topic, DateTime<Utc>),
     Unfollow(Topic),
 }
 
@@ -41,8 +47,11 @@ pub enum ClientMessage {
 pub enum ServerMessage {
     /// Something the topic shows has changed.
     Changed(LiveChange),
-    /// The server checked the topic; changes will follow.
+    /// The server checked the topic; changes will follow. Whatever it shows may have changed
+    /// before then, so the screen reads it again.
     Following(Topic),
+    /// Following, and nothing the topic shows has changed since the time the screen gave.
+    FollowingUnchanged(Topic),
     /// The account may not follow this topic; the sentence says why.
     Refused { topic: Topic, reason: String },
     /// This socket fell behind and changes were dropped: re-read everything.
@@ -86,7 +95,10 @@ pub fn provide_live_link() {
     #[cfg(feature = "hydrate")]
     let link = LiveLink {
         state,
-        inner: StoredValue::new_local(client::Link::new(_set_state)),
+        inner: StoredValue::new_local(client::Link::new(
+            _set_state,
+            use_context::<super::first_frame::FirstFrame>().map(|frame| frame.rendered_at),
+        )),
     };
     #[cfg(not(feature = "hydrate"))]
     let link = LiveLink { state };
