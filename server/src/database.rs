@@ -153,7 +153,9 @@ impl PrivateCluster {
 
     /// Stops the cluster, waiting for it to shut down cleanly.
     pub fn stop(&self) -> Result<()> {
-        self.pg_ctl(&["stop", "-m", "fast", "-w"])
+        // A fast shutdown waits for a checkpoint under way: after the test suite (one database
+        // per test, some 50,000 files) on a busy disk, one took 102 s, past pg_ctl's default 60.
+        self.pg_ctl(&["stop", "-m", "fast", "-w", "-t", "300"])
             .context("stopping the private PostgreSQL")
     }
 
