@@ -90,3 +90,21 @@ test('the login page lists the demo accounts', async ({ page }) => {
   await expect(page.getByText('baedal-demo')).toBeVisible();
   await page.screenshot({ path: 'artifacts/login.png', fullPage: true });
 });
+
+test('logging out ends the live link: the login page asks the server for nothing more', async ({ page }) => {
+  await logIn(page, DEMO.customer);
+  await expect(page).toHaveURL(/\/$/);
+  // Loaded fresh, the header and the page hydrate asynchronously: their follows once outlived
+  // the logout, and the page kept knocking on the socket, refused.
+  await open(page, '/orders');
+  await expect(page.getByTestId('live-state')).toHaveClass('live-dot live');
+  const knocks: string[] = [];
+  page.on('websocket', (socket) => knocks.push(socket.url()));
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  // Longer than the link's first three reconnect waits (0.5, 1 and 2 s): a follow left behind
+  // would have knocked by now.
+  await page.waitForTimeout(4_000);
+  expect(knocks).toEqual([]);
+  await expect(page.getByTestId('live-state')).toHaveCount(0);
+});

@@ -15,6 +15,8 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "hydrate")]
+use super::session::use_session;
 use super::AccountId;
 use crate::ordering::{OrderId, OrderStatus};
 use crate::store::StoreId;
@@ -118,7 +120,21 @@ pub fn follow(topic: Topic) -> Signal<u64> {
     {
         let link = use_live_link();
         let token = link.inner.with_value(|l| l.follow(topic, changes));
-        on_cleanup(move || link.inner.with_value(|l| l.unfollow(topic, token)));
+        let stop = move || link.inner.with_value(|l| l.unfollow(topic, token));
+        on_cleanup(stop);
+        // A follow is its person's and ends with their session, also when the screen that made
+        // it is never told it is gone: a screen hydrated asynchronously (every first load, since
+        // screens are split into chunks) hands its cleanups to the owner above it, because
+        // reactive_graph 0.2.16 runs a reactive view's first, async render outside the view's
+        // own owner (`RenderEffect::new_with_async_value`). The header drawn for someone who
+        // then logged out would otherwise keep following, and knock on the socket, refused.
+        let user = use_session().user;
+        let follower = user.with_untracked(|user| user.as_ref().map(|user| user.account_id));
+        Effect::new(move |_| {
+            if user.with(|user| user.as_ref().map(|user| user.account_id)) != follower {
+                stop();
+            }
+        });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = topic;
