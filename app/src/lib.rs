@@ -49,7 +49,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/pwa.js" defer></script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // `defer`: the bundle loads at low priority and runs once the browser is idle,
+                // after the server's page has painted; forms work before (README, "A first
+                // screen arrives whole").
+                <HydrationScripts options defer=true />
                 <MetaTags />
             </head>
             <body>
