@@ -79,12 +79,16 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Depl
             },
             {
                 let options = leptos_options.clone();
-                move || shell(options.clone())
+                let bundle = assets.bundle();
+                move || shell(options.clone(), bundle.clone())
             },
         )
         .fallback(leptos_axum::file_and_error_handler_with_context(
             security::page_policy,
-            shell,
+            {
+                let bundle = assets.bundle();
+                move |options| shell(options, bundle.clone())
+            },
         ))
         .layer(site::revalidate_layer())
         .layer(middleware::from_fn(security::name_page_nonce))

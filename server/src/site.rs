@@ -79,6 +79,21 @@ impl BuildAssets {
         }
     }
 
+    /// The JavaScript and the WebAssembly a page starts the app with.
+    pub fn bundle(&self) -> app::Bundle {
+        let named = |kind: &str| {
+            self.first_load
+                .iter()
+                .find(|url| url.ends_with(kind))
+                .cloned()
+                .unwrap_or_default()
+        };
+        app::Bundle {
+            js: named(".js"),
+            wasm: named(".wasm"),
+        }
+    }
+
     /// `/pkg`: the bundle's files, compressed ahead of time when the build wrote `.br`/`.gz`.
     /// Hashed names are cached for good; unhashed ones (a build without `hash-files`) must be
     /// checked on every use, or a phone would run an old wasm against a new server.
