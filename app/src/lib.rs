@@ -78,9 +78,7 @@ fn StartAfterFirstPaint(bundle: Bundle) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     let start = format!(
         "{}({:?}, {:?});",
-        include_str!("start_bundle.js")
-            .trim_end()
-            .trim_end_matches(';'),
+        include_str!("start_bundle.js").trim_end(),
         bundle.js,
         bundle.wasm
     );

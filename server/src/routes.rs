@@ -58,6 +58,7 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Depl
 
     let pkg_path = format!("/{}", leptos_options.site_pkg_dir);
     let pkg = assets.pkg_service(&leptos_options);
+    let bundle = assets.bundle();
     let router = Router::new()
         .route("/ws", get(live_socket))
         .route("/sw.js", assets.service_worker())
@@ -79,16 +80,13 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Depl
             },
             {
                 let options = leptos_options.clone();
-                let bundle = assets.bundle();
+                let bundle = bundle.clone();
                 move || shell(options.clone(), bundle.clone())
             },
         )
         .fallback(leptos_axum::file_and_error_handler_with_context(
             security::page_policy,
-            {
-                let bundle = assets.bundle();
-                move |options| shell(options, bundle.clone())
-            },
+            move |options| shell(options, bundle.clone()),
         ))
         .layer(site::revalidate_layer())
         .layer(middleware::from_fn(security::name_page_nonce))

@@ -129,9 +129,10 @@ pub fn follow(topic: Topic) -> Signal<u64> {
         // own owner (`RenderEffect::new_with_async_value`). The header drawn for someone who
         // then logged out would otherwise keep following, and knock on the socket, refused.
         let user = use_session().user;
-        let follower = user.with_untracked(|user| user.as_ref().map(|user| user.account_id));
+        let account = move || user.with(|user| user.as_ref().map(|user| user.account_id));
+        let follower = untrack(account);
         Effect::new(move |_| {
-            if user.with(|user| user.as_ref().map(|user| user.account_id)) != follower {
+            if account() != follower {
                 stop();
             }
         });
