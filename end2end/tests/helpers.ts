@@ -126,10 +126,13 @@ export function newPhone(): string {
   return `010${String(Date.now()).slice(-8)}`;
 }
 
-/** Picks 트리마제 (서울 성동구 왕십리로 16) from the matches of a search for it. */
+/**
+ * Picks 트리마제 (서울 성동구 왕십리로 16) from the matches of a search for it, searched with the
+ * Enter key: inside an application form, Enter searches and must not send the application.
+ */
 export async function pickTrimage(page: Page) {
   await page.getByLabel('Street, building or place').fill('트리마제');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByLabel('Street, building or place').press('Enter');
   await page.getByRole('list', { name: 'Matches' }).getByRole('button', { name: /트리마제/ }).click();
 }
 

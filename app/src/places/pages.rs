@@ -57,11 +57,17 @@ pub fn PlaceSearch(
         _ => {}
     });
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let search_now = move || {
         let typed = query.get_untracked();
         asked.set(Some((typed.clone(), 1)));
         search.dispatch((typed, 1));
+    };
+    // Enter searches, as in a search form, and never sends a form the search sits in.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            search_now();
+        }
     };
     let more = move |_| {
         if let Some((typed, page)) = asked.get_untracked() {
@@ -143,29 +149,35 @@ pub fn PlaceSearch(
     };
 
     view! {
-        <form class="stack place-search" role="search" on:submit=submit>
+        // Not a <form>: the search sits inside the forms that take its pick (an application), and
+        // HTML drops a form inside a form, so the page would not match what the app draws.
+        <div class="stack place-search" role="search">
             <label>
                 {t!(i18n, address.search_label)}
                 <input
                     type="search"
-                    name="query"
-                    required
                     maxlength=super::api::MAX_QUERY_CHARS.to_string()
                     autocomplete="street-address"
                     placeholder=move || t_string!(i18n, address.search_placeholder)
                     prop:value=query
                     on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=on_key
                 />
             </label>
             <div class="row">
-                <button type="submit" class="primary" disabled=search.pending()>
+                <button
+                    type="button"
+                    class="primary"
+                    on:click=move |_| search_now()
+                    disabled=search.pending()
+                >
                     {t!(i18n, address.search)}
                 </button>
                 <button type="button" on:click=use_location disabled=locate.pending()>
                     {t!(i18n, address.use_location)}
                 </button>
             </div>
-        </form>
+        </div>
         {located}
         {results}
     }
