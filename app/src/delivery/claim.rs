@@ -1,9 +1,10 @@
 //! ClaimDelivery: the rider must be on duty, in range of the store and free; the order must be
-//! cooked and unclaimed. The rider's row is locked so one rider claims one delivery at a time;
-//! the order's version decides between riders racing for the same delivery.
+//! cooked and unclaimed. The transaction writes only the order and its event: the order's
+//! version decides between riders racing for the same delivery, and a unique index on the
+//! orders a rider carries between one rider's claims of two deliveries.
 
 use super::{db, RiderRefusal};
-use crate::ordering::commands::{execute_in, CommandError};
+use crate::ordering::commands::{carries_another_delivery, execute_in, CommandError};
 use crate::ordering::machine::{Actor, Command};
 use crate::ordering::OrderId;
 use crate::platform::error::Missing;
@@ -16,17 +17,11 @@ pub async fn claim(state: &AppState, rider: AccountId, order_id: OrderId) -> Res
     const ATTEMPTS: usize = 3;
     for _ in 0..ATTEMPTS {
         let mut tx = state.pool.begin().await?;
-        let me = db::lock_rider(&mut tx, rider)
+        let me = db::claiming_rider(&mut *tx, rider)
             .await?
             .ok_or(AppError::NotFound(Missing::RiderProfile))?;
         if !me.on_duty {
             return Err(AppError::Rider(RiderRefusal::OffDuty));
-        }
-        if me
-            .active_order_id
-            .is_some_and(|active| active != order_id.0)
-        {
-            return Err(AppError::Rider(RiderRefusal::FinishCurrentDelivery));
         }
         let Some(here) = me.position() else {
             return Err(AppError::Rider(RiderRefusal::SharePosition));
@@ -55,13 +50,15 @@ pub async fn claim(state: &AppState, rider: AccountId, order_id: OrderId) -> Res
         .await
         {
             Ok(_) => {
-                db::set_active_order(&mut tx, rider, order_id.0).await?;
                 tx.commit().await?;
                 state.wake_dispatcher();
                 tracing::info!("delivery claimed");
                 return Ok(());
             }
             Err(CommandError::Conflict) => continue,
+            Err(refused) if carries_another_delivery(&refused) => {
+                return Err(AppError::Rider(RiderRefusal::FinishCurrentDelivery))
+            }
             Err(other) => return Err(other.into()),
         }
     }

@@ -100,13 +100,6 @@ async fn apply_one(
     .bind(&rider_note)
     .execute(&mut *tx)
     .await?;
-    if matches!(status, "DELIVERED" | "COMPLETED" | "FAILED" | "CANCELLED") {
-        // The rider is free for the next delivery.
-        sqlx::query("UPDATE delivery.riders SET active_order_id = NULL WHERE active_order_id = $1")
-            .bind(event.order_id.0)
-            .execute(&mut *tx)
-            .await?;
-    }
     let opened = matches!(
         event.event,
         Event::Order(OrderEvent::CookFinished | OrderEvent::DeliveryRetried)

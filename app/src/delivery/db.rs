@@ -129,17 +129,16 @@ pub async fn riders_on_duty_near(
         .collect())
 }
 
-/// A rider's row, locked until the transaction ends: claims by one rider happen one at a time.
+/// What a claim needs to know of the rider.
 #[derive(sqlx::FromRow)]
-pub struct LockedRider {
+pub struct ClaimingRider {
     pub on_duty: bool,
     lat: Option<f64>,
     lng: Option<f64>,
     pub range_m: i32,
-    pub active_order_id: Option<uuid::Uuid>,
 }
 
-impl LockedRider {
+impl ClaimingRider {
     /// The rider's last known position.
     pub fn position(&self) -> Option<Position> {
         self.lat
@@ -148,32 +147,15 @@ impl LockedRider {
     }
 }
 
-/// Locks and reads a rider's row.
-pub async fn lock_rider(
-    conn: &mut sqlx::PgConnection,
+/// Reads a rider's duty, position and range.
+pub async fn claiming_rider(
+    db: impl PgExecutor<'_>,
     rider: AccountId,
-) -> sqlx::Result<Option<LockedRider>> {
-    sqlx::query_as(
-        "SELECT on_duty, lat, lng, range_m, active_order_id FROM delivery.riders
-         WHERE rider_id = $1 FOR UPDATE",
-    )
-    .bind(rider.0)
-    .fetch_optional(conn)
-    .await
-}
-
-/// Marks the delivery the rider now carries.
-pub async fn set_active_order(
-    conn: &mut sqlx::PgConnection,
-    rider: AccountId,
-    order_id: uuid::Uuid,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE delivery.riders SET active_order_id = $2 WHERE rider_id = $1")
+) -> sqlx::Result<Option<ClaimingRider>> {
+    sqlx::query_as("SELECT on_duty, lat, lng, range_m FROM delivery.riders WHERE rider_id = $1")
         .bind(rider.0)
-        .bind(order_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+        .fetch_optional(db)
+        .await
 }
 
 /// A delivery as stored.

@@ -38,6 +38,17 @@ impl From<CommandError> for AppError {
     }
 }
 
+/// Whether a ClaimDelivery failed because the rider already carries another order: the
+/// `orders_one_active_delivery_per_rider` index, which holds however many claims race.
+pub fn carries_another_delivery(error: &CommandError) -> bool {
+    match error {
+        CommandError::Db(sqlx::Error::Database(refused)) => {
+            refused.constraint() == Some("orders_one_active_delivery_per_rider")
+        }
+        _ => false,
+    }
+}
+
 /// Decides and applies `command` inside the caller's transaction; the caller commits.
 /// `Conflict` means someone else changed the order first: start a new transaction and retry.
 pub async fn execute_in(

@@ -1,10 +1,10 @@
-//! The payment consumer: on OrderPlaced, queue the charge; on rejection, expiry or a paid
-//! cancellation, queue the refund. The provider is called from those jobs, never while a
+//! The payment consumer: on OrderPlaced, queue the charge; on PaymentDeferred, the job that
+//! closes the pay-later window; on rejection, expiry or a paid cancellation, queue the refund. The provider is called from those jobs, never while a
 //! consumer's transaction is open.
 
 use sqlx::PgConnection;
 
-use super::jobs::{queue_refund, Charge, ChargeOrders};
+use super::jobs::{queue_refund, queue_window_close, Charge, ChargeOrders};
 use crate::ordering::machine::OrderEvent;
 use crate::platform::consumers::ConsumeError;
 use crate::platform::events::{Event, StoredEvent};
@@ -23,6 +23,9 @@ pub async fn apply(tx: &mut PgConnection, events: &[&StoredEvent]) -> Result<boo
                 order_id: event.order_id,
                 amount: placed.total,
             }),
+            Event::Order(OrderEvent::PaymentDeferred { pay_by }) => {
+                queue_window_close(tx, event.order_id, *pay_by).await?;
+            }
             Event::Order(
                 reason_event @ (OrderEvent::OrderRejected { .. }
                 | OrderEvent::OrderExpired

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
@@ -71,14 +71,23 @@ async fn charge_many(
         .collect();
     let mut outcomes = Vec::with_capacity(charges.len());
     let mut payable = Vec::new();
+    let mut ended_unpaid = Vec::new();
     for wanted in charges {
         match statuses.get(&wanted.order_id) {
             Some(status @ (OrderStatus::Placed | OrderStatus::PaymentDeferred)) => {
                 payable.push((wanted, *status))
             }
-            _ => outcomes.push((wanted, Ok(ChargeOutcome::NotPayable))),
+            status => {
+                // An earlier attempt may have recorded an approval and stopped before it could
+                // ask for the money back (see `record_approvals`).
+                if status.is_some_and(|s| s.is_closed() && *s != OrderStatus::Completed) {
+                    ended_unpaid.push(wanted.order_id);
+                }
+                outcomes.push((wanted, Ok(ChargeOutcome::NotPayable)))
+            }
         }
     }
+    refund_unwanted(state, &ended_unpaid).await?;
     let answers = jobs::each_at_most(payable, CHARGES_IN_FLIGHT, |(wanted, status)| async move {
         let answer = state.payments.approve(wanted.order_id, wanted.amount).await;
         Some((wanted, status, answer))
@@ -106,12 +115,21 @@ async fn charge_many(
     Ok(outcomes)
 }
 
-/// Moves the approved orders to PAID and records their payments, all in one transaction. An
-/// order cancelled (or out of time) while the provider approved it gets its money back.
+/// Records what the provider took, then moves the approved orders to PAID, then asks back the
+/// money of those that no longer wanted paying (cancelled or out of time while the provider
+/// approved): three short transactions, the middle one holding only the orders and their events.
+/// The payments are recorded first so that a crash between any two leaves a record a retry can
+/// settle: the order is paid on the next attempt, or found not payable and refunded then.
 async fn record_approvals(
     state: &AppState,
     approved: Vec<(Charge, String)>,
 ) -> Result<Vec<(Charge, Result<ChargeOutcome, ChargeError>)>, ChargeError> {
+    let taken: Vec<(OrderId, Won, Option<String>)> = approved
+        .iter()
+        .map(|(c, payment_key)| (c.order_id, c.amount, Some(payment_key.clone())))
+        .collect();
+    db::record_payments(&state.pool, &taken).await?;
+
     let command = Command::ApprovePayment {
         accept_by: Utc::now() + state.acceptance_window,
     };
@@ -122,19 +140,21 @@ async fn record_approvals(
             .await?
             .into_iter()
             .collect();
-    let mut paid = Vec::new();
+    tx.commit().await?;
+    state.wake_dispatcher();
+
+    let mut paid = 0;
+    let mut unwanted = Vec::new();
     let mut outcomes = Vec::with_capacity(approved.len());
-    for (wanted, payment_key) in approved {
+    for (wanted, _) in approved {
         let outcome = match decided.remove(&wanted.order_id) {
             Some(Ok(_)) => {
-                paid.push((wanted.order_id, wanted.amount, Some(payment_key)));
+                paid += 1;
                 Ok(ChargeOutcome::Paid)
             }
             Some(Err(CommandError::Refused(refusal))) => {
                 tracing::warn!(order_id = %wanted.order_id.0, %refusal, "approved for an order that no longer wants paying");
-                db::record_payment(&mut *tx, wanted.order_id, wanted.amount, Some(&payment_key))
-                    .await?;
-                queue_refund(&mut tx, wanted.order_id, "NotPayable").await?;
+                unwanted.push(wanted.order_id);
                 Ok(ChargeOutcome::NotPayable)
             }
             // Changed meanwhile: the next attempt asks the provider again with the same key and
@@ -145,14 +165,28 @@ async fn record_approvals(
         };
         outcomes.push((wanted, outcome));
     }
-    db::record_payments(&mut *tx, &paid).await?;
-    tx.commit().await?;
-    state.wake_dispatcher();
-    tracing::info!(orders = paid.len(), "payments approved");
+    refund_unwanted(state, &unwanted).await?;
+    tracing::info!(orders = paid, "payments approved");
     Ok(outcomes)
 }
 
-/// PLACED → PAYMENT_DEFERRED, with the job that closes the pay-later window at its end.
+/// Asks back whatever the provider took for orders that ended without being paid. An order with
+/// no recorded payment has nothing to give back, so this is safe to run again and again.
+async fn refund_unwanted(state: &AppState, order_ids: &[OrderId]) -> Result<(), ChargeError> {
+    if order_ids.is_empty() {
+        return Ok(());
+    }
+    let mut tx = state.pool.begin().await?;
+    for &order_id in order_ids {
+        queue_refund(&mut tx, order_id, "NotPayable").await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// PLACED → PAYMENT_DEFERRED. The job that closes the window at its end is queued by the
+/// payment consumer when it sees PaymentDeferred, not here: a command's transaction holds only
+/// the order and its events.
 async fn defer(state: &AppState, order_id: OrderId) -> Result<(), ChargeError> {
     let pay_by = Utc::now() + state.pay_later_window;
     let mut tx = state.pool.begin().await?;
@@ -165,13 +199,6 @@ async fn defer(state: &AppState, order_id: OrderId) -> Result<(), ChargeError> {
     .await
     {
         Ok(_) => {
-            jobs::enqueue(
-                &mut *tx,
-                &ClosePaymentWindow { order_id },
-                Some(format!("close-payment:{}", order_id.0)),
-                Some(pay_by),
-            )
-            .await?;
             tx.commit().await?;
             state.wake_dispatcher();
             Ok(())
@@ -181,6 +208,22 @@ async fn defer(state: &AppState, order_id: OrderId) -> Result<(), ChargeError> {
         Err(CommandError::Conflict) => Err(ChargeError::Conflict),
         Err(CommandError::Db(e)) => Err(e.into()),
     }
+}
+
+/// Queues the delayed job that cancels the order if it is still unpaid at `pay_by`. Keyed by the
+/// order, so a consumer's rerun queues it once.
+pub async fn queue_window_close(
+    tx: &mut PgConnection,
+    order_id: OrderId,
+    pay_by: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    jobs::enqueue(
+        &mut *tx,
+        &ClosePaymentWindow { order_id },
+        Some(format!("close-payment:{}", order_id.0)),
+        Some(pay_by),
+    )
+    .await
 }
 
 /// Asks for the order's refund and queues the job that gets it from the provider.

@@ -179,6 +179,7 @@ impl Consumer {
             ],
             Consumer::Payment => &[
                 "OrderPlaced",
+                "PaymentDeferred",
                 "OrderRejected",
                 "OrderExpired",
                 "OrderCancelled",

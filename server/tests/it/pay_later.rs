@@ -22,6 +22,20 @@ async fn status_of(customer: &Browser, order: OrderId) -> Option<OrderStatus> {
     Some(view.status)
 }
 
+/// Waits until the order's refund is recorded as paid by the provider.
+async fn refund_paid(app: &TestApp, order: OrderId) {
+    eventually_within(RETRIES, "the refund is paid", || async {
+        let done = count(
+            &app.pool,
+            "SELECT count(*) FROM payment.refunds WHERE order_id = $1 AND status = 'DONE'",
+            order,
+        )
+        .await;
+        (done == 1).then_some(())
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn orders_placed_while_the_provider_is_overloaded_are_paid_once_when_it_recovers() {
     let pool = demo_database().await;
@@ -213,16 +227,7 @@ async fn a_refund_that_fails_twice_is_paid_once_when_the_provider_answers() {
         )
         .await
         .expect("rejected");
-    eventually_within(RETRIES, "the refund is paid", || async {
-        let done = count(
-            &app.pool,
-            "SELECT count(*) FROM payment.refunds WHERE order_id = $1 AND status = 'DONE'",
-            order,
-        )
-        .await;
-        (done == 1).then_some(())
-    })
-    .await;
+    refund_paid(&app, order).await;
     assert_eq!(app.provider.refunds_of(&order.0.to_string()).await, 1);
     assert_eq!(
         count(
@@ -233,5 +238,56 @@ async fn a_refund_that_fails_twice_is_paid_once_when_the_provider_answers() {
         .await,
         1
     );
+    app.shutdown().await;
+}
+
+/// An approval is recorded before the order moves to PAID, in a transaction of its own. A process
+/// killed between the two leaves the payment recorded and the order still waiting; if the customer
+/// cancels meanwhile, the next attempt finds the order ended and gives the money back, once.
+#[tokio::test]
+async fn an_approval_cut_off_before_the_order_was_paid_is_refunded_once_it_was_cancelled() {
+    let pool = demo_database().await;
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    app.provider.switch(json!({ "failure_rate": 1.0 })).await;
+    let order = place(&app, &customer).await;
+    tracked(&customer, order, OrderStatus::PaymentDeferred).await;
+    app.provider.switch(json!({})).await;
+
+    // What the first of the approval's transactions leaves behind when the process dies after it.
+    let amount = app::ordering::db::total(&app.pool, order)
+        .await
+        .expect("read")
+        .expect("a total");
+    let taken = app
+        .state
+        .payments
+        .approve(order, amount)
+        .await
+        .expect("approved");
+    app::payment::db::record_payment(&app.pool, order, amount, Some(&taken.payment_key))
+        .await
+        .expect("recorded");
+    customer
+        .call::<OrderStatus>(
+            "cancel_order",
+            &[("order_id", &order.0.to_string()), ("reason", "변심")],
+        )
+        .await
+        .expect("cancelled while waiting for payment");
+
+    // The charge job runs again, as the queue would after the kill.
+    for _ in 0..2 {
+        let outcome = app::payment::jobs::charge(&app.state, order, amount).await;
+        assert!(
+            matches!(outcome, Ok(app::payment::jobs::ChargeOutcome::NotPayable)),
+            "{outcome:?}"
+        );
+    }
+    refund_paid(&app, order).await;
+    let id = order.0.to_string();
+    assert_eq!(app.provider.approvals_of(&id).await, 1);
+    assert_eq!(app.provider.refunds_of(&id).await, 1);
+    tracked(&customer, order, OrderStatus::Cancelled).await;
     app.shutdown().await;
 }

@@ -461,13 +461,6 @@ async fn two_riders_claiming_at_once_end_with_one_winner() {
         .expect("one loser");
     assert_eq!(loser, AppError::Refused(Refusal::AlreadyClaimed));
 
-    let assigned = count(
-        &app.pool,
-        "SELECT count(*) FROM delivery.riders WHERE active_order_id = $1",
-        order,
-    )
-    .await;
-    assert_eq!(assigned, 1, "only the winner carries the delivery");
     assert_eq!(
         count(
             &app.pool,
@@ -477,6 +470,78 @@ async fn two_riders_claiming_at_once_end_with_one_winner() {
         .await,
         1
     );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_rider_carries_one_delivery_at_a_time_however_fast_the_taps() {
+    let pool = demo_database().await;
+    let app = TestApp::with_demo(pool).await;
+    let customer = app.logged_in(CUSTOMER).await;
+    let (first, _) = cooked_order(&app, &customer).await;
+    let (second, _) = cooked_order(&app, &customer).await;
+    let rider = app.logged_in(RIDER).await;
+    open_for(&rider, first).await;
+    open_for(&rider, second).await;
+
+    // Two claims at once, as two fingers on two cards would send them.
+    let (first_arg, second_arg) = (id_arg(first), id_arg(second));
+    let (claim_first, claim_second) = (
+        [("order_id", first_arg.as_str())],
+        [("order_id", second_arg.as_str())],
+    );
+    let (a, b) = tokio::join!(
+        rider.call::<()>("claim_delivery", &claim_first),
+        rider.call::<()>("claim_delivery", &claim_second),
+    );
+    let (carried, left) = match (a, b) {
+        (Ok(()), Err(refused)) => ((first, first_arg), (second, refused)),
+        (Err(refused), Ok(())) => ((second, second_arg), (first, refused)),
+        both => panic!("one claim wins, one is refused: {both:?}"),
+    };
+    let (left, refused) = left;
+    assert_eq!(
+        refused,
+        AppError::Rider(RiderRefusal::FinishCurrentDelivery)
+    );
+    let again = rider
+        .call::<()>("claim_delivery", &[("order_id", &id_arg(left))])
+        .await;
+    assert_eq!(
+        again,
+        Err(AppError::Rider(RiderRefusal::FinishCurrentDelivery))
+    );
+    let assigned = |order| {
+        count(
+            &app.pool,
+            "SELECT count(*) FROM events.log WHERE order_id = $1 AND event_type = 'RiderAssigned'",
+            order,
+        )
+    };
+    assert_eq!(assigned(carried.0).await, 1);
+    assert_eq!(assigned(left).await, 0, "the refused claim wrote nothing");
+
+    // The refused delivery is still there for another rider.
+    let other = app.logged_in(OTHER_RIDER).await;
+    open_for(&other, left).await;
+    other
+        .call::<()>("claim_delivery", &[("order_id", &id_arg(left))])
+        .await
+        .expect("another rider takes the one left");
+
+    // Delivered, the rider is free for the next one.
+    for step in ["pick_up", "deliver"] {
+        rider
+            .call::<OrderStatus>(step, &[("order_id", carried.1.as_str())])
+            .await
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+    }
+    let (next, _) = cooked_order(&app, &customer).await;
+    open_for(&rider, next).await;
+    rider
+        .call::<()>("claim_delivery", &[("order_id", &id_arg(next))])
+        .await
+        .expect("free again after delivering");
     app.shutdown().await;
 }
 
