@@ -104,11 +104,15 @@ impl StoreActions {
     }
 
     fn version(&self) -> usize {
+        // A refused "Go live" changed nothing, and reading the setup again would redraw every
+        // form under the owner's fingers (typing into the terms just after it was lost): only a
+        // store that went live is read again.
+        let went_live = self.go_live.value().with(|v| matches!(v, Some(Ok(_))));
         self.place.version().get()
             + self.phone.version().get()
             + self.terms.version().get()
             + self.hours.version().get()
-            + self.go_live.version().get()
+            + usize::from(went_live)
     }
 }
 
