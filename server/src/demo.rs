@@ -136,7 +136,7 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
     sqlx::query("LOCK TABLE platform.accounts IN EXCLUSIVE MODE")
         .execute(&mut *tx)
         .await?;
-    if platform::db::has_accounts(&mut *tx).await? {
+    if platform::has_accounts(&mut *tx).await? {
         return Ok(false);
     }
 
@@ -157,9 +157,9 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
             .map(MobileNumber::parse)
             .transpose()
             .map_err(|_| anyhow!("demo account {} has a malformed phone", account.key))?;
-        let id = platform::db::insert_account(
+        let id = platform::insert_account(
             &mut *tx,
-            &platform::db::NewAccount {
+            &platform::NewAccount {
                 email: &account.email,
                 display_name: &account.name,
                 phone: phone.as_ref(),
@@ -178,10 +178,10 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
 
     for address in &demo.addresses {
         let position = position(address.lat, address.lng)?;
-        platform::db::insert_address(
+        platform::insert_address(
             &mut tx,
             account(&address.account)?,
-            platform::db::NewAddress {
+            platform::NewAddress {
                 label: &address.label,
                 line: &address.line,
                 lot_address: None,
@@ -201,7 +201,7 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
             (Some(lat), Some(lng)) => Some(position(lat, lng)?),
             _ => None,
         };
-        delivery::db::upsert_rider(
+        delivery::upsert_rider(
             &mut *tx,
             account(&rider.account)?,
             rider.on_duty,
@@ -214,9 +214,9 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
     for demo_store in &demo.stores {
         let week = hours::every_day(&demo_store.hours)
             .ok_or_else(|| anyhow!("{}: bad hours {}", demo_store.name, demo_store.hours))?;
-        let store_id = store::db::insert_store(
+        let store_id = store::insert_store(
             &mut tx,
-            &store::db::NewStore {
+            &store::NewStore {
                 owner: account(&demo_store.owner)?,
                 name: &demo_store.name,
                 category: &demo_store.category,
@@ -236,7 +236,7 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
             let option_groups = item
                 .options
                 .iter()
-                .map(|group| store::db::NewOptionGroup {
+                .map(|group| store::NewOptionGroup {
                     name: &group.group,
                     min_select: group.min,
                     max_select: group.max,
@@ -247,11 +247,11 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
                         .collect(),
                 })
                 .collect();
-            store::db::insert_menu_item(
+            store::insert_menu_item(
                 &mut tx,
                 store_id,
                 position as i32,
-                &store::db::NewMenuItem {
+                &store::NewMenuItem {
                     category: &item.category,
                     name: &item.name,
                     description: &item.description,

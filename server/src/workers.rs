@@ -145,7 +145,7 @@ async fn housekeeping(state: AppState, role: Role, mut stop: watch::Receiver<boo
                 if let Err(error) = recovery::forget_swept_workers(&state.pool).await {
                     tracing::warn!(%error, "could not forget swept job workers");
                 }
-                if let Err(error) = app::platform::db::forget_old_codes(&state.pool).await {
+                if let Err(error) = app::platform::forget_old_codes(&state.pool).await {
                     tracing::warn!(%error, "could not forget old phone codes");
                 }
             }

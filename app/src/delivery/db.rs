@@ -163,12 +163,10 @@ pub async fn claiming_rider(
 pub struct DeliveryRow {
     pub order_id: uuid::Uuid,
     pub store_name: String,
-    pub status: String,
     pub pickup_lat: f64,
     pub pickup_lng: f64,
     pub dropoff_lat: f64,
     pub dropoff_lng: f64,
-    pub rider_id: Option<uuid::Uuid>,
 }
 
 /// One delivery.
@@ -177,7 +175,7 @@ pub async fn delivery(
     order_id: uuid::Uuid,
 ) -> sqlx::Result<Option<DeliveryRow>> {
     sqlx::query_as(
-        "SELECT order_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, rider_id
+        "SELECT order_id, store_name, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng
          FROM delivery.deliveries WHERE order_id = $1",
     )
     .bind(order_id)
@@ -194,7 +192,7 @@ pub async fn open_deliveries_near(
 ) -> sqlx::Result<Vec<DeliveryRow>> {
     let square = here.bounding_box(f64::from(range_m));
     sqlx::query_as(
-        "SELECT order_id, store_name, status, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, rider_id
+        "SELECT order_id, store_name, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng
          FROM delivery.deliveries
          WHERE status = 'OPEN'
            AND pickup_lat BETWEEN $1 AND $2 AND pickup_lng BETWEEN $3 AND $4

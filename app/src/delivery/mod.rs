@@ -9,7 +9,12 @@ pub mod claim;
 #[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
+/// What others may read and write of delivery's tables; the rest of `db` is delivery's own.
+#[cfg(feature = "ssr")]
+pub use db::{
+    audience_of_deliveries, count_on_duty, enrol_rider, riders_on_duty_near, upsert_rider,
+};
 #[cfg(feature = "ssr")]
 mod receipt;
 

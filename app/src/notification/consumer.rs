@@ -134,7 +134,7 @@ pub async fn apply(
                 Audience::Customer => vec![placed.customer_id],
                 Audience::Store => vec![placed.store_owner_id],
                 Audience::NearbyRiders => {
-                    crate::delivery::db::riders_on_duty_near(&mut *tx, placed.pickup).await?
+                    crate::delivery::riders_on_duty_near(&mut *tx, placed.pickup).await?
                 }
             };
             let template = kakao_template(&event.event, audience).and_then(kakao::template);

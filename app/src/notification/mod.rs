@@ -8,7 +8,10 @@ pub mod applicants;
 #[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
+/// What others may read and write of notification's tables; the rest of `db` is notification's own.
+#[cfg(feature = "ssr")]
+pub use db::{forget_recipient, recipients_of};
 #[cfg(feature = "ssr")]
 pub mod kakao;
 

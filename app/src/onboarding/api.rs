@@ -73,7 +73,7 @@ pub async fn apply_as_rider(
     let details = ApplicationDetails::Rider(checked.at(place.address().to_owned(), place.position));
     let mut tx = state.pool.begin().await?;
     super::db::submit(&mut tx, rider.account_id, &details).await?;
-    crate::platform::db::give_consent(&mut *tx, rider.account_id, Consent::LocationOnDuty).await?;
+    crate::platform::give_consent(&mut *tx, rider.account_id, Consent::LocationOnDuty).await?;
     tx.commit().await?;
     submitted(&state, rider.account_id, ApplicationKind::Rider).await
 }
@@ -125,7 +125,7 @@ async fn phone_proven(
     applicant: crate::platform::AccountId,
 ) -> Result<crate::platform::state::AppState, AppError> {
     let state = crate::platform::state::AppState::get()?;
-    if !crate::platform::db::phone_of(&state.pool, applicant)
+    if !crate::platform::phone_of(&state.pool, applicant)
         .await?
         .proven
     {

@@ -7,7 +7,7 @@ pub mod business_number;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 #[cfg(feature = "ssr")]
 pub mod review;
 

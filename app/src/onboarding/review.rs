@@ -29,10 +29,10 @@ pub async fn decide(
     if decision == Decision::Approve {
         match &locked.details {
             ApplicationDetails::Rider(_) => {
-                crate::delivery::db::enrol_rider(&mut *tx, locked.applicant).await?;
+                crate::delivery::enrol_rider(&mut *tx, locked.applicant).await?;
             }
             ApplicationDetails::Owner(owner) => {
-                crate::store::db::insert_unlisted_store(
+                crate::store::insert_unlisted_store(
                     &mut tx,
                     locked.applicant,
                     &owner.store_name,

@@ -12,14 +12,14 @@ pub async fn ops_counts() -> Result<PlatformCounts, AppError> {
 
     auth::require(Role::Operator).await?;
     let pool = AppState::get()?.pool;
-    let (stores, stores_accepting_orders, menu_items) = crate::store::db::counts(&pool).await?;
+    let (stores, stores_accepting_orders, menu_items) = crate::store::counts(&pool).await?;
     Ok(PlatformCounts {
-        accounts: crate::platform::db::count_accounts_by_role(&pool).await?,
+        accounts: crate::platform::count_accounts_by_role(&pool).await?,
         stores,
         stores_accepting_orders,
         menu_items,
-        riders_on_duty: crate::delivery::db::count_on_duty(&pool).await?,
-        orders: crate::ordering::db::count_by_status(&pool).await?,
+        riders_on_duty: crate::delivery::count_on_duty(&pool).await?,
+        orders: crate::ordering::count_by_status(&pool).await?,
     })
 }
 
@@ -181,7 +181,7 @@ pub async fn find_stores(query: String) -> Result<Vec<crate::store::StoreRecord>
     use crate::platform::{auth, state::AppState, Role};
     auth::require(Role::Operator).await?;
     let query = TextRule::line(Field::SearchQuery, 100).check(&query)?;
-    Ok(crate::store::db::find_stores(&AppState::get()?.pool, &query, STORES_FOUND).await?)
+    Ok(crate::store::find_stores(&AppState::get()?.pool, &query, STORES_FOUND).await?)
 }
 
 /// Suspends a store with a reason: it leaves the customers' lists and takes no new orders, while
@@ -198,7 +198,7 @@ pub async fn suspend_store(
     let operator = auth::require(Role::Operator).await?;
     let reason = TextRule::line(Field::Reason, 200).check(&reason)?;
     let state = AppState::get()?;
-    match crate::store::db::suspend(&state.pool, store_id, &reason, operator.account_id).await? {
+    match crate::store::suspend(&state.pool, store_id, &reason, operator.account_id).await? {
         Some(true) => {
             tracing::info!(store_id = %store_id.0, operator = %operator.account_id.0, "store suspended");
             Ok(())
@@ -216,7 +216,7 @@ pub async fn lift_store_suspension(store_id: crate::store::StoreId) -> Result<()
     use crate::store::readiness::StoreProblem;
     let operator = auth::require(Role::Operator).await?;
     let state = AppState::get()?;
-    match crate::store::db::lift_suspension(&state.pool, store_id).await? {
+    match crate::store::lift_suspension(&state.pool, store_id).await? {
         Some(true) => {
             tracing::info!(store_id = %store_id.0, operator = %operator.account_id.0, "store suspension lifted");
             Ok(())

@@ -12,7 +12,10 @@ pub mod commands;
 #[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
+/// What others may read and write of ordering's tables; the rest of `db` is ordering's own.
+#[cfg(feature = "ssr")]
+pub use db::{count_by_status, forget_customers_door, load, load_many, orders_under_way, total};
 #[cfg(feature = "ssr")]
 pub mod place;
 

@@ -9,14 +9,12 @@ use crate::platform::AppError;
 /// Tries a deferred payment again at once, for the customer whose order it is.
 #[server(endpoint = "pay_now")]
 pub async fn pay_now(order_id: OrderId) -> Result<(), AppError> {
-    use crate::ordering::{db, OrderStatus};
+    use crate::ordering::{load, OrderStatus};
     use crate::platform::{auth, error::Missing, state::AppState, Role};
     let customer = auth::require(Role::Customer).await?;
     let state = AppState::get()?;
     let not_yours = || AppError::NotFound(Missing::NotYourOrder);
-    let (order, _) = db::load(&state.pool, order_id)
-        .await?
-        .ok_or_else(not_yours)?;
+    let (order, _) = load(&state.pool, order_id).await?.ok_or_else(not_yours)?;
     if order.customer_id != customer.account_id {
         return Err(not_yours());
     }

@@ -14,7 +14,7 @@ use super::gateway::GatewayError;
 use super::PaymentRefusal;
 use crate::ordering::commands::{execute_in, execute_many_in, CommandError};
 use crate::ordering::machine::{Actor, Command};
-use crate::ordering::{db as orders, OrderId, OrderStatus};
+use crate::ordering::{self as orders, OrderId, OrderStatus};
 use crate::platform::error::Missing;
 use crate::platform::events::Event;
 use crate::platform::money::Won;

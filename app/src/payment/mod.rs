@@ -5,7 +5,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 #[cfg(feature = "ssr")]
 pub mod gateway;
 #[cfg(feature = "ssr")]

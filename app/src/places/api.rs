@@ -25,7 +25,7 @@ pub async fn search_places(query: String, page: u32) -> Result<PlaceMatches, App
     let state = AppState::get()?;
     let geocoder = geocoder_of(&state)?;
     let near = match caller.role {
-        Role::Customer => crate::platform::db::addresses_of(&state.pool, caller.account_id)
+        Role::Customer => crate::platform::addresses_of(&state.pool, caller.account_id)
             .await?
             .first()
             .map(|address| address.position),
@@ -162,8 +162,8 @@ impl AddressDetails {
         position: crate::platform::geo::Position,
     ) -> Result<SavedAddress, AppError> {
         use crate::platform::api::MAX_SAVED_ADDRESSES;
-        use crate::platform::db::{insert_address, NewAddress};
         use crate::platform::error::Limit;
+        use crate::platform::{insert_address, NewAddress};
         let state = crate::platform::state::AppState::get()?;
         let mut tx = state.pool.begin().await?;
         let most = MAX_SAVED_ADDRESSES as i64;

@@ -215,13 +215,13 @@ mod server {
         if !db::lock_account(&mut tx, customer).await? {
             return Err(AppError::NotLoggedIn);
         }
-        if crate::ordering::db::orders_under_way(&mut *tx, customer).await? > 0 {
+        if crate::ordering::orders_under_way(&mut *tx, customer).await? > 0 {
             return Err(AccountProblem::OrderUnderWay.into());
         }
-        let orders = crate::ordering::db::forget_customers_door(&mut tx, customer).await?;
+        let orders = crate::ordering::forget_customers_door(&mut tx, customer).await?;
         event_log::forget_customers_door(&mut tx, &orders).await?;
-        crate::tracking::db::forget_customers_door(&mut tx, customer).await?;
-        crate::notification::db::forget_recipient(&mut tx, customer).await?;
+        crate::tracking::forget_customers_door(&mut tx, customer).await?;
+        crate::notification::forget_recipient(&mut tx, customer).await?;
         let ended = db::erase_account(&mut tx, customer).await?;
         tx.commit().await?;
         state.live.sessions_ended(&ended);

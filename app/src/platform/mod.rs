@@ -24,7 +24,13 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod consumers;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
+/// What others may read and write of platform's tables; the rest of `db` is platform's own.
+#[cfg(feature = "ssr")]
+pub use db::{
+    address_of, addresses_of, count_accounts_by_role, forget_old_codes, give_consent, has_accounts,
+    insert_account, insert_address, phone_of, NewAccount, NewAddress,
+};
 #[cfg(feature = "ssr")]
 pub mod dispatcher;
 #[cfg(feature = "ssr")]

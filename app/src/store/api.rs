@@ -153,7 +153,7 @@ async fn as_owner_of(
     order_id: crate::ordering::OrderId,
 ) -> Result<crate::ordering::machine::Actor, AppError> {
     use crate::ordering::machine::{Actor, Refusal};
-    let (order, _) = crate::ordering::db::load(&state.pool, order_id)
+    let (order, _) = crate::ordering::load(&state.pool, order_id)
         .await?
         .ok_or(AppError::NotFound(Missing::Order))?;
     let store = super::db::store_by_id(&state.pool, order.store_id).await?;

@@ -9,7 +9,14 @@ pub mod readiness;
 #[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
+/// What others may read and write of store's tables; the rest of `db` is store's own.
+#[cfg(feature = "ssr")]
+pub use db::{
+    counts, find_stores, insert_menu_item, insert_store, insert_unlisted_store, lift_suspension,
+    menu_items, store_by_id, store_with_hours, suspend, NewMenuItem, NewOptionGroup, NewStore,
+    StoreRow,
+};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

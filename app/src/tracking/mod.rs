@@ -6,7 +6,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod consumer;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
+/// What others may read and write of tracking's tables; the rest of `db` is tracking's own.
+#[cfg(feature = "ssr")]
+pub use db::forget_customers_door;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};

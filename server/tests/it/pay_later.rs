@@ -255,7 +255,7 @@ async fn an_approval_cut_off_before_the_order_was_paid_is_refunded_once_it_was_c
     app.provider.switch(json!({})).await;
 
     // What the first of the approval's transactions leaves behind when the process dies after it.
-    let amount = app::ordering::db::total(&app.pool, order)
+    let amount = app::ordering::total(&app.pool, order)
         .await
         .expect("read")
         .expect("a total");
@@ -265,9 +265,16 @@ async fn an_approval_cut_off_before_the_order_was_paid_is_refunded_once_it_was_c
         .approve(order, amount)
         .await
         .expect("approved");
-    app::payment::db::record_payment(&app.pool, order, amount, Some(&taken.payment_key))
-        .await
-        .expect("recorded");
+    sqlx::query(
+        "INSERT INTO payment.payments (order_id, amount_krw, status, payment_key)
+         VALUES ($1, $2, 'APPROVED', $3)",
+    )
+    .bind(order.0)
+    .bind(amount.0)
+    .bind(&taken.payment_key)
+    .execute(&app.pool)
+    .await
+    .expect("recorded");
     customer
         .call::<OrderStatus>(
             "cancel_order",

@@ -27,7 +27,7 @@ async fn a_rider_out_of_range_never_learns_of_the_delivery() {
     );
 
     // Who the live topic tells: the riders in range, never the one in Gangnam.
-    let audience = app::delivery::db::audience_of_deliveries(&app.pool, &[order.0])
+    let audience = app::delivery::audience_of_deliveries(&app.pool, &[order.0])
         .await
         .expect("audience");
     let told = &audience[&order.0];
@@ -50,7 +50,7 @@ async fn a_rider_out_of_range_never_learns_of_the_delivery() {
     eventually(
         "the claimant is told of their delivery from afar",
         || async {
-            let audience = app::delivery::db::audience_of_deliveries(&app.pool, &[order.0])
+            let audience = app::delivery::audience_of_deliveries(&app.pool, &[order.0])
                 .await
                 .ok()?;
             audience[&order.0].contains(&me).then_some(())

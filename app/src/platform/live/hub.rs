@@ -375,7 +375,7 @@ pub async fn may_follow(pool: &PgPool, user: &CurrentUser, topic: Topic) -> Resu
         Topic::Account(account) if account == user.account_id => Ok(()),
         Topic::Account(_) => Err(not_yours()),
         Topic::Order(order_id) => {
-            let order = crate::ordering::db::load(pool, order_id).await?;
+            let order = crate::ordering::load(pool, order_id).await?;
             match (user.role, order) {
                 (Role::Operator, Some(_)) => Ok(()),
                 (Role::Customer, Some((order, _))) if order.customer_id == user.account_id => {
@@ -385,7 +385,7 @@ pub async fn may_follow(pool: &PgPool, user: &CurrentUser, topic: Topic) -> Resu
             }
         }
         Topic::Store(store_id) => {
-            let store = crate::store::db::store_by_id(pool, store_id).await?;
+            let store = crate::store::store_by_id(pool, store_id).await?;
             match store {
                 Some(store) if user.role == Role::Owner && store.owner_id == user.account_id.0 => {
                     Ok(())
@@ -431,7 +431,7 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<Addres
         }
         Consumer::Delivery => {
             let ids: Vec<uuid::Uuid> = logged.iter().map(|entry| entry.order_id.0).collect();
-            let audiences = crate::delivery::db::audience_of_deliveries(pool, &ids).await?;
+            let audiences = crate::delivery::audience_of_deliveries(pool, &ids).await?;
             for entry in &logged {
                 changes.push(Addressed {
                     change: live_change(Topic::Deliveries, entry),
@@ -448,7 +448,7 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<Addres
             let by_id: std::collections::HashMap<uuid::Uuid, &event_log::LoggedChange> =
                 logged.iter().map(|entry| (entry.event_id, entry)).collect();
             let ids: Vec<uuid::Uuid> = by_id.keys().copied().collect();
-            let recipients = crate::notification::db::recipients_of(pool, &ids).await?;
+            let recipients = crate::notification::recipients_of(pool, &ids).await?;
             for (event_id, recipient) in recipients {
                 if let Some(entry) = by_id.get(&event_id) {
                     changes.push(change(Topic::Account(recipient), entry));
