@@ -62,9 +62,10 @@ pub fn PlaceSearch(
         asked.set(Some((typed.clone(), 1)));
         search.dispatch((typed, 1));
     };
-    // Enter searches, as in a search form, and never sends a form the search sits in.
+    // Enter searches, as in a search form, and never sends a form the search sits in. An Enter
+    // that ends a Hangul syllable's composition belongs to the keyboard, not to the search.
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" {
+        if ev.key() == "Enter" && !ev.is_composing() {
             ev.prevent_default();
             search_now();
         }
