@@ -1,6 +1,6 @@
 //! The payment consumer: on OrderPlaced, queue the charge; on PaymentDeferred, the job that
-//! closes the pay-later window; on rejection, expiry or a paid cancellation, queue the refund. The provider is called from those jobs, never while a
-//! consumer's transaction is open.
+//! closes the pay-later window; on rejection, expiry or a paid cancellation, queue the refund.
+//! The provider is called from those jobs, never while a consumer's transaction is open.
 
 use sqlx::PgConnection;
 
