@@ -181,15 +181,28 @@ async fn every_response_carries_the_security_headers() {
 async fn a_pages_policy_lets_exactly_its_own_inline_scripts_run() {
     let pool = demo_database().await;
     let app = TestApp::with_demo(pool).await;
+    // Once (stop 50, the whole suite under way) a page here never finished: a bounded wait
+    // fails the test with the page's name instead of holding the suite until CI gives up.
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("a client");
     // A page streamed out of order, and one rendered whole (`SsrMode::Async`).
     for path in ["/login", "/"] {
         let page = format!("{}{path}", app.base);
-        let response = reqwest::get(&page).await.expect("page");
+        let response = http
+            .get(&page)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path} did not answer: {e}"));
         let policy = response.headers()["content-security-policy"]
             .to_str()
             .expect("ascii")
             .to_owned();
-        let html = response.text().await.expect("html");
+        let html = response
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{path} did not finish: {e}"));
         let nonce = policy
             .split("'nonce-")
             .nth(1)
@@ -218,7 +231,11 @@ async fn a_pages_policy_lets_exactly_its_own_inline_scripts_run() {
             );
         }
         // Another render has another nonce.
-        let again = reqwest::get(&page).await.expect("page");
+        let again = http
+            .get(&page)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path} did not answer again: {e}"));
         assert!(!again.headers()["content-security-policy"]
             .to_str()
             .expect("ascii")
