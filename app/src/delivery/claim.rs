@@ -14,33 +14,35 @@ use crate::platform::{state::AppState, AccountId, AppError};
 /// Claims `order_id`'s delivery for `rider`.
 #[tracing::instrument(skip(state), fields(order_id = %order_id.0, rider_id = %rider.0))]
 pub async fn claim(state: &AppState, rider: AccountId, order_id: OrderId) -> Result<(), AppError> {
+    // The rider's duty, position and range and the delivery's pickup are read once, outside the
+    // command's transaction: nothing is locked, and a retry after a conflict changes none of them.
+    let me = db::claiming_rider(&state.pool, rider)
+        .await?
+        .ok_or(AppError::NotFound(Missing::RiderProfile))?;
+    if !me.on_duty {
+        return Err(AppError::Rider(RiderRefusal::OffDuty));
+    }
+    let Some(here) = me.position() else {
+        return Err(AppError::Rider(RiderRefusal::SharePosition));
+    };
+    let delivery = db::delivery(&state.pool, order_id.0)
+        .await?
+        .ok_or(AppError::NotFound(Missing::DeliveryNotOpen))?;
+    let pickup = Position {
+        lat: delivery.pickup_lat,
+        lng: delivery.pickup_lng,
+    };
+    let distance = here.distance_m(pickup);
+    if distance > f64::from(me.range_m) {
+        return Err(AppError::Rider(RiderRefusal::BeyondRange {
+            store: delivery.store_name,
+            distance_m: distance,
+            range_m: f64::from(me.range_m),
+        }));
+    }
     const ATTEMPTS: usize = 3;
     for _ in 0..ATTEMPTS {
         let mut tx = state.pool.begin().await?;
-        let me = db::claiming_rider(&mut *tx, rider)
-            .await?
-            .ok_or(AppError::NotFound(Missing::RiderProfile))?;
-        if !me.on_duty {
-            return Err(AppError::Rider(RiderRefusal::OffDuty));
-        }
-        let Some(here) = me.position() else {
-            return Err(AppError::Rider(RiderRefusal::SharePosition));
-        };
-        let delivery = db::delivery(&mut *tx, order_id.0)
-            .await?
-            .ok_or(AppError::NotFound(Missing::DeliveryNotOpen))?;
-        let pickup = Position {
-            lat: delivery.pickup_lat,
-            lng: delivery.pickup_lng,
-        };
-        let distance = here.distance_m(pickup);
-        if distance > f64::from(me.range_m) {
-            return Err(AppError::Rider(RiderRefusal::BeyondRange {
-                store: delivery.store_name,
-                distance_m: distance,
-                range_m: f64::from(me.range_m),
-            }));
-        }
         match execute_in(
             &mut tx,
             order_id,

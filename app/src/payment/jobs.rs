@@ -79,8 +79,10 @@ async fn charge_many(
             }
             status => {
                 // An earlier attempt may have recorded an approval and stopped before it could
-                // ask for the money back (see `record_approvals`).
-                if status.is_some_and(|s| s.is_closed() && *s != OrderStatus::Completed) {
+                // ask for the money back (see `record_approvals`). Only a cancellation ends an
+                // order that was never paid; rejected and expired ones were paid, and the
+                // payment consumer refunds those.
+                if status == Some(&OrderStatus::Cancelled) {
                     ended_unpaid.push(wanted.order_id);
                 }
                 outcomes.push((wanted, Ok(ChargeOutcome::NotPayable)))
