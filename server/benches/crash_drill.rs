@@ -12,7 +12,6 @@
 mod support;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,8 +22,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use sqlx::PgPool;
-use tokio::process::{Child, Command};
 use uuid::Uuid;
+
+use support::fleet::{Actor, Fleet};
 
 use app::delivery::{DeliveryStatus, OpenDelivery, RiderDelivery};
 use app::ordering::{OrderId, OrderStatus};
@@ -55,27 +55,9 @@ struct Options {
 
 impl Options {
     fn from_args() -> Result<Options> {
-        let mut options = Options {
-            seed: 7,
-            seconds: 200,
-        };
-        let mut args = std::env::args().skip(1);
-        while let Some(arg) = args.next() {
-            let mut value = || -> Result<u64> {
-                args.next()
-                    .context("a number after the flag")?
-                    .parse()
-                    .context("a whole number")
-            };
-            match arg.as_str() {
-                "--seed" => options.seed = value()?,
-                "--seconds" => options.seconds = value()?,
-                // cargo bench passes --bench to every harness-less benchmark.
-                "--bench" => {}
-                other => bail!("unknown argument {other}; use --seed N --seconds N"),
-            }
-        }
-        Ok(options)
+        let [(_, seed), (_, seconds)] =
+            support::whole_number_flags([("seed", 7), ("seconds", 200)])?;
+        Ok(Options { seed, seconds })
     }
 }
 
@@ -117,172 +99,6 @@ impl CountingKakao {
         tokio::spawn(async move { axum::serve(listener, router).await });
         Ok(url)
     }
-}
-
-/// The three processes of the deployment, each restartable in place (a web process on its own
-/// port again, so that clients find it where it was).
-struct Fleet {
-    database_url: String,
-    payment_url: String,
-    kakao_url: String,
-    logs: PathBuf,
-    processes: Vec<Process>,
-}
-
-struct Process {
-    role: &'static str,
-    port: Option<u16>,
-    child: Option<Child>,
-    starts: u32,
-}
-
-impl Fleet {
-    fn spawn(&self, process: &Process) -> Result<Child> {
-        let name = match process.port {
-            Some(port) => format!("web-{port}"),
-            None => process.role.to_owned(),
-        };
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.logs.join(format!("{name}.log")))?;
-        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-        command
-            .args(["--role", process.role])
-            .env("DATABASE_URL", &self.database_url)
-            .env("BAEDAL_PAYMENT_URL", &self.payment_url)
-            .env("BAEDAL_KAKAO_URL", &self.kakao_url)
-            .env("BAEDAL_KAKAO_SENDER_KEY", "drill-sender-key")
-            .env("BAEDAL_KAKAO_API_KEY", "drill-api-key")
-            .env("BAEDAL_ACCEPTANCE_SECONDS", ACCEPTANCE_SECONDS.to_string())
-            .env("BAEDAL_PLAIN_HTTP", "1")
-            .env("BAEDAL_LOGINS_PER_ACCOUNT", "10000")
-            .env("BAEDAL_LOGINS_PER_ADDRESS", "10000")
-            .env("BAEDAL_DRAIN_SECONDS", "0")
-            .env("LEPTOS_OUTPUT_NAME", "baedal")
-            .env("RUST_LOG", "warn")
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .kill_on_drop(true);
-        if let Some(port) = process.port {
-            command.env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"));
-        }
-        Ok(command.spawn()?)
-    }
-
-    async fn start_all(&mut self) -> Result<()> {
-        for index in 0..self.processes.len() {
-            self.start(index).await?;
-        }
-        Ok(())
-    }
-
-    /// Starts process `index` and, for a web process, waits until it listens.
-    async fn start(&mut self, index: usize) -> Result<()> {
-        let child = self.spawn(&self.processes[index])?;
-        let process = &mut self.processes[index];
-        process.child = Some(child);
-        process.starts += 1;
-        if let Some(port) = process.port {
-            let started = Instant::now();
-            while tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_err()
-            {
-                if started.elapsed() > Duration::from_secs(60) {
-                    bail!("the web process on port {port} did not listen within 60 s");
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-        Ok(())
-    }
-
-    async fn kill(&mut self, index: usize) -> Result<()> {
-        if let Some(mut child) = self.processes[index].child.take() {
-            child.start_kill()?;
-            child.wait().await?;
-        }
-        Ok(())
-    }
-
-    fn bases(&self) -> Vec<String> {
-        self.processes
-            .iter()
-            .filter_map(|p| p.port)
-            .map(|port| format!("http://127.0.0.1:{port}"))
-            .collect()
-    }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-/// One person of the drill: logged in once (sessions live in the database, so the cookie works
-/// on either instance), calling whichever instance it picks.
-struct Actor {
-    http: reqwest::Client,
-    bases: Vec<String>,
-    rng: StdRng,
-}
-
-impl Actor {
-    async fn log_in(email: &str, bases: Vec<String>, seed: u64) -> Result<Actor> {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .timeout(Duration::from_secs(15))
-            .build()?;
-        let mut actor = Actor {
-            http,
-            bases,
-            rng: StdRng::seed_from_u64(seed),
-        };
-        actor
-            .form::<Value>("login", &[("email", email), ("password", PASSWORD)])
-            .await
-            .with_context(|| format!("logging in {email}"))?;
-        Ok(actor)
-    }
-
-    fn base(&mut self) -> String {
-        let index = self.rng.random_range(0..self.bases.len());
-        self.bases[index].clone()
-    }
-
-    async fn form<T: serde::de::DeserializeOwned>(
-        &mut self,
-        endpoint: &str,
-        args: &[(&str, &str)],
-    ) -> Result<T> {
-        let url = format!("{}/api/{endpoint}", self.base());
-        answer(self.http.post(url).form(args).send().await?).await
-    }
-
-    async fn json<T: serde::de::DeserializeOwned>(
-        &mut self,
-        endpoint: &str,
-        body: &Value,
-    ) -> Result<T> {
-        let url = format!("{}/api/{endpoint}", self.base());
-        answer(self.http.post(url).json(body).send().await?).await
-    }
-
-    async fn pause(&mut self, millis: std::ops::Range<u64>) {
-        let wait = self.rng.random_range(millis);
-        tokio::time::sleep(Duration::from_millis(wait)).await;
-    }
-}
-
-async fn answer<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T> {
-    let status = response.status();
-    let body = response.text().await?;
-    if !status.is_success() {
-        bail!("{status}: {body}");
-    }
-    Ok(serde_json::from_str(&body)?)
 }
 
 /// What the actors did, counted as they went.
@@ -449,32 +265,19 @@ async fn run(options: &Options) -> Result<usize> {
     let kakao = CountingKakao::default();
     let kakao_url = kakao.start().await?;
 
-    let mut fleet = Fleet {
+    let mut fleet = Fleet::two_web_one_worker(
         database_url,
-        payment_url: payment_url.clone(),
-        kakao_url,
         logs,
-        processes: vec![
-            Process {
-                role: "web",
-                port: Some(free_port()?),
-                child: None,
-                starts: 0,
-            },
-            Process {
-                role: "web",
-                port: Some(free_port()?),
-                child: None,
-                starts: 0,
-            },
-            Process {
-                role: "worker",
-                port: None,
-                child: None,
-                starts: 0,
-            },
+        vec![
+            ("BAEDAL_PAYMENT_URL", payment_url.clone()),
+            ("BAEDAL_KAKAO_URL", kakao_url),
+            ("BAEDAL_KAKAO_SENDER_KEY", "drill-sender-key".into()),
+            ("BAEDAL_KAKAO_API_KEY", "drill-api-key".into()),
+            ("BAEDAL_ACCEPTANCE_SECONDS", ACCEPTANCE_SECONDS.to_string()),
+            ("BAEDAL_LOGINS_PER_ACCOUNT", "10000".into()),
+            ("BAEDAL_LOGINS_PER_ADDRESS", "10000".into()),
         ],
-    };
+    )?;
     fleet.start_all().await?;
     let bases = fleet.bases();
     println!(
@@ -489,7 +292,7 @@ async fn run(options: &Options) -> Result<usize> {
     let longest_lock = Arc::new(Mutex::new(0.0f64));
     let mut actors = Vec::new();
     for (n, email) in CUSTOMERS.iter().enumerate() {
-        let me = Actor::log_in(email, bases.clone(), options.seed + n as u64).await?;
+        let me = Actor::log_in(email, PASSWORD, bases.clone(), options.seed + n as u64).await?;
         let order = order_for(&pool, email).await?;
         actors.push(tokio::spawn(customer(
             me,
@@ -498,10 +301,11 @@ async fn run(options: &Options) -> Result<usize> {
             tally.clone(),
         )));
     }
-    let me = Actor::log_in(OWNER, bases.clone(), options.seed + 10).await?;
+    let me = Actor::log_in(OWNER, PASSWORD, bases.clone(), options.seed + 10).await?;
     actors.push(tokio::spawn(owner(me, running.clone(), tally.clone())));
     for (n, email) in RIDERS.iter().enumerate() {
-        let me = Actor::log_in(email, bases.clone(), options.seed + 20 + n as u64).await?;
+        let me =
+            Actor::log_in(email, PASSWORD, bases.clone(), options.seed + 20 + n as u64).await?;
         actors.push(tokio::spawn(rider(me, running.clone(), tally.clone())));
     }
     let watcher = tokio::spawn(watch_locks(
@@ -574,9 +378,7 @@ async fn run(options: &Options) -> Result<usize> {
         },
     )
     .await?;
-    for index in 0..fleet.processes.len() {
-        fleet.kill(index).await?;
-    }
+    fleet.kill_all().await?;
     cluster.stop()?;
     Ok(failures)
 }

@@ -1,8 +1,10 @@
-//! What both benchmarks need: a fresh PostgreSQL of their own, the payment provider, and the
-//! real server in this process.
+//! What the benchmarks share: a fresh PostgreSQL of their own, the payment provider, the real
+//! server in this process, or the deployment's processes apart ([`fleet`]).
 
 // Each benchmark uses its own part of this module.
 #![allow(dead_code)]
+
+pub mod fleet;
 
 use std::path::PathBuf;
 
@@ -90,6 +92,36 @@ pub async fn customer(base: &str) -> Result<reqwest::Client> {
         .await?
         .error_for_status()?;
     Ok(http)
+}
+
+/// The benchmark's `--name N` arguments, each a whole number, starting from `defaults`; any other
+/// argument is refused with the list of those it takes.
+pub fn whole_number_flags<const N: usize>(
+    mut defaults: [(&'static str, u64); N],
+) -> anyhow::Result<[(&'static str, u64); N]> {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        // cargo bench passes --bench to every harness-less benchmark.
+        if arg == "--bench" {
+            continue;
+        }
+        let Some((_, value)) = defaults
+            .iter_mut()
+            .find(|(name, _)| arg == format!("--{name}"))
+        else {
+            let known: Vec<String> = defaults
+                .iter()
+                .map(|(name, _)| format!("--{name} N"))
+                .collect();
+            anyhow::bail!("unknown argument {arg}; use {}", known.join(" "));
+        };
+        *value = args
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("{arg} needs a number after it"))?
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{arg} takes a whole number"))?;
+    }
+    Ok(defaults)
 }
 
 /// The median and 99th percentile of `samples`, or `None` when there are none.
