@@ -127,6 +127,9 @@ pub fn app(mut leptos_options: LeptosOptions, state: AppState, deployment: &Depl
 /// The largest message a browser may send on `/ws`: a follow or an unfollow is a few dozen bytes.
 const MAX_SOCKET_MESSAGE_BYTES: usize = 4 * 1024;
 
+/// What a socket reads into at once: anything a browser may send fits twice.
+const SOCKET_READ_BUFFER_BYTES: usize = 2 * MAX_SOCKET_MESSAGE_BYTES;
+
 /// `/ws`: live updates for the logged-in account of this session.
 async fn live_socket(
     upgrade: WebSocketUpgrade,
@@ -143,6 +146,9 @@ async fn live_socket(
             upgrade
                 .max_message_size(MAX_SOCKET_MESSAGE_BYTES)
                 .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
+                // The library's default reserves 128 KiB per socket for reading, which is
+                // nearly all that an idle socket costs; a follow is a few dozen bytes.
+                .read_buffer_size(SOCKET_READ_BUFFER_BYTES)
                 .on_upgrade(move |socket| hub.serve(socket, user, session_id, pool))
         }
         (Err(error), _) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),

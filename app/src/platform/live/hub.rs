@@ -5,12 +5,12 @@
 //! The announcement comes from the consumers rather than the dispatcher because a screen re-reads
 //! its read model when told: told at dispatch time, it would read the model before the change.
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
@@ -79,7 +79,10 @@ pub async fn announce(
 /// What the listener passes to this process's sockets.
 #[derive(Debug)]
 enum Broadcast {
-    Changes(Vec<Addressed>),
+    /// A note's changes by topic: each socket looks up the few topics it follows rather than
+    /// reading the whole batch (a delivery's inbox line to two thousand riders is two thousand
+    /// changes, and a process may hold thousands of sockets).
+    Changes(HashMap<Topic, Vec<Addressed>>),
     /// The listener lost its connection for a while: changes may be missing.
     Resync,
     /// This process is stopping: every socket closes so that its page reconnects elsewhere.
@@ -89,13 +92,26 @@ enum Broadcast {
 /// A change and, when the topic alone does not say, the accounts that may hear of it.
 #[derive(Debug)]
 struct Addressed {
-    change: LiveChange,
+    topic: Topic,
+    /// The change as its socket line, written once for every socket that hears of it: a
+    /// delivery opening near two thousand riders is one JSON text, not two thousand.
+    line: Utf8Bytes,
     /// `None`: everyone following the topic. Riders following deliveries hear only of those in
-    /// their range and of their own.
-    only: Option<Vec<crate::platform::AccountId>>,
+    /// their range and of their own; every socket asks, so the question is a lookup.
+    only: Option<HashSet<crate::platform::AccountId>>,
 }
 
 impl Addressed {
+    fn new(change: LiveChange, only: Option<HashSet<crate::platform::AccountId>>) -> Addressed {
+        let line = serde_json::to_string(&ServerMessage::Changed(change.clone()))
+            .expect("a live change is plain data and always encodes");
+        Addressed {
+            topic: change.topic,
+            line: line.into(),
+            only,
+        }
+    }
+
     fn is_for(&self, account: crate::platform::AccountId) -> bool {
         self.only
             .as_ref()
@@ -167,7 +183,11 @@ impl LiveHub {
             }
             let changes = changes_in(pool, note).await?;
             if !changes.is_empty() {
-                let _ = self.changes.send(Arc::new(Broadcast::Changes(changes)));
+                let mut by_topic: HashMap<Topic, Vec<Addressed>> = HashMap::new();
+                for addressed in changes {
+                    by_topic.entry(addressed.topic).or_default().push(addressed);
+                }
+                let _ = self.changes.send(Arc::new(Broadcast::Changes(by_topic)));
             }
         }
         // The connection dropped; `listen` reconnects and has every socket resync.
@@ -200,16 +220,24 @@ impl LiveHub {
     ) {
         let mut changes = self.changes.subscribe();
         let mut ended_sessions = self.ended_sessions.subscribe();
-        let mut session_check = tokio::time::interval(SESSION_CHECK);
-        session_check.tick().await;
+        // Each socket checks at its own moment in the period: sockets opened together (a
+        // process's every socket reconnecting after a restart) would otherwise all ask the
+        // database at once, every period, and hold back the changes sent meanwhile.
+        let spread = {
+            use argon2::password_hash::rand_core::{OsRng, RngCore};
+            SESSION_CHECK.mul_f64(f64::from(OsRng.next_u32()) / f64::from(u32::MAX))
+        };
+        let mut session_check =
+            tokio::time::interval_at(tokio::time::Instant::now() + spread, SESSION_CHECK);
         let mut followed: HashSet<Topic> = HashSet::new();
         loop {
-            let reply = tokio::select! {
+            let reply: Vec<Utf8Bytes> = tokio::select! {
                 incoming = socket.recv() => match incoming {
                     Some(Ok(Message::Text(text))) => {
                         match serde_json::from_str::<ClientMessage>(text.as_str()) {
                             Ok(message) => handle(&pool, &user, &mut followed, message)
                                 .await
+                                .and_then(|answer| line(&answer))
                                 .into_iter()
                                 .collect(),
                             Err(_) => Vec::new(),
@@ -220,20 +248,21 @@ impl LiveHub {
                 },
                 batch = changes.recv() => match batch {
                     Ok(broadcast) => match broadcast.as_ref() {
-                        Broadcast::Resync => vec![ServerMessage::Resync],
+                        Broadcast::Resync => line(&ServerMessage::Resync).into_iter().collect(),
                         Broadcast::Restarting => {
                             return close(socket, RESTARTING_CLOSE_CODE, "The server is restarting; reconnecting.").await
                         }
-                        Broadcast::Changes(batch) => batch
+                        Broadcast::Changes(by_topic) => followed
                             .iter()
-                            .filter(|addressed| {
-                                followed.contains(&addressed.change.topic)
-                                    && addressed.is_for(user.account_id)
-                            })
-                            .map(|addressed| ServerMessage::Changed(addressed.change.clone()))
+                            .filter_map(|topic| by_topic.get(topic))
+                            .flatten()
+                            .filter(|addressed| addressed.is_for(user.account_id))
+                            .map(|addressed| addressed.line.clone())
                             .collect(),
                     },
-                    Err(broadcast::error::RecvError::Lagged(_)) => vec![ServerMessage::Resync],
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        line(&ServerMessage::Resync).into_iter().collect()
+                    }
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
                 ended = ended_sessions.recv() => match ended {
@@ -247,16 +276,18 @@ impl LiveHub {
                     Vec::new()
                 }
             };
-            for message in reply {
-                let Ok(text) = serde_json::to_string(&message) else {
-                    continue;
-                };
-                if socket.send(Message::Text(text.into())).await.is_err() {
+            for text in reply {
+                if socket.send(Message::Text(text)).await.is_err() {
                     return;
                 }
             }
         }
     }
+}
+
+/// `message` as a socket line.
+fn line(message: &ServerMessage) -> Option<Utf8Bytes> {
+    serde_json::to_string(message).ok().map(Utf8Bytes::from)
 }
 
 /// Whether the socket's session still belongs to `user` and has not outlived itself; if so, its
@@ -412,10 +443,8 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<Addres
             Event::DeliveryRequested { .. } | Event::PaymentCancelled { .. } => None,
         },
     };
-    let change = |topic, entry: &event_log::LoggedChange| Addressed {
-        change: live_change(topic, entry),
-        only: None,
-    };
+    let change =
+        |topic, entry: &event_log::LoggedChange| Addressed::new(live_change(topic, entry), None);
     let mut changes = Vec::new();
     match note.consumer {
         Consumer::Tracking => {
@@ -433,15 +462,13 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<Addres
             let ids: Vec<uuid::Uuid> = logged.iter().map(|entry| entry.order_id.0).collect();
             let audiences = crate::delivery::audience_of_deliveries(pool, &ids).await?;
             for entry in &logged {
-                changes.push(Addressed {
-                    change: live_change(Topic::Deliveries, entry),
-                    only: Some(
-                        audiences
-                            .get(&entry.order_id.0)
-                            .cloned()
-                            .unwrap_or_default(),
-                    ),
-                });
+                let audience = audiences
+                    .get(&entry.order_id.0)
+                    .map(|riders| riders.iter().copied().collect());
+                changes.push(Addressed::new(
+                    live_change(Topic::Deliveries, entry),
+                    Some(audience.unwrap_or_default()),
+                ));
             }
         }
         Consumer::Notification => {
