@@ -34,6 +34,11 @@ pub async fn start(state: AppState, role: Role) -> Result<Background> {
     let mut tasks = Vec::new();
     if role.runs_jobs() {
         tasks.push(start_jobs(&state, stopped.clone()).await?);
+        tasks.push(tokio::spawn(dispatcher::listen_for_appends(
+            state.pool.clone(),
+            state.dispatcher_wake.clone(),
+            stop.subscribe(),
+        )));
         tasks.push(tokio::spawn(dispatcher::run(
             state.pool.clone(),
             state.dispatcher_wake.clone(),

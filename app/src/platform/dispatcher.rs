@@ -5,6 +5,7 @@
 //! dispatchers may run: `SKIP LOCKED` gives each its own events.
 
 use serde_json::json;
+use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +20,43 @@ use graphile_worker::TaskHandler;
 pub const BATCH_SIZE: usize = 500;
 /// After a partial batch, how long to let the next one gather.
 const COALESCE: Duration = Duration::from_millis(50);
-/// How often a dispatcher looks for events committed by other processes.
+/// How often a dispatcher looks for events committed by other processes when it hears nothing
+/// from them (its listener reconnecting, or a notification lost with its connection).
 const POLL: Duration = Duration::from_millis(50);
+
+/// The channel every append of events notifies at commit (a trigger on `events.log`).
+pub const APPENDED_CHANNEL: &str = "baedal_events";
+
+/// Wakes this process's dispatcher whenever any process commits events, until `stop` turns true;
+/// reconnects if its connection drops. Without it a worker's dispatcher would find the events
+/// that web processes append only at its next poll, a wait every live screen would show.
+pub async fn listen_for_appends(pool: PgPool, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    loop {
+        let listened = tokio::select! {
+            result = hear_appends(&pool, &wake) => result,
+            _ = stop.changed() => return,
+        };
+        if let Err(error) = listened {
+            tracing::warn!(%error, "the dispatcher's listener failed; reconnecting");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn hear_appends(pool: &PgPool, wake: &Notify) -> sqlx::Result<()> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(APPENDED_CHANNEL).await?;
+    // Whatever was appended while nobody listened is found now rather than at the next poll.
+    wake.notify_one();
+    // `try_recv`: `recv` would reconnect by itself and lose what was sent meanwhile unseen.
+    while listener.try_recv().await?.is_some() {
+        wake.notify_one();
+    }
+    Ok(())
+}
 
 /// Runs until `stop` turns true: dispatches whenever woken, or every [`POLL`].
 pub async fn run(pool: PgPool, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {

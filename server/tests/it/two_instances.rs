@@ -9,7 +9,7 @@ use crate::common::*;
 use app::ordering::{OrderId, OrderStatus};
 use app::platform::live::{ClientMessage, ServerMessage, Topic};
 use app::store::StoreId;
-use sqlx::PgPool;
+use sqlx::{Connection, PgPool};
 
 async fn following(base: &str, email: &str, topic: Topic) -> Socket {
     let cookie = session_cookie_at(base, email).await;
@@ -220,4 +220,43 @@ async fn stopping_one_of_two_web_instances_fails_no_request() {
         .await
         .expect("B answers");
     assert_eq!(b_health.status(), reqwest::StatusCode::OK);
+}
+
+/// The dispatcher of a worker hears of events that another process appended as soon as they are
+/// committed, rather than at its next look: the append itself wakes it.
+#[tokio::test]
+async fn events_appended_by_another_process_wake_the_dispatcher() {
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tokio::sync::{watch, Notify};
+
+    let pool = demo_database().await;
+    let wake = Arc::new(Notify::new());
+    let (stop, stopped) = watch::channel(false);
+    let listening = tokio::spawn(app::platform::dispatcher::listen_for_appends(
+        pool.clone(),
+        wake.clone(),
+        stopped,
+    ));
+    tokio::time::timeout(Duration::from_secs(10), wake.notified())
+        .await
+        .expect("the listener wakes the dispatcher once it listens");
+
+    // A web process's command appends on a connection of its own.
+    let mut elsewhere = sqlx::PgConnection::connect(&url_of(&pool))
+        .await
+        .expect("a second connection");
+    sqlx::query(
+        "INSERT INTO events.log (event_id, order_id, event_type, payload, actor)
+         VALUES (gen_random_uuid(), gen_random_uuid(), 'CookStarted', '{}', 'owner')",
+    )
+    .execute(&mut elsewhere)
+    .await
+    .expect("an event appended");
+    tokio::time::timeout(Duration::from_secs(10), wake.notified())
+        .await
+        .expect("the append's commit wakes the dispatcher");
+
+    stop.send(true).expect("the listener is running");
+    listening.await.expect("the listener stops");
 }
