@@ -318,19 +318,19 @@ struct Heard {
 
 impl Heard {
     /// The moments the sockets heard of `event` on `order`, once `sockets` have or the limit
-    /// has passed.
+    /// has passed. While waiting it only counts, under the lock the sockets write through, so
+    /// that the watching does not hold back what it watches.
     async fn wait_for(&self, order: OrderId, event: &str, sockets: usize) -> Vec<Instant> {
         let key = (order, event.to_owned());
         let started = Instant::now();
         loop {
-            let heard = self
-                .at
-                .lock()
-                .expect("lock")
-                .get(&key)
-                .cloned()
-                .unwrap_or_default();
-            if heard.len() >= sockets || started.elapsed() > HEARING_LIMIT {
+            let done = {
+                let mut at = self.at.lock().expect("lock");
+                let heard = at.get(&key).map_or(0, Vec::len);
+                (heard >= sockets || started.elapsed() > HEARING_LIMIT)
+                    .then(|| at.remove(&key).unwrap_or_default())
+            };
+            if let Some(heard) = done {
                 return heard;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;

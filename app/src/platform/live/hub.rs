@@ -103,10 +103,11 @@ struct Addressed {
 
 impl Addressed {
     fn new(change: LiveChange, only: Option<HashSet<crate::platform::AccountId>>) -> Addressed {
-        let line = serde_json::to_string(&ServerMessage::Changed(change.clone()))
+        let topic = change.topic;
+        let line = serde_json::to_string(&ServerMessage::Changed(change))
             .expect("a live change is plain data and always encodes");
         Addressed {
-            topic: change.topic,
+            topic,
             line: line.into(),
             only,
         }
