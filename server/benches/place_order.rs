@@ -12,11 +12,10 @@
 
 mod support;
 
-use support::Fixture;
+use support::{backlog_now, pgbench, statements, Fixture};
 
 use anyhow::{bail, Context, Result};
 use sqlx::PgPool;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -70,7 +69,7 @@ async fn main() -> Result<()> {
     let options = options()?;
     let mut cluster = support::fresh_cluster("bench")?;
     if options.statements.is_some() {
-        cluster = with_statement_stats(cluster, "bench").await?;
+        cluster = statements::collecting(cluster, "bench").await?;
     }
     let outcome = run(&cluster, &options).await;
     cluster.stop()?;
@@ -87,22 +86,9 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
         "Baedal PlaceOrder benchmark: {} clients, {} s each phase",
         options.clients, options.seconds
     );
-    let ceiling = pgbench(cluster, &fixture, options)?;
+    let ceiling = pgbench::place_order_writes(cluster, &fixture, options.clients, options.seconds)?;
     println!("pgbench, same domain SQL:       {ceiling:>8.0} tx/s");
-    // pgbench's rows would otherwise sit in the event log in front of the real orders.
-    sqlx::query("DELETE FROM events.log WHERE actor = 'bench'")
-        .execute(&pool)
-        .await?;
-    sqlx::query(
-        "DELETE FROM ordering.order_lines l USING ordering.orders o
-         WHERE l.order_id = o.order_id AND o.delivery_address = 'bench'",
-    )
-    .execute(&pool)
-    .await?;
-    sqlx::query("DELETE FROM ordering.orders WHERE delivery_address = 'bench'")
-        .execute(&pool)
-        .await?;
-    sqlx::query("VACUUM ANALYZE").execute(&pool).await?;
+    pgbench::forget_its_rows(&pool).await?;
 
     // The provider is the simulator at full speed, over real HTTP, in this process.
     let (_, payments) = support::payments().await?;
@@ -110,7 +96,7 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     let background = server::workers::start(state.clone(), server::config::Role::All).await?;
     let base = support::serve(state).await?;
     if options.statements.is_some() {
-        reset_statement_stats(&pool).await?;
+        statements::forget_so_far(&pool).await?;
     }
 
     if options.consumers_paused {
@@ -192,77 +178,13 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
     drop(samples);
     if let Some(limit) = options.statements {
         println!("statements by database time (load and drain):");
-        for line in top_statements(&pool, limit).await? {
+        for line in statements::costliest(&pool, limit).await? {
             println!("  {line}");
         }
     }
     background.stop().await;
     pool.close().await;
     Ok(())
-}
-
-/// PlaceOrder's transaction in plain SQL, for pgbench: the order, its lines, OrderPlaced.
-fn pgbench_script(f: &Fixture) -> String {
-    format!(
-        "\\set n random(1, 1000000000)
-BEGIN;
-INSERT INTO ordering.orders (order_id, customer_id, store_id, status, delivery_address,
-    delivery_lat, delivery_lng, items_total_krw, delivery_fee_krw, total_krw)
-VALUES (md5(:n::text || clock_timestamp()::text)::uuid, '{c}', '{s}', 'PLACED', 'bench', 37.54, 127.05, 10000, 2500, 12500)
-RETURNING order_id \\gset
-INSERT INTO ordering.order_lines (order_id, line_no, item_id, item_name, unit_price_krw, quantity, options, line_total_krw)
-SELECT ':order_id'::uuid, * FROM unnest(ARRAY[1,2]::smallint[], ARRAY['{i}','{i}']::uuid[], ARRAY['a','b']::text[],
-    ARRAY[5000,5000]::bigint[], ARRAY[1,1]::int[], ARRAY['[]','[]']::jsonb[], ARRAY[5000,5000]::bigint[]);
-INSERT INTO events.log (event_id, order_id, event_type, payload, actor)
-VALUES (gen_random_uuid(), ':order_id'::uuid, 'BenchOrderPlaced', '{{\"owner\": \"{o}\"}}', 'bench');
-COMMIT;
-",
-        c = f.customer_id,
-        s = f.store_id,
-        i = f.item_id,
-        o = f.owner_id
-    )
-}
-
-/// Runs pgbench with the same clients and duration; returns its tx/s.
-fn pgbench(cluster: &PrivateCluster, fixture: &Fixture, options: &Options) -> Result<f64> {
-    let script = std::env::temp_dir().join(format!("baedal-bench-{}.sql", std::process::id()));
-    std::fs::write(&script, pgbench_script(fixture))?;
-    let bin = std::fs::read_dir("/usr/lib/postgresql")?
-        .flatten()
-        .map(|e| e.path().join("bin/pgbench"))
-        .find(|p| p.exists())
-        .context("pgbench not found under /usr/lib/postgresql")?;
-    let url = cluster.url(database::DATABASE_NAME);
-    let output = Command::new(bin)
-        .args(["-n", "-c", &options.clients.to_string(), "-j", "2", "-T"])
-        .arg(options.seconds.to_string())
-        .arg("-f")
-        .arg(&script)
-        .arg(&url)
-        .output()?;
-    let _ = std::fs::remove_file(&script);
-    let text = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        bail!(
-            "pgbench failed: {text}{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    text.lines()
-        .find_map(|line| line.strip_prefix("tps = "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .context("pgbench printed no tps line")
-}
-
-async fn backlog_now(pool: &PgPool) -> Result<(i64, i64)> {
-    Ok(sqlx::query_as(
-        "SELECT (SELECT count(*) FROM events.log WHERE dispatched_at IS NULL),
-                (SELECT count(*) FROM graphile_worker._private_jobs WHERE run_at <= now())",
-    )
-    .fetch_one(pool)
-    .await?)
 }
 
 async fn sample_backlog(pool: PgPool, samples: Arc<Mutex<Vec<(i64, i64)>>>) {
@@ -272,44 +194,4 @@ async fn sample_backlog(pool: PgPool, samples: Arc<Mutex<Vec<(i64, i64)>>>) {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-}
-
-/// Restarts the cluster `name` with pg_stat_statements loaded, so that a run can tell which
-/// statements took the database's time (see [`top_statements`]).
-async fn with_statement_stats(cluster: PrivateCluster, name: &str) -> Result<PrivateCluster> {
-    let admin = PgPool::connect(&cluster.url("postgres")).await?;
-    sqlx::query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
-        .execute(&admin)
-        .await?;
-    admin.close().await;
-    cluster.stop()?;
-    PrivateCluster::start(&support::cluster_dir(name), None)
-}
-
-/// Forgets the statement figures gathered so far (the setup's), in a database of a cluster
-/// started by [`with_statement_stats`].
-async fn reset_statement_stats(pool: &PgPool) -> Result<()> {
-    sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-        .execute(pool)
-        .await?;
-    sqlx::query("SELECT pg_stat_statements_reset()")
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// The `limit` statements that took the most execution time since the last reset, one line each:
-/// calls, total time, and the statement's start.
-async fn top_statements(pool: &PgPool, limit: i64) -> Result<Vec<String>> {
-    let rows: Vec<(i64, f64, String)> = sqlx::query_as(
-        "SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)
-         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(calls, ms, statement)| format!("{calls:>8} calls {ms:>8.0} ms  {statement}"))
-        .collect())
 }

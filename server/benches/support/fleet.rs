@@ -14,7 +14,7 @@ use tokio::process::{Child, Command};
 /// again, so that clients find it where it was).
 pub struct Fleet {
     pub database_url: String,
-    /// Where each process writes its log, `web-<port>.log` or `worker.log`.
+    /// Where each process writes its log, `<role>-<port>.log` or `worker.log`.
     pub logs: PathBuf,
     /// Settings every process gets on top of the database's address.
     pub env: Vec<(&'static str, String)>,
@@ -46,21 +46,35 @@ impl Fleet {
         logs: PathBuf,
         env: Vec<(&'static str, String)>,
     ) -> Result<Fleet> {
+        Fleet::of(database_url, logs, env, &["web", "web", "worker"])
+    }
+
+    /// A process of each role in `roles` (`web`, `worker` or `all`), those that serve on free
+    /// ports of their own, not started yet.
+    pub fn of(
+        database_url: String,
+        logs: PathBuf,
+        env: Vec<(&'static str, String)>,
+        roles: &[&'static str],
+    ) -> Result<Fleet> {
+        let processes = roles
+            .iter()
+            .map(|&role| {
+                let port = (role != "worker").then(free_port).transpose()?;
+                Ok(Process::new(role, port))
+            })
+            .collect::<Result<_>>()?;
         Ok(Fleet {
             database_url,
             logs,
             env,
-            processes: vec![
-                Process::new("web", Some(free_port()?)),
-                Process::new("web", Some(free_port()?)),
-                Process::new("worker", None),
-            ],
+            processes,
         })
     }
 
     fn spawn(&self, process: &Process) -> Result<Child> {
         let name = match process.port {
-            Some(port) => format!("web-{port}"),
+            Some(port) => format!("{}-{port}", process.role),
             None => process.role.to_owned(),
         };
         std::fs::create_dir_all(&self.logs)?;

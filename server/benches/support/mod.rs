@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod fleet;
+pub mod pgbench;
+pub mod statements;
 
 use std::path::PathBuf;
 
@@ -217,4 +219,14 @@ pub async fn place_orders_until(
         errors += failed;
     }
     Ok((latencies, errors))
+}
+
+/// Events not yet dispatched, and jobs due but not run: what the consumers owe right now.
+pub async fn backlog_now(pool: &PgPool) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT count(*) FROM events.log WHERE dispatched_at IS NULL),
+                (SELECT count(*) FROM graphile_worker._private_jobs WHERE run_at <= now())",
+    )
+    .fetch_one(pool)
+    .await?)
 }
