@@ -2,7 +2,7 @@
 //! as a fraction of what PostgreSQL alone does with PlaceOrder's writes.
 //!
 //! `cargo bench -p server --bench saga_rate -- [--web 1] [--workers 1] [--apart 1]
-//!  [--clients 16] [--seconds 10] [--step 5] [--max 60] [--statements 0]`
+//!  [--clients 16] [--seconds 10] [--step 5] [--max 60] [--statements 0] [--ceiling 0]`
 //!
 //! 1. pgbench runs PlaceOrder's domain SQL (order, lines, OrderPlaced) with `--clients` clients
 //!    for `--seconds`: the database's ceiling for the write every order starts with.
@@ -16,6 +16,9 @@
 //!    model showed the orders within 100 ms (p99, from the order's commit to its row, PostgreSQL's
 //!    clock) and the backlog emptied within a second of the rate stopping. The sweep stops after
 //!    two rates in a row that were not, or at `--max` percent.
+//!
+//! `--ceiling N` skips pgbench and takes N tx/s as the ceiling, so that two trees compared side
+//! by side are offered the same rates (pgbench's figure moves by a third between runs here).
 //!
 //! It prints one line per rate and the highest rate kept up with, against the ceiling; with
 //! `--statements N`, also the N statements that took the most database time during the sweep.
@@ -43,6 +46,8 @@ const PLACED_SHARE: f64 = 0.95;
 /// Orders in flight at once; an order due while this many wait is counted as not offered, so
 /// that a server falling behind shows as a shortfall instead of an ever longer queue here.
 const MAX_IN_FLIGHT: usize = 256;
+/// Orders offered before the sweep, not reported.
+const WARM_UP_SECONDS: u64 = 3;
 /// The app allows a session 20 calls a second; each session is offered at most this many.
 const ORDERS_PER_SESSION_PER_SECOND: f64 = 15.0;
 
@@ -56,11 +61,13 @@ struct Options {
     max_percent: u64,
     /// How many of the costliest statements to print; 0 leaves pg_stat_statements off.
     statements: u64,
+    /// pgbench's tx/s given instead of measured; 0 measures it.
+    ceiling: u64,
 }
 
 impl Options {
     fn from_args() -> Result<Options> {
-        let [(_, web), (_, workers), (_, apart), (_, clients), (_, seconds), (_, step), (_, max), (_, statements)] =
+        let [(_, web), (_, workers), (_, apart), (_, clients), (_, seconds), (_, step), (_, max), (_, statements), (_, ceiling)] =
             support::whole_number_flags([
                 ("web", 1),
                 ("workers", 1),
@@ -70,6 +77,7 @@ impl Options {
                 ("step", 5),
                 ("max", 60),
                 ("statements", 0),
+                ("ceiling", 0),
             ])?;
         anyhow::ensure!(
             web >= 1 && step >= 1 && seconds >= 1,
@@ -84,6 +92,7 @@ impl Options {
             step_percent: step,
             max_percent: max,
             statements,
+            ceiling,
         })
     }
 
@@ -116,9 +125,18 @@ async fn run(cluster: &server::database::PrivateCluster, options: &Options) -> R
     server::demo::load_if_empty(&pool).await?;
     let fixture = Fixture::load(&pool).await?;
 
-    let ceiling =
-        pgbench::place_order_writes(cluster, &fixture, options.clients as usize, options.seconds)?;
-    pgbench::forget_its_rows(&pool).await?;
+    let ceiling = if options.ceiling > 0 {
+        options.ceiling as f64
+    } else {
+        let measured = pgbench::place_order_writes(
+            cluster,
+            &fixture,
+            options.clients as usize,
+            options.seconds,
+        )?;
+        pgbench::forget_its_rows(&pool).await?;
+        measured
+    };
 
     let (payment_url, _) = support::payments().await?;
     let logs = support::cluster_dir("saga-rate").join("logs");
@@ -141,7 +159,12 @@ async fn run(cluster: &server::database::PrivateCluster, options: &Options) -> R
         options.clients,
         options.seconds
     );
-    println!("pgbench, PlaceOrder's domain SQL: {ceiling:.0} tx/s");
+    let measured_or_given = if options.ceiling > 0 {
+        "given"
+    } else {
+        "measured"
+    };
+    println!("pgbench, PlaceOrder's domain SQL: {ceiling:.0} tx/s ({measured_or_given})");
 
     let highest_rate = ceiling * options.max_percent as f64 / 100.0;
     let sessions = log_in_sessions(
@@ -150,6 +173,18 @@ async fn run(cluster: &server::database::PrivateCluster, options: &Options) -> R
     )
     .await?;
     let order = serde_json::to_string(&fixture.order_json())?;
+    // The processes open their pools' connections and warm their caches on the first orders;
+    // a few seconds at the first rate keep that out of the first line.
+    let first_rate = ceiling * options.step_percent as f64 / 100.0;
+    one_rate(
+        &pool,
+        &sessions,
+        &bases,
+        &order,
+        first_rate,
+        WARM_UP_SECONDS,
+    )
+    .await?;
     if options.statements > 0 {
         statements::forget_so_far(&pool).await?;
     }
