@@ -132,16 +132,8 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
             consumers::resume(&pool, consumer).await?;
         }
     }
-    loop {
-        let (undispatched, jobs) = backlog_now(&pool).await?;
-        if undispatched == 0 && jobs == 0 {
-            break;
-        }
-        if drain_started.elapsed() > Duration::from_secs(300) {
-            println!("consumers did not catch up within 5 minutes");
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    if !support::until_backlog_empty(&pool, Duration::from_secs(300)).await? {
+        println!("consumers did not catch up within 5 minutes");
     }
     let drain = drain_started.elapsed();
     sampler.abort();

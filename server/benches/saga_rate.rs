@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use sqlx::PgPool;
 use tokio::sync::Semaphore;
 
@@ -255,15 +255,12 @@ async fn run(cluster: &server::database::PrivateCluster, options: &Options) -> R
 /// than the app allows one.
 async fn log_in_sessions(bases: &[String], count: f64) -> Result<Vec<reqwest::Client>> {
     let count = (count as usize).max(1);
-    let logins = futures::stream::iter(0..count)
+    futures::stream::iter(0..count)
         .map(|n| Actor::log_in("minji@baedal.test", "baedal-demo", bases.to_vec(), n as u64))
-        .buffered(4);
-    let actors: Vec<Actor> = logins
-        .collect::<Vec<_>>()
+        .buffered(4)
+        .map_ok(|actor| actor.http)
+        .try_collect()
         .await
-        .into_iter()
-        .collect::<Result<_>>()?;
-    Ok(actors.into_iter().map(|actor| actor.http).collect())
 }
 
 /// What one rate did.
@@ -360,12 +357,7 @@ async fn one_rate(
     let backlog_max = sampling.await??;
 
     let drain_started = Instant::now();
-    while backlog_now(pool).await? != (0, 0) {
-        if drain_started.elapsed() > Duration::from_secs(120) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    support::until_backlog_empty(pool, Duration::from_secs(120)).await?;
     let drain = drain_started.elapsed();
 
     let lags: Vec<(f64, Option<f64>)> = sqlx::query_as(

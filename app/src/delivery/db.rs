@@ -216,7 +216,7 @@ pub async fn open_deliveries_near(
 pub async fn audience_of_deliveries(
     db: &sqlx::PgPool,
     order_ids: &[uuid::Uuid],
-) -> sqlx::Result<std::collections::HashMap<uuid::Uuid, Vec<AccountId>>> {
+) -> sqlx::Result<std::collections::HashMap<uuid::Uuid, std::collections::HashSet<AccountId>>> {
     let deliveries: Vec<(uuid::Uuid, f64, f64, Option<uuid::Uuid>)> = sqlx::query_as(
         "SELECT order_id, pickup_lat, pickup_lng, rider_id FROM delivery.deliveries
          WHERE order_id = ANY($1)",
@@ -229,7 +229,7 @@ pub async fn audience_of_deliveries(
         .into_iter()
         .map(|(order_id, lat, lng, assigned)| {
             let pickup = Position { lat, lng };
-            let mut audience: Vec<AccountId> = riders
+            let mut audience: std::collections::HashSet<AccountId> = riders
                 .iter()
                 .filter(|rider| rider.reaches(pickup))
                 .map(|rider| AccountId(rider.rider_id))

@@ -230,3 +230,16 @@ pub async fn backlog_now(pool: &PgPool) -> Result<(i64, i64)> {
     .fetch_one(pool)
     .await?)
 }
+
+/// Waits until no event waits for dispatch and no job is due, looking every 50 ms; `false` when
+/// that took longer than `limit`.
+pub async fn until_backlog_empty(pool: &PgPool, limit: std::time::Duration) -> Result<bool> {
+    let started = std::time::Instant::now();
+    while backlog_now(pool).await? != (0, 0) {
+        if started.elapsed() > limit {
+            return Ok(false);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Ok(true)
+}

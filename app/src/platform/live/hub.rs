@@ -103,12 +103,10 @@ struct Addressed {
 
 impl Addressed {
     fn new(change: LiveChange, only: Option<HashSet<crate::platform::AccountId>>) -> Addressed {
-        let topic = change.topic;
-        let line = serde_json::to_string(&ServerMessage::Changed(change))
-            .expect("a live change is plain data and always encodes");
         Addressed {
-            topic,
-            line: line.into(),
+            topic: change.topic,
+            line: line(&ServerMessage::Changed(change))
+                .expect("a live change is plain data and always encodes"),
             only,
         }
     }
@@ -463,9 +461,7 @@ async fn changes_in(pool: &PgPool, note: ViewChanged) -> sqlx::Result<Vec<Addres
             let ids: Vec<uuid::Uuid> = logged.iter().map(|entry| entry.order_id.0).collect();
             let audiences = crate::delivery::audience_of_deliveries(pool, &ids).await?;
             for entry in &logged {
-                let audience = audiences
-                    .get(&entry.order_id.0)
-                    .map(|riders| riders.iter().copied().collect());
+                let audience = audiences.get(&entry.order_id.0).cloned();
                 changes.push(Addressed::new(
                     live_change(Topic::Deliveries, entry),
                     Some(audience.unwrap_or_default()),
