@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { longTasks } from './main-thread.mjs';
 
 // Lighthouse (and the puppeteer-core it comes with) from the npm registry, installed once.
 const lighthouseHome = join(homedir(), '.cache', 'baedal', 'lighthouse');
@@ -108,6 +109,7 @@ const pages = [
 
 const out = mkdtempSync(join(tmpdir(), 'baedal-lighthouse-'));
 const rows = [];
+const mainThread = [];
 for (const [name, path, cookies] of pages) {
   const report = join(out, `${name.replace(/\W+/g, '-')}.json`);
   const browser = await puppeteer.launch({
@@ -122,12 +124,21 @@ for (const [name, path, cookies] of pages) {
   // The browser is new, so its cache is empty; resetting storage would also drop the login.
   const run = await lighthouse(
     `${base}${path}`,
-    { output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'], disableStorageReset: true },
+    {
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices'],
+      disableStorageReset: true,
+      // Which tasks a WebAssembly compile or instantiation filled (main-thread.mjs).
+      additionalTraceCategories: 'v8.wasm',
+    },
     undefined,
     page,
   );
   await browser.close();
   writeFileSync(report, run.report);
+  writeFileSync(report.replace(/\.json$/, '.trace.json'), JSON.stringify(run.artifacts.Trace));
+  mainThread.push([name, longTasks(run.artifacts.Trace.traceEvents)]);
   const result = run.lhr;
   const score = (id) => Math.round(result.categories[id].score * 100);
   const audit = (id) => result.audits[id].numericValue;
@@ -144,5 +155,10 @@ for (const [name, path, cookies] of pages) {
 }
 console.table(rows);
 console.log('goal: performance >= 95, accessibility 100, best practices >= 95, LCP <= 1.5 s, TBT <= 100 ms, CLS <= 0.05');
-console.log(`reports: ${out}`);
+// What blocks: the page's tasks of 10 ms or more in the unthrottled run Lighthouse recorded.
+for (const [name, { tasks, firstPaintMs }] of mainThread) {
+  console.log(`\n${name}: first contentful paint at ${firstPaintMs} ms; main-thread tasks of 10 ms or more`);
+  console.table(tasks);
+}
+console.log(`reports and traces: ${out}`);
 process.exit(0);
