@@ -95,8 +95,13 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title text="Baedal" />
-        // The language comes from the cookie the switch sets, else the browser's own list.
-        <i18n::I18nContextProvider>
+        // The language comes from the cookie the switch sets, else the browser's own list. Only
+        // the server reads that cookie (`platform::language`).
+        <i18n::I18nContextProvider
+            enable_cookie=cfg!(feature = "ssr")
+            cookie_name=platform::language::LANGUAGE_COOKIE
+            cookie_options=platform::language::server_cookie_options()
+        >
         <Router>
             <routes::PrefetchLikelyNext />
             <Layout>

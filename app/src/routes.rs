@@ -267,21 +267,30 @@ impl LazyRoute for RiderApply {
     }
 }
 
-/// Fetches, once the browser has drawn a customer's page, the chunk of the page they most likely
-/// open next: a menu from the home, the cart from a menu, the tracking page from the cart. The
-/// chunk is then there when they tap; a chunk already loaded is not fetched again.
+/// Fetches the chunk of the page a customer most likely opens next: a menu from the home, the
+/// cart from a menu, the tracking page from the cart. The chunk is then there when they tap; a
+/// chunk already loaded is not fetched again. It waits until the page is hydrated and the browser
+/// is idle: each of a chunk's files is a fetch and a WebAssembly instantiation on the page's one
+/// thread, and started with the hydration they made its long task longer (on the home, about
+/// 27 ms of 175 unthrottled, four times that on Lighthouse's phone; BENCHMARKS.md, "Where the
+/// main thread goes").
 #[component]
 pub fn PrefetchLikelyNext() -> impl IntoView {
     let location = use_location();
     Effect::new(move |_| {
         use leptos::task::spawn_local;
         let path = location.pathname.get();
-        if path == "/" {
-            spawn_local(StoreMenu::preload());
-        } else if path.starts_with("/stores/") {
-            spawn_local(Cart::preload());
-        } else if path == "/cart" {
-            spawn_local(TrackOrder::preload());
+        if !platform::first_frame::page_hydrated() {
+            return;
         }
+        request_idle_callback(move || {
+            if path == "/" {
+                spawn_local(StoreMenu::preload());
+            } else if path.starts_with("/stores/") {
+                spawn_local(Cart::preload());
+            } else if path == "/cart" {
+                spawn_local(TrackOrder::preload());
+            }
+        });
     });
 }

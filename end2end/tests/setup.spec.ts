@@ -26,6 +26,18 @@ test.describe('in a Korean browser', () => {
     await expect(page.getByRole('heading', { name: '음식 주문' })).toBeVisible();
   });
 
+  test('a language chosen on a menu holds on every page', async ({ page }) => {
+    await open(page, '/');
+    await page.getByRole('link', { name: JOKBAL }).click();
+    await expect(page.getByRole('heading', { level: 1, name: JOKBAL })).toBeVisible();
+    await page.getByTestId('language-switch').click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // One cookie for the whole site: a cookie kept only under /stores would leave the home Korean.
+    await open(page, '/');
+    await expect(page.getByRole('heading', { name: 'Order food' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  });
+
   test('refusals read in Korean', async ({ page }) => {
     await logIn(page, DEMO.customer, 'not-the-password');
     await expect(page.getByRole('alert')).toHaveText(

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod first_frame;
 pub mod geo;
+pub mod language;
 pub mod live;
 pub mod money;
 pub mod pages;

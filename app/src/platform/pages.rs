@@ -325,7 +325,8 @@ pub fn role_label(locale: Locale, role: Role) -> &'static str {
     }
 }
 
-/// One button that flips between Korean and English; the choice is kept in a cookie.
+/// One button that flips between Korean and English; the choice is kept in a cookie
+/// (`platform::language`).
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -340,7 +341,11 @@ fn LanguageSwitch() -> impl IntoView {
             lang=move || other().as_str()
             aria-label=move || t_string!(i18n, nav.switch_label)
             data-testid="language-switch"
-            on:click=move |_| i18n.set_locale(other())
+            on:click=move |_| {
+                let chosen = other();
+                i18n.set_locale(chosen);
+                super::language::remember_in_browser(chosen);
+            }
         >
             {t!(i18n, nav.switch_to)}
         </button>
