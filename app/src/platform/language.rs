@@ -14,13 +14,13 @@ pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// A choice is kept for a year, on every path: one cookie for the whole site, so a choice made
 /// on a menu also holds on the home.
-const KEPT_FOR_DAYS: i64 = 365;
+const KEPT_FOR_SECONDS: i64 = 365 * 24 * 60 * 60;
 
 /// The cookie as the server writes it.
 pub fn server_cookie_options() -> CookieOptions<Locale> {
     CookieOptions::<Locale>::default()
         .path("/".to_string())
-        .max_age(KEPT_FOR_DAYS * 24 * 60 * 60 * 1000)
+        .max_age(KEPT_FOR_SECONDS * 1000) // leptos_use counts milliseconds
 }
 
 /// Keeps the language just chosen in the browser, for the server's next render.
@@ -31,9 +31,8 @@ pub fn remember_in_browser(locale: Locale) {
         use wasm_bindgen::JsCast;
         let document = leptos::prelude::document().unchecked_into::<web_sys::HtmlDocument>();
         let cookie = format!(
-            "{LANGUAGE_COOKIE}={}; path=/; max-age={}; samesite=lax",
-            locale.as_str(),
-            KEPT_FOR_DAYS * 24 * 60 * 60
+            "{LANGUAGE_COOKIE}={}; path=/; max-age={KEPT_FOR_SECONDS}",
+            locale.as_str()
         );
         let _ = document.set_cookie(&cookie);
     }
