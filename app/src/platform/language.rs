@@ -10,6 +10,7 @@ use crate::i18n::Locale;
 use leptos_i18n::context::CookieOptions;
 
 /// The cookie's name: leptos_i18n's default, so choices made before this module keep working.
+/// `public/offline.js` reads it by this name too, to word the offline page in the same language.
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// A choice is kept for a year, on every path: one cookie for the whole site, so a choice made
