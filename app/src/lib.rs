@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 pub mod delivery;
+pub mod layout;
 pub mod notification;
 pub mod onboarding;
 pub mod ops;
@@ -31,7 +32,8 @@ use leptos_router::{
     path, Lazy, SsrMode,
 };
 
-use platform::pages::{Layout, LoginPage, NotFound};
+use layout::Layout;
+use platform::pages::{LoginPage, NotFound};
 
 /// The browser app's two files as this build named them (content-hashed in a release); the
 /// server reads the names from the build.

@@ -239,6 +239,29 @@ test('the owner rejects with a reason and the customer sees it live', async ({ b
   await expect(onBoard(owner, 'Done', number)).toContainText('Rejected: Out of pork today');
 });
 
+test('once the time to accept has passed, the kitchen is offered only to reject', async ({ browser }) => {
+  const customer = await person(browser, 'minji@baedal.test', /\/$/);
+  const owner = await person(browser, OWNER, /\/store$/);
+  // The owner's browser runs ahead of the server: its screen follows its own clock, as a
+  // kitchen tablet left open would, while the server's acceptance window is still open.
+  await owner.clock.install();
+  await reload(owner);
+  const number = await placeOrder(customer);
+  const card = onBoard(owner, 'New', number);
+  await expect(card.getByRole('timer')).toContainText('Accept within');
+  await expect(card.getByRole('button', { name: 'Accept' })).toBeVisible();
+
+  await owner.clock.fastForward('05:01');
+  await expect(card.getByRole('timer')).toHaveText(
+    'The time to accept has passed: the order expires and the customer is refunded.',
+  );
+  await expect(card.getByRole('button', { name: 'Accept' })).toHaveCount(0);
+  await card.getByText('Reject', { exact: true }).click();
+  await card.getByLabel('Reason for the customer').fill('Too busy to cook it in time');
+  await card.getByRole('button', { name: 'Reject order' }).click();
+  await expect(customer.getByTestId('order-status')).toHaveText('Rejected');
+});
+
 test('a failed delivery leaves the road and shows on the kitchen board with its reason', async ({
   browser,
 }) => {
@@ -251,6 +274,9 @@ test('a failed delivery leaves the road and shows on the kitchen board with its 
   const offer = rider.locator(`.delivery[data-order="${number}"]`);
   await offer.getByRole('button', { name: 'Claim' }).click();
   const mine = rider.getByRole('list', { name: 'My active deliveries' });
+  // A delivery fails on the road: before the pick-up the server would refuse the report.
+  await expect(mine.getByRole('button', { name: 'Picked up' })).toBeVisible();
+  await expect(mine.getByText('Report a problem')).toHaveCount(0);
   await mine.getByRole('button', { name: 'Picked up' }).click();
   await expect(onBoard(owner, 'Out', number)).toBeVisible();
 

@@ -22,6 +22,7 @@ pub mod outbox;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ordering::OrderStatus;
 use crate::platform::geo::Position;
 
 pub use refusal::RiderRefusal;
@@ -87,6 +88,27 @@ impl DeliveryStatus {
         DeliveryStatus::ALL
             .into_iter()
             .find(|s| s.as_str() == value)
+    }
+
+    /// The order's status while its delivery is in this one.
+    pub fn order_status(self) -> OrderStatus {
+        match self {
+            DeliveryStatus::Open => OrderStatus::Cooked,
+            DeliveryStatus::Assigned => OrderStatus::RiderAssigned,
+            DeliveryStatus::PickedUp => OrderStatus::PickedUp,
+            DeliveryStatus::Delivered => OrderStatus::Delivered,
+            DeliveryStatus::Completed => OrderStatus::Completed,
+            DeliveryStatus::Failed => OrderStatus::DeliveryFailed,
+            DeliveryStatus::Cancelled => OrderStatus::Cancelled,
+        }
+    }
+
+    /// The delivery's status once its order reaches `status`; `None` for the statuses an order
+    /// passes before its delivery opens, or ends in without one (rejected, expired).
+    pub fn of_order(status: OrderStatus) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL
+            .into_iter()
+            .find(|delivery| delivery.order_status() == status)
     }
 
     /// Whether the rider still has something to do.

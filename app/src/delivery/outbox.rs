@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::DeliveryStatus;
+use crate::ordering::machine::{decide_for, Command, OrderEvent, Party, Reason, Standing};
 use crate::ordering::OrderId;
 use crate::platform::AppError;
 
@@ -25,17 +26,23 @@ impl RiderTap {
     /// Where a delivery in `status` stands once this tap has been taken. A tap moves only the
     /// step it was made on, so applying one the server already shows changes nothing.
     fn advance(&self, order_id: OrderId, status: DeliveryStatus) -> DeliveryStatus {
-        use DeliveryStatus::{Assigned, Delivered, Failed, PickedUp};
-        match (self, status) {
-            (RiderTap::PickUp { order_id: id }, Assigned) if *id == order_id => PickedUp,
-            (RiderTap::Deliver { order_id: id }, PickedUp) if *id == order_id => Delivered,
-            (RiderTap::ReportFailure { order_id: id, .. }, Assigned | PickedUp)
-                if *id == order_id =>
-            {
-                Failed
-            }
-            _ => status,
-        }
+        let command = match self {
+            _ if self.order_id() != Some(order_id) => return status,
+            RiderTap::PickUp { .. } => Command::PickUp,
+            RiderTap::Deliver { .. } => Command::Deliver,
+            RiderTap::ReportFailure { reason, .. } => match Reason::new(reason) {
+                Ok(reason) => Command::ReportFailure { reason },
+                Err(_) => return status,
+            },
+            RiderTap::Position { .. } => return status,
+        };
+        // The same rule the server will apply to the tap; no rider step has a deadline.
+        let standing = Standing::without_deadlines(status.order_status());
+        decide_for(Party::Rider, standing, &command, chrono::Utc::now())
+            .ok()
+            .and_then(|events| events.last().map(OrderEvent::resulting_status))
+            .and_then(DeliveryStatus::of_order)
+            .unwrap_or(status)
     }
 
     fn order_id(&self) -> Option<OrderId> {
@@ -308,9 +315,18 @@ mod tests {
             (RiderTap::Deliver { order_id: this }, PickedUp, Delivered),
             (RiderTap::Deliver { order_id: this }, Assigned, Assigned),
             (RiderTap::Deliver { order_id: this }, Cancelled, Cancelled),
-            (failure.clone(), Assigned, Failed),
+            (failure.clone(), Assigned, Assigned),
             (failure.clone(), PickedUp, Failed),
             (failure, Delivered, Delivered),
+            // The server refuses a failure without a reason, so the screen does not show one.
+            (
+                RiderTap::ReportFailure {
+                    order_id: this,
+                    reason: "  ".into(),
+                },
+                PickedUp,
+                PickedUp,
+            ),
             (RiderTap::PickUp { order_id: order(2) }, Assigned, Assigned),
             (
                 RiderTap::Position {

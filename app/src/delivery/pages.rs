@@ -10,11 +10,12 @@ use super::api::{
 use super::outbox::{Outbox, RiderTap};
 use super::{DeliveryStatus, OpenDelivery, RiderDelivery};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
-use crate::notification::order_number;
+use crate::ordering::machine::{open_steps, Party, Standing, Verb};
 use crate::ordering::OrderId;
 use crate::places::pages::PlaceSearch;
 use crate::platform::clock::time_of_day;
 use crate::platform::error::Missing;
+use crate::platform::first_frame::now_for_this_frame;
 use crate::platform::live::{follow, Topic};
 use crate::platform::pages::{action_feedback, ErrorNote};
 use crate::platform::session::{use_session, RequireRole};
@@ -349,12 +350,12 @@ fn OpenList(list: Vec<OpenDelivery>, claim: ServerAction<ClaimDelivery>) -> impl
                 .into_iter()
                 .map(|delivery| {
                     view! {
-                        <li class="delivery" data-order=order_number(delivery.order_id)>
+                        <li class="delivery" data-order=delivery.order_id.number()>
                             <div>
                                 <strong>{delivery.store_name}</strong>
                                 <p class="muted">
                                     {
-                                        let number = order_number(delivery.order_id);
+                                        let number = delivery.order_id.number();
                                         let to_store = format_distance(delivery.distance_m);
                                         let ride = format_distance(delivery.ride_m);
                                         move || {
@@ -406,7 +407,7 @@ fn MyDeliveries(list: Vec<RiderDelivery>, actions: RiderActions) -> impl IntoVie
                         .map(|d| {
                             view! {
                                 <li>
-                                    {format!("#{} · {} · ", order_number(d.order_id), d.store_name)}
+                                    {format!("#{} · {} · ", d.order_id.number(), d.store_name)}
                                     {move || delivery_label(i18n.get_locale(), d.status)}
                                     {format!(" · {}", time_of_day(d.updated_at))}
                                 </li>
@@ -448,49 +449,68 @@ fn ActiveDelivery(delivery: RiderDelivery, actions: RiderActions) -> impl IntoVi
     let outbox = actions.outbox;
     // The server's status, moved on by the taps still on the phone.
     let shown = move || outbox.shown_status(order_id, delivery.status);
-    let next = move || {
-        match shown() {
-        DeliveryStatus::Assigned => view! {
-            <TapForm
-                action={<PickUp as server_fn::ServerFn>::url()}
-                order_id
-                outbox
-                tap=move || Some(RiderTap::PickUp { order_id })
-            >
-                <button type="submit" class="primary big">{t!(i18n, rider.picked_up_button)}</button>
-            </TapForm>
-        }
-        .into_any(),
-        DeliveryStatus::PickedUp => view! {
-            <TapForm
-                action={<Deliver as server_fn::ServerFn>::url()}
-                order_id
-                outbox
-                tap=move || Some(RiderTap::Deliver { order_id })
-            >
-                <button type="submit" class="primary big">{t!(i18n, rider.delivered_button)}</button>
-            </TapForm>
-        }
-        .into_any(),
-        // Confirming before the Delivered tap has reached the server would be refused: it
-        // waits for the outbox, which sends that tap first.
-        DeliveryStatus::Delivered => view! {
-            <ActionForm action=actions.confirm>
-                <input type="hidden" name="order_id" value=order_id.0.to_string() />
-                <button type="submit" class="primary big" disabled=move || outbox.waiting(order_id)>
-                    {t!(i18n, rider.confirm)}
-                </button>
-            </ActionForm>
-        }
-        .into_any(),
-        _ => ().into_any(),
-    }
+    // The steps the server would take from the rider now; no rider step has a deadline.
+    let steps = move || {
+        let standing = Standing::without_deadlines(shown().order_status());
+        open_steps(Party::Rider, standing, now_for_this_frame())
     };
-    let can_fail = move || matches!(shown(), DeliveryStatus::Assigned | DeliveryStatus::PickedUp);
+    let next = move || {
+        steps().into_iter().find_map(|step| match step {
+            Verb::PickUp => Some(
+                view! {
+                    <TapForm
+                        action={<PickUp as server_fn::ServerFn>::url()}
+                        order_id
+                        outbox
+                        tap=move || Some(RiderTap::PickUp { order_id })
+                    >
+                        <button type="submit" class="primary big">
+                            {t!(i18n, rider.picked_up_button)}
+                        </button>
+                    </TapForm>
+                }
+                .into_any(),
+            ),
+            Verb::Deliver => Some(
+                view! {
+                    <TapForm
+                        action={<Deliver as server_fn::ServerFn>::url()}
+                        order_id
+                        outbox
+                        tap=move || Some(RiderTap::Deliver { order_id })
+                    >
+                        <button type="submit" class="primary big">
+                            {t!(i18n, rider.delivered_button)}
+                        </button>
+                    </TapForm>
+                }
+                .into_any(),
+            ),
+            // Confirming before the Delivered tap has reached the server would be refused:
+            // it waits for the outbox, which sends that tap first.
+            Verb::ConfirmDelivery => Some(
+                view! {
+                    <ActionForm action=actions.confirm>
+                        <input type="hidden" name="order_id" value=order_id.0.to_string() />
+                        <button
+                            type="submit"
+                            class="primary big"
+                            disabled=move || outbox.waiting(order_id)
+                        >
+                            {t!(i18n, rider.confirm)}
+                        </button>
+                    </ActionForm>
+                }
+                .into_any(),
+            ),
+            _ => None,
+        })
+    };
+    let can_fail = move || steps().contains(&Verb::ReportFailure);
     view! {
-        <li class="delivery active" data-order=order_number(delivery.order_id)>
+        <li class="delivery active" data-order=delivery.order_id.number()>
             <p>
-                <strong>{format!("#{} · {}", order_number(delivery.order_id), delivery.store_name)}</strong>
+                <strong>{format!("#{} · {}", delivery.order_id.number(), delivery.store_name)}</strong>
                 " "
                 <span class="badge busy" data-testid="delivery-status">
                     {move || delivery_label(i18n.get_locale(), shown())}

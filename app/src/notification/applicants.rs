@@ -7,9 +7,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::kakao::{self, Template};
-use super::{db, InboxText};
+use super::{db, ApplicantNews, AppliedAs, InboxText};
 use crate::i18n::Locale;
-use crate::onboarding::{ApplicationKind, Decision};
 use crate::platform::{state::AppState, AccountId};
 
 /// The AlimTalk templates of decisions, registered with Kakao beside the order templates; `#{사유}`
@@ -40,29 +39,30 @@ pub async fn tell_of_decision(
     state: &AppState,
     decision_id: Uuid,
     applicant: AccountId,
-    kind: ApplicationKind,
-    decision: Decision,
-    message: &str,
+    news: ApplicantNews<'_>,
 ) -> sqlx::Result<()> {
-    let (text, template) = match decision {
-        Decision::Approve => (
+    let (text, template, message) = match news {
+        ApplicantNews::Approved(kind) => (
             InboxText::ApplicationApproved { kind },
             match kind {
-                ApplicationKind::Owner => OWNER_APPROVED,
-                ApplicationKind::Rider => RIDER_APPROVED,
+                AppliedAs::Owner => OWNER_APPROVED,
+                AppliedAs::Rider => RIDER_APPROVED,
             },
+            "",
         ),
-        Decision::Reject => (
+        ApplicantNews::Rejected { reason } => (
             InboxText::ApplicationRejected {
-                reason: message.to_owned(),
+                reason: reason.to_owned(),
             },
             REJECTED,
+            reason,
         ),
-        Decision::AskChanges => (
+        ApplicantNews::ChangesAsked { request } => (
             InboxText::ApplicationChangesAsked {
-                request: message.to_owned(),
+                request: request.to_owned(),
             },
             CHANGES_ASKED,
+            request,
         ),
     };
     if state.kakao.is_some() {

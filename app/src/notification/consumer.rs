@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::PgConnection;
 
-use super::{db, kakao, order_number, InboxText};
+use super::{db, kakao, InboxText};
 use crate::i18n::Locale;
 use crate::ordering::machine::OrderEvent;
 use crate::ordering::OrderId;
@@ -125,7 +125,7 @@ pub async fn apply(
         let placed = snapshots
             .get(&event.order_id)
             .ok_or_else(|| ConsumeError::Failed("the order has no OrderPlaced event".into()))?;
-        let number = order_number(event.order_id);
+        let number = event.order_id.number();
         for audience in [Audience::Customer, Audience::Store, Audience::NearbyRiders] {
             let Some(text) = message(&event.event, audience) else {
                 continue;

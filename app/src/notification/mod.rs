@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::i18n::{td_string, Locale};
-use crate::onboarding::ApplicationKind;
 use crate::ordering::OrderId;
 use crate::platform::money::Won;
 
@@ -54,12 +53,29 @@ impl Notification {
     /// The message in the reader's language.
     pub fn in_language(&self, locale: Locale) -> String {
         match &self.text {
-            Some(text) => {
-                text.in_language(locale, &self.order_id.map(order_number).unwrap_or_default())
-            }
+            Some(text) => text.in_language(
+                locale,
+                &self.order_id.map(OrderId::number).unwrap_or_default(),
+            ),
             None => self.message.clone(),
         }
     }
+}
+
+/// What an applicant applied to be, as their messages name it. The onboarding context says
+/// which when it tells of a decision; kept here so that telling needs nothing of onboarding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppliedAs {
+    Owner,
+    Rider,
+}
+
+/// An operator's decision on an application, as the applicant is told it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicantNews<'a> {
+    Approved(AppliedAs),
+    Rejected { reason: &'a str },
+    ChangesAsked { request: &'a str },
 }
 
 /// What an inbox message says, kept as the event's facts rather than a sentence, so that each
@@ -96,7 +112,7 @@ pub enum InboxText {
     },
     /// An operator approved the reader's application to sell or to ride.
     ApplicationApproved {
-        kind: ApplicationKind,
+        kind: AppliedAs,
     },
     ApplicationRejected {
         reason: String,
@@ -151,10 +167,10 @@ impl InboxText {
                 )
             }
             ApplicationApproved {
-                kind: ApplicationKind::Owner,
+                kind: AppliedAs::Owner,
             } => td_string!(locale, inbox_text.owner_approved).to_owned(),
             ApplicationApproved {
-                kind: ApplicationKind::Rider,
+                kind: AppliedAs::Rider,
             } => td_string!(locale, inbox_text.rider_approved).to_owned(),
             ApplicationRejected { reason } => {
                 td_string!(
@@ -173,11 +189,6 @@ impl InboxText {
         }
         .to_string()
     }
-}
-
-/// The short number people read an order by: the first eight hex digits of its id.
-pub fn order_number(order_id: OrderId) -> String {
-    order_id.0.simple().to_string()[..8].to_uppercase()
 }
 
 #[cfg(test)]

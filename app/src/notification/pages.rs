@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::{my_notifications, MarkNotificationsRead, NOTIFICATIONS_PER_PAGE};
-use super::order_number;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::platform::clock::time_of_day;
 use crate::platform::live::{follow, Topic};
@@ -93,7 +92,7 @@ pub fn InboxPage() -> impl IntoView {
                                         let about = match n.order_id {
                                             Some(order) => format!(
                                                 "#{} · {}",
-                                                order_number(order),
+                                                order.number(),
                                                 time_of_day(n.created_at),
                                             ),
                                             None => time_of_day(n.created_at),

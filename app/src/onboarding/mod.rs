@@ -358,7 +358,8 @@ impl OwnerForm {
             business_number: BusinessNumber::parse(self.business_number.trim())?,
             store_name: STORE_NAME.check(&self.store_name)?,
             store_category: STORE_CATEGORY.check(&self.store_category)?,
-            store_phone: store_phone(&self.store_phone)?,
+            store_phone: crate::store::phone::store_phone(&self.store_phone)
+                .map_err(|_| ApplicationProblem::StorePhoneMalformed)?,
             store_address: PLACE.check(&self.store_address)?,
         })
     }
@@ -416,35 +417,6 @@ impl CheckedRiderForm {
     }
 }
 
-/// A store's phone as typed (`02-123-4567`, `010 1234 5678`), kept as digits: a Korean number of
-/// 9 to 11 digits with its area or mobile prefix.
-pub fn store_phone(typed: &str) -> Result<String, ApplicationProblem> {
-    let digits: String = typed
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '(' | ')'))
-        .collect();
-    let well_formed = (9..=11).contains(&digits.len())
-        && digits.starts_with('0')
-        && digits.chars().all(|c| c.is_ascii_digit());
-    if well_formed {
-        Ok(digits)
-    } else {
-        Err(ApplicationProblem::StorePhoneMalformed)
-    }
-}
-
-/// A phone kept as digits as people write it: `02-466-1234`, `031-123-4567`, `010-1234-5678`.
-pub fn phone_shown(digits: &str) -> String {
-    let prefix = if digits.starts_with("02") { 2 } else { 3 };
-    if digits.len() < prefix + 5 || !digits.is_ascii() {
-        return digits.to_owned();
-    }
-    let (area, rest) = digits.split_at(prefix);
-    let (middle, last) = rest.split_at(rest.len() - 4);
-    format!("{area}-{middle}-{last}")
-}
-
 /// An operator's decision as sent: the reason or request checked, required unless approving.
 pub fn checked_decision(decision: &str, message: &str) -> Result<(Decision, String), AppError> {
     let decision = Decision::parse(decision).ok_or(ApplicationProblem::DecisionUnknown)?;
@@ -490,34 +462,6 @@ mod tests {
                 ApplicationProblem::BusinessNumberCheckDigit
             ))
         );
-    }
-
-    #[test]
-    fn store_phones_take_area_codes_and_mobiles_only() {
-        assert_eq!(store_phone("02-466-1234").as_deref(), Ok("024661234"));
-        assert_eq!(store_phone("010 1234 5678").as_deref(), Ok("01012345678"));
-        assert_eq!(store_phone("(031) 123-4567").as_deref(), Ok("0311234567"));
-        for typed in [
-            "",
-            "466-1234",
-            "+82 2 466 1234",
-            "02-466-12345678",
-            "02-466-12a4",
-        ] {
-            assert_eq!(
-                store_phone(typed),
-                Err(ApplicationProblem::StorePhoneMalformed),
-                "{typed}"
-            );
-        }
-    }
-
-    #[test]
-    fn store_phones_are_shown_as_people_write_them() {
-        assert_eq!(phone_shown("024661234"), "02-466-1234");
-        assert_eq!(phone_shown("0234661234"), "02-3466-1234");
-        assert_eq!(phone_shown("0311234567"), "031-123-4567");
-        assert_eq!(phone_shown("01012345678"), "010-1234-5678");
     }
 
     #[test]

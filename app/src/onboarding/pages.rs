@@ -9,8 +9,8 @@ use super::api::{
     application_queue, my_application, ApplyAsOwner, ApplyAsRider, DecideApplication,
 };
 use super::{
-    phone_shown, Application, ApplicationDetails, ApplicationForReview, ApplicationKind,
-    ApplicationStatus, Decision, OwnerDetails, RiderDetails, Vehicle, MESSAGE_MAX_CHARS,
+    Application, ApplicationDetails, ApplicationForReview, ApplicationKind, ApplicationStatus,
+    Decision, OwnerDetails, RiderDetails, Vehicle, MESSAGE_MAX_CHARS,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::places::pages::PlaceSearch;
@@ -21,6 +21,7 @@ use crate::platform::pages::{action_failure, ErrorNote};
 use crate::platform::phone::MobileNumber;
 use crate::platform::session::{use_session, RequireRole};
 use crate::platform::Role;
+use crate::store::phone::phone_shown;
 
 /// `/partner/apply`: a store owner's way in.
 #[component]

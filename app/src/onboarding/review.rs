@@ -3,8 +3,10 @@
 //! transaction that records the decision.
 
 use super::{
-    db, ApplicationDetails, ApplicationId, ApplicationProblem, ApplicationStatus, Decision,
+    db, ApplicationDetails, ApplicationId, ApplicationKind, ApplicationProblem, ApplicationStatus,
+    Decision,
 };
+use crate::notification::{applicants, ApplicantNews, AppliedAs};
 use crate::platform::error::Missing;
 use crate::platform::{state::AppState, AccountId, AppError};
 
@@ -45,16 +47,15 @@ pub async fn decide(
             }
         }
     }
-    crate::notification::applicants::tell_of_decision(
-        &mut tx,
-        state,
-        decision_id,
-        locked.applicant,
-        locked.details.kind(),
-        decision,
-        message,
-    )
-    .await?;
+    let news = match decision {
+        Decision::Approve => ApplicantNews::Approved(match locked.details.kind() {
+            ApplicationKind::Owner => AppliedAs::Owner,
+            ApplicationKind::Rider => AppliedAs::Rider,
+        }),
+        Decision::Reject => ApplicantNews::Rejected { reason: message },
+        Decision::AskChanges => ApplicantNews::ChangesAsked { request: message },
+    };
+    applicants::tell_of_decision(&mut tx, state, decision_id, locked.applicant, news).await?;
     tx.commit().await?;
     tracing::info!(
         application_id = %application.0,

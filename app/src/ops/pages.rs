@@ -10,7 +10,6 @@ use super::api::{
 };
 use super::PlatformCounts;
 use crate::i18n::{t, t_string, td_string, use_i18n};
-use crate::notification::order_number;
 use crate::ordering::OrderStatus;
 use crate::payment::{api::payment_breaker, BreakerView};
 use crate::platform::administration::AccountRecord;
@@ -18,7 +17,6 @@ use crate::platform::clock::{date_and_time, time_of_day};
 use crate::platform::events::{Consumer, Consumption, EventHistory};
 use crate::platform::pages::{action_failure, action_feedback, role_label, ErrorNote};
 use crate::platform::{session::RequireRole, AppError, Role};
-use crate::tracking::pages::status_label;
 
 /// `/ops`.
 #[component]
@@ -450,7 +448,7 @@ fn Overview(counts: LocalResource<Result<PlatformCounts, AppError>>) -> impl Int
                                         .into_iter()
                                         .map(|(status, n)| {
                                             view! {
-                                                <dt>{move || status_label(i18n.get_locale(), status)}</dt>
+                                                <dt>{move || status.label_in_language(i18n.get_locale())}</dt>
                                                 <dd>{n}</dd>
                                             }
                                         })
@@ -605,7 +603,7 @@ fn History(
                                                             .iter()
                                                             .filter(|e| {
                                                                 wanted.is_empty()
-                                                                    || order_number(e.order_id).contains(&wanted)
+                                                                    || e.order_id.number().contains(&wanted)
                                                                     || e.order_id.0.to_string().to_uppercase().contains(&wanted)
                                                             })
                                                             .cloned()
@@ -634,7 +632,7 @@ fn HistoryRow(event: EventHistory) -> impl IntoView {
         <tr data-event=event.event_type.clone()>
             <td>{event.seq}</td>
             <td>
-                <code>{order_number(event.order_id)}</code>
+                <code>{event.order_id.number()}</code>
             </td>
             <td>{event.event_type.clone()}</td>
             <td>{time_of_day(event.occurred_at)}</td>

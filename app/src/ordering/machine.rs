@@ -512,6 +512,106 @@ pub fn decide(
     Ok(vec![event])
 }
 
+/// Someone looking at one of their own orders on their screen. The page's list holds only the
+/// viewer's orders (the server chose them by account or store), so who they are adds nothing:
+/// the order's status and deadlines decide which steps are open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Customer,
+    StoreOwner,
+    Rider,
+}
+
+impl Party {
+    /// Each command this party gives from a screen, in the order its buttons appear. The
+    /// arguments are stand-ins: a command's arguments are checked when they are built
+    /// ([`PrepMinutes`], [`Reason`]), and [`decide`]'s answer never turns on them.
+    fn screen_commands(self) -> Vec<Command> {
+        let reason = || Reason(String::from("-"));
+        match self {
+            Party::Customer => vec![
+                Command::CancelOrder { reason: reason() },
+                Command::ConfirmDelivery,
+            ],
+            Party::StoreOwner => vec![
+                Command::AcceptOrder {
+                    prep: PrepMinutes(PrepMinutes::MIN),
+                },
+                Command::RejectOrder { reason: reason() },
+                Command::StartCook,
+                Command::FinishCook,
+            ],
+            Party::Rider => vec![
+                Command::ClaimDelivery,
+                Command::PickUp,
+                Command::Deliver,
+                Command::ReportFailure { reason: reason() },
+                Command::ConfirmDelivery,
+            ],
+        }
+    }
+}
+
+/// Where an order stands, as much as a screen knows of it: its status and its deadlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: OrderStatus,
+    pub accept_by: Option<Timestamp>,
+    pub pay_by: Option<Timestamp>,
+}
+
+impl Standing {
+    /// An order in `status` with no deadline running: enough for the steps that have none
+    /// (everything a rider does).
+    pub fn without_deadlines(status: OrderStatus) -> Standing {
+        Standing {
+            status,
+            accept_by: None,
+            pay_by: None,
+        }
+    }
+}
+
+/// What [`decide`] answers `party` giving `command` on their own order at `now`: for a screen
+/// that knows where the order stands but not whose it is (it is the viewer's).
+pub fn decide_for(
+    party: Party,
+    standing: Standing,
+    command: &Command,
+    now: Timestamp,
+) -> Result<Vec<OrderEvent>, Refusal> {
+    // One account is the order's customer and its rider, one store its store: the viewer's.
+    let viewer = AccountId(uuid::Uuid::nil());
+    let store_id = StoreId(uuid::Uuid::nil());
+    let order = Order {
+        order_id: OrderId(uuid::Uuid::nil()),
+        customer_id: viewer,
+        store_id,
+        status: standing.status,
+        accept_by: standing.accept_by,
+        pay_by: standing.pay_by,
+        ready_by: None,
+        rider_id: None,
+    };
+    let actor = match party {
+        Party::Customer => Actor::Customer(viewer),
+        Party::StoreOwner => Actor::StoreOwner { store_id },
+        Party::Rider => Actor::Rider(viewer),
+    };
+    decide(&order, &actor, command, now)
+}
+
+/// The steps `party` may take on their order at `now`: exactly the commands [`decide`] would
+/// accept from them, so a screen shows these buttons and no others.
+pub fn open_steps(party: Party, standing: Standing, now: Timestamp) -> Vec<Verb> {
+    party
+        .screen_commands()
+        .into_iter()
+        .filter(|command| decide_for(party, standing, command, now).is_ok())
+        .map(|command| command.verb())
+        .collect()
+}
+
 /// Checks that the actor's role may issue the command and that the order is theirs.
 fn check_actor(order: &Order, actor: &Actor, command: &Command) -> Result<(), Refusal> {
     use Command as C;

@@ -30,6 +30,13 @@ use crate::i18n::{td_string, Locale};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OrderId(pub Uuid);
 
+impl OrderId {
+    /// The short number people read an order by: the first eight hex digits of its id.
+    pub fn number(self) -> String {
+        self.0.simple().to_string()[..8].to_uppercase()
+    }
+}
+
 /// Where an order is in its lifecycle (PRODUCT.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrderStatus {
@@ -93,6 +100,26 @@ impl OrderStatus {
         OrderStatus::ALL
             .into_iter()
             .find(|status| status.as_str() == value)
+    }
+
+    /// How people read a status on its own: "Being cooked", "조리 중".
+    pub fn label_in_language(self, locale: Locale) -> &'static str {
+        match self {
+            OrderStatus::Placed => td_string!(locale, status.placed),
+            OrderStatus::PaymentDeferred => td_string!(locale, status.payment_deferred),
+            OrderStatus::Paid => td_string!(locale, status.paid),
+            OrderStatus::Accepted => td_string!(locale, status.accepted),
+            OrderStatus::Cooking => td_string!(locale, status.cooking),
+            OrderStatus::Cooked => td_string!(locale, status.cooked),
+            OrderStatus::RiderAssigned => td_string!(locale, status.rider_assigned),
+            OrderStatus::PickedUp => td_string!(locale, status.picked_up),
+            OrderStatus::Delivered => td_string!(locale, status.delivered),
+            OrderStatus::DeliveryFailed => td_string!(locale, status.delivery_failed),
+            OrderStatus::Completed => td_string!(locale, status.completed),
+            OrderStatus::Rejected => td_string!(locale, status.rejected),
+            OrderStatus::Expired => td_string!(locale, status.expired),
+            OrderStatus::Cancelled => td_string!(locale, status.cancelled),
+        }
     }
 
     /// The status inside a sentence ("This order is {…}"): "being cooked", "조리 중".

@@ -1,9 +1,12 @@
 //! The time as pages show it: Korean time of day, and a clock that ticks in the browser.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 
-use crate::store::hours::kst;
+/// Korea Standard Time; Korea keeps no daylight saving, so a fixed offset is exact.
+pub fn kst() -> FixedOffset {
+    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
 
 /// "14:05", in Korean time.
 pub fn time_of_day(at: DateTime<Utc>) -> String {

@@ -323,7 +323,7 @@ pub async fn set_store_terms(
 pub async fn set_store_phone(store_id: StoreId, phone: String) -> Result<String, AppError> {
     use crate::platform::{auth, state::AppState, Role};
     let owner = auth::require(Role::Owner).await?;
-    let phone = crate::onboarding::store_phone(&phone)?;
+    let phone = super::phone::store_phone(&phone)?;
     let state = AppState::get()?;
     if !super::db::set_phone(&state.pool, owner.account_id, store_id, &phone).await? {
         return Err(not_your_store());

@@ -1,14 +1,10 @@
 //! Opening hours: when a store takes orders, in Korea's time zone.
 
-use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{td_string, Locale};
-
-/// Korea Standard Time; Korea keeps no daylight saving, so a fixed offset is exact.
-pub fn kst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
-}
+use crate::platform::clock::kst;
 
 /// Minutes in a day; a closing time of 1440 means midnight at the end of the day.
 pub const DAY_MINUTES: u16 = 24 * 60;

@@ -4,6 +4,7 @@ pub mod api;
 pub mod editing;
 pub mod hours;
 pub mod pages;
+pub mod phone;
 pub mod readiness;
 
 #[cfg(feature = "ssr")]

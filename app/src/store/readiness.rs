@@ -130,6 +130,8 @@ pub enum StoreProblem {
     Suspended,
     /// The store is not suspended, so there is nothing to lift.
     NotSuspended,
+    /// Not a Korean phone number with its area or mobile prefix.
+    PhoneMalformed,
 }
 
 impl From<StoreProblem> for AppError {
@@ -160,12 +162,18 @@ impl StoreProblem {
             ),
             StoreProblem::Suspended => td_string!(locale, error.store_suspended).to_owned(),
             StoreProblem::NotSuspended => td_string!(locale, error.store_not_suspended).to_owned(),
+            StoreProblem::PhoneMalformed => {
+                td_string!(locale, error.store_phone_malformed).to_owned()
+            }
         }
     }
 
     /// Whether the refusal is about where the store stands rather than what was typed.
     pub fn is_conflict(&self) -> bool {
-        !matches!(self, StoreProblem::TermOutOfRange { .. })
+        !matches!(
+            self,
+            StoreProblem::TermOutOfRange { .. } | StoreProblem::PhoneMalformed
+        )
     }
 }
 

@@ -6,10 +6,9 @@ use uuid::Uuid;
 
 use super::api::{my_orders, order_status, ORDERS_PER_PAGE};
 use super::OrderView;
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
-use crate::notification::order_number;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::ordering::api::{CancelOrder, ConfirmReceipt};
-use crate::ordering::machine::{decide, Actor, Command, Order, Reason};
+use crate::ordering::machine::{open_steps, Party, Standing, Verb};
 use crate::ordering::{OrderId, OrderStatus};
 use crate::payment::api::PayNow;
 use crate::platform::clock::{ticking_now, time_of_day};
@@ -81,7 +80,7 @@ fn OrderList() -> impl IntoView {
                                                 <p class="muted">
                                                     {format!(
                                                         "#{} · {} · {}",
-                                                        order_number(order.order_id),
+                                                        order.order_id.number(),
                                                         time_of_day(order.placed_at),
                                                         order.total,
                                                     )}
@@ -116,28 +115,8 @@ pub fn StatusBadge(status: OrderStatus) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <span class=format!("badge {tone}") data-testid="order-status">
-            {move || status_label(i18n.get_locale(), status)}
+            {move || status.label_in_language(i18n.get_locale())}
         </span>
-    }
-}
-
-/// How people read a status.
-pub fn status_label(locale: Locale, status: OrderStatus) -> &'static str {
-    match status {
-        OrderStatus::Placed => td_string!(locale, status.placed),
-        OrderStatus::PaymentDeferred => td_string!(locale, status.payment_deferred),
-        OrderStatus::Paid => td_string!(locale, status.paid),
-        OrderStatus::Accepted => td_string!(locale, status.accepted),
-        OrderStatus::Cooking => td_string!(locale, status.cooking),
-        OrderStatus::Cooked => td_string!(locale, status.cooked),
-        OrderStatus::RiderAssigned => td_string!(locale, status.rider_assigned),
-        OrderStatus::PickedUp => td_string!(locale, status.picked_up),
-        OrderStatus::Delivered => td_string!(locale, status.delivered),
-        OrderStatus::DeliveryFailed => td_string!(locale, status.delivery_failed),
-        OrderStatus::Completed => td_string!(locale, status.completed),
-        OrderStatus::Rejected => td_string!(locale, status.rejected),
-        OrderStatus::Expired => td_string!(locale, status.expired),
-        OrderStatus::Cancelled => td_string!(locale, status.cancelled),
     }
 }
 
@@ -214,20 +193,6 @@ const STEPS: [(&str, OrderStatus); 9] = [
     ("OrderCompleted", OrderStatus::Completed),
 ];
 
-/// The state machine's view of the order, so the buttons shown are the ones it would allow.
-fn as_order(view: &OrderView) -> Order {
-    Order {
-        order_id: view.order_id,
-        customer_id: view.customer_id,
-        store_id: view.store_id,
-        status: view.status,
-        accept_by: view.accept_by,
-        pay_by: None,
-        ready_by: view.ready_by,
-        rider_id: view.rider_id,
-    }
-}
-
 #[component]
 fn Tracking(
     order: OrderView,
@@ -238,15 +203,16 @@ fn Tracking(
 ) -> impl IntoView {
     let now = ticking_now();
     let i18n = use_i18n();
-    let machine_order = as_order(&order);
-    let customer = Actor::Customer(order.customer_id);
-    let ticking = now.clone();
-    let may_cancel = move || {
-        let probe = Command::CancelOrder {
-            reason: Reason::new("checking").expect("a short reason is valid"),
-        };
-        decide(&machine_order, &customer, &probe, ticking.get()).is_ok()
+    let standing = Standing {
+        status: order.status,
+        accept_by: order.accept_by,
+        pay_by: None,
     };
+    let ticking = now.clone();
+    // The buttons the server would accept from the customer.
+    let may =
+        move |step: Verb| open_steps(Party::Customer, standing, ticking.get()).contains(&step);
+    let may_cancel = move || may(Verb::Cancel);
     // Said while the food is on its way to the customer; a refused, expired or cancelled order
     // says so itself, and a delivered one needs no word about cancelling.
     let too_late_to_cancel = matches!(
@@ -256,13 +222,8 @@ fn Tracking(
             | OrderStatus::RiderAssigned
             | OrderStatus::PickedUp
     );
-    let may_confirm = decide(
-        &as_order(&order),
-        &customer,
-        &Command::ConfirmDelivery,
-        now.get_untracked(),
-    )
-    .is_ok();
+    let may_confirm =
+        open_steps(Party::Customer, standing, now.get_untracked()).contains(&Verb::ConfirmDelivery);
     let reached = |event: &str| {
         order
             .timeline
@@ -294,7 +255,7 @@ fn Tracking(
                     class:current=index == current && !order.status.is_closed()
                     aria-current=(index == current).then_some("step")
                 >
-                    <span class="step-label">{move || status_label(i18n.get_locale(), status)}</span>
+                    <span class="step-label">{move || status.label_in_language(i18n.get_locale())}</span>
                     <span class="muted">{at.map(time_of_day)} {detail}</span>
                 </li>
             }
@@ -343,7 +304,7 @@ fn Tracking(
             </div>
             <p class="muted">
                 {
-                    let number = order_number(order.order_id);
+                    let number = order.order_id.number();
                     let address = order.delivery_address.clone();
                     move || t_string!(i18n, track.order_line, number = number.clone(), address = address.clone())
                 }

@@ -199,8 +199,8 @@ async fn a_new_store_goes_live_only_once_it_has_everything_a_customer_needs() {
                 &[("store_id", &id), ("phone", "466-1234")]
             )
             .await,
-        Err(AppError::Application(
-            app::onboarding::ApplicationProblem::StorePhoneMalformed
+        Err(AppError::Store(
+            app::store::readiness::StoreProblem::PhoneMalformed
         ))
     );
 }

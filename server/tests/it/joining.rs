@@ -4,10 +4,10 @@
 use crate::common::*;
 use crate::phones::{app_with_stand_in, code_sent_to};
 use app::notification::kakao::StandInInbox;
-use app::notification::{InboxText, Notification};
+use app::notification::{AppliedAs, InboxText, Notification};
 use app::onboarding::{
-    Application, ApplicationDetails, ApplicationForReview, ApplicationKind, ApplicationProblem,
-    ApplicationStatus, Decision, Vehicle,
+    Application, ApplicationDetails, ApplicationForReview, ApplicationProblem, ApplicationStatus,
+    Decision, Vehicle,
 };
 use app::platform::error::{AccountProblem, Missing};
 use app::platform::{AppError, CurrentUser, Role};
@@ -236,7 +236,7 @@ async fn a_new_rider_applies_and_rides_only_once_an_operator_approves() {
         inbox_of(&rider).await.iter().any(|n| n.order_id.is_none()
             && n.text
                 == Some(InboxText::ApplicationApproved {
-                    kind: ApplicationKind::Rider
+                    kind: AppliedAs::Rider
                 })),
         "the inbox tells of the approval"
     );

@@ -129,7 +129,7 @@ async fn each_status_change_reaches_each_party_once_even_after_the_endpoint_was_
     request_ids.dedup();
     assert_eq!(request_ids.len(), 4);
 
-    let number = app::notification::order_number(order);
+    let number = order.number();
     let mut templates: Vec<(String, String)> = received
         .iter()
         .map(|(auth, body)| {

@@ -2,7 +2,7 @@
 //! to a page, with a link to the older ones, and nobody pages through someone else's.
 
 use crate::common::*;
-use app::notification::{order_number, Notification};
+use app::notification::Notification;
 use app::ordering::{OrderId, OrderStatus};
 use app::tracking::OrderView;
 
@@ -75,7 +75,7 @@ async fn orders_and_messages_come_fifty_to_a_page() {
         "the newest page is this one"
     );
     let html = customer.page(&older).await;
-    let number = |order: &OrderView| format!("#{}", order_number(order.order_id));
+    let number = |order: &OrderView| format!("#{}", order.order_id.number());
     assert!(
         html.contains(&number(&second[0])),
         "the older page shows the older orders"

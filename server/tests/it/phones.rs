@@ -71,7 +71,7 @@ pub(crate) async fn kakao_tells_of(
     phone: &str,
     order: app::ordering::OrderId,
 ) {
-    let number = app::notification::order_number(order);
+    let number = order.number();
     eventually(
         &format!("{phone}'s KakaoTalk has order {number}"),
         || async {

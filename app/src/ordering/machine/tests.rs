@@ -504,3 +504,104 @@ fn reasons_are_trimmed_and_bounded() {
         Ok("품절".to_owned())
     );
 }
+
+fn standing_in(status: OrderStatus) -> Standing {
+    let order = order_in(status);
+    Standing {
+        status,
+        accept_by: order.accept_by,
+        pay_by: order.pay_by,
+    }
+}
+
+/// The buttons each party's screen shows in every status before any deadline: the lifecycle as
+/// people see it, written out so that a change to `decide` shows here as a change of screen.
+#[test]
+fn each_party_is_offered_the_steps_decide_accepts_in_every_status() {
+    use OrderStatus as S;
+    use Verb as V;
+    let expected = |party: Party, status: OrderStatus| -> Vec<Verb> {
+        match (party, status) {
+            (Party::Customer, S::Placed | S::PaymentDeferred | S::Paid | S::Accepted) => {
+                vec![V::Cancel]
+            }
+            (Party::Customer, S::Delivered) => vec![V::ConfirmDelivery],
+            (Party::StoreOwner, S::Paid) => vec![V::Accept, V::Reject],
+            (Party::StoreOwner, S::Accepted) => vec![V::StartCooking],
+            (Party::StoreOwner, S::Cooking) => vec![V::FinishCooking],
+            (Party::Rider, S::Cooked) => vec![V::Claim],
+            (Party::Rider, S::RiderAssigned) => vec![V::PickUp],
+            (Party::Rider, S::PickedUp) => vec![V::Deliver, V::ReportFailure],
+            (Party::Rider, S::Delivered) => vec![V::ConfirmDelivery],
+            _ => vec![],
+        }
+    };
+    for party in [Party::Customer, Party::StoreOwner, Party::Rider] {
+        for status in OrderStatus::ALL {
+            assert_eq!(
+                open_steps(party, standing_in(status), t0()),
+                expected(party, status),
+                "{party:?} looking at an order {status:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_kitchen_is_no_longer_offered_accept_once_the_deadline_passed() {
+    let paid = standing_in(OrderStatus::Paid);
+    let deadline = paid.accept_by.expect("a paid order has a deadline");
+    assert_eq!(
+        open_steps(Party::StoreOwner, paid, deadline),
+        vec![Verb::Accept, Verb::Reject]
+    );
+    assert_eq!(
+        open_steps(Party::StoreOwner, paid, deadline + Duration::seconds(1)),
+        vec![Verb::Reject]
+    );
+}
+
+/// `open_steps` asks `decide` with stand-in arguments; that is only sound while no argument a
+/// screen's command carries changes the answer.
+#[test]
+fn no_screen_command_is_decided_by_its_arguments() {
+    let variants = |command: &Command| -> Vec<Command> {
+        match command {
+            Command::AcceptOrder { .. } => [PrepMinutes::MIN, 20, PrepMinutes::MAX]
+                .map(|minutes| Command::AcceptOrder {
+                    prep: PrepMinutes::new(minutes).expect("valid"),
+                })
+                .to_vec(),
+            Command::RejectOrder { .. } => vec![Command::RejectOrder {
+                reason: reason("Out of chicken"),
+            }],
+            Command::ReportFailure { .. } => vec![Command::ReportFailure {
+                reason: reason("Nobody at the door"),
+            }],
+            Command::CancelOrder { .. } => vec![Command::CancelOrder {
+                reason: reason("Ordered twice"),
+            }],
+            other => vec![other.clone()],
+        }
+    };
+    for party in [Party::Customer, Party::StoreOwner, Party::Rider] {
+        let actor = match party {
+            Party::Customer => Actor::Customer(CUSTOMER),
+            Party::StoreOwner => Actor::StoreOwner { store_id: STORE },
+            Party::Rider => Actor::Rider(RIDER),
+        };
+        for command in party.screen_commands() {
+            for status in OrderStatus::ALL {
+                let order = order_in(status);
+                let stand_in = decide(&order, &actor, &command, t0()).is_ok();
+                for variant in variants(&command) {
+                    assert_eq!(
+                        decide(&order, &actor, &variant, t0()).is_ok(),
+                        stand_in,
+                        "{variant:?} by {party:?} in {status:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -12,12 +12,11 @@ use super::api::{
 };
 use super::{done_for_the_kitchen, KitchenOrder, OwnedStore};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
-use crate::notification::order_number;
+use crate::ordering::machine::{open_steps, Party, PrepMinutes, Reason, Standing, Verb};
 use crate::ordering::OrderStatus;
 use crate::platform::clock::{countdown, ticking_now, time_of_day};
 use crate::platform::live::{follow, Topic};
 use crate::platform::{pages::ErrorNote, session::RequireRole, AppError, Role};
-use crate::tracking::pages::status_label;
 
 /// `/store`.
 #[component]
@@ -295,16 +294,16 @@ fn DoneToday(list: Vec<KitchenOrder>) -> impl IntoView {
                         view! {
                             <li
                                 class="done-order row spread"
-                                data-order=order_number(order.order_id)
+                                data-order=order.order_id.number()
                                 data-outcome=status.as_str()
                             >
                                 <span>
-                                    <strong>{format!("#{}", order_number(order.order_id))}</strong>
+                                    <strong>{format!("#{}", order.order_id.number())}</strong>
                                     " · "
                                     <span class="muted">{time_of_day(order.status_since)}</span>
                                 </span>
                                 <span class="outcome">
-                                    {move || status_label(i18n.get_locale(), status)}
+                                    {move || status.label_in_language(i18n.get_locale())}
                                     {order.outcome_reason.map(|why| format!(": {why}"))}
                                 </span>
                                 <span>{order.total.to_string()}</span>
@@ -322,91 +321,53 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
     let now = ticking_now();
     let i18n = use_i18n();
     let id = order.order_id.0.to_string();
-    let reject_id = id.clone();
     let deadline = order.accept_by;
-    let buttons = match order.status {
-        OrderStatus::Paid => view! {
-            <p class="countdown" role="timer">
-                {move || {
-                    let left = deadline.map(|d| countdown(now.get(), d)).unwrap_or_default();
-                    t_string!(i18n, kitchen.accept_within, left)
-                }}
-            </p>
-            <ActionForm action=actions.accept attr:class="row">
-                <input type="hidden" name="order_id" value=id.clone() />
-                <label class="inline">
-                    {t!(i18n, kitchen.ready_in)}
-                    <input
-                        type="number"
-                        name="prep_minutes"
-                        value="20"
-                        min="5"
-                        max="120"
-                        required
-                        class="minutes"
-                    />
-                    {t!(i18n, kitchen.minutes)}
-                </label>
-                <button type="submit" class="primary">
-                    {t!(i18n, kitchen.accept)}
-                </button>
-            </ActionForm>
-            <details>
-                <summary>{t!(i18n, kitchen.reject)}</summary>
-                <ActionForm action=actions.reject attr:class="stack">
-                    <input type="hidden" name="order_id" value=reject_id />
-                    <label>
-                        {t!(i18n, kitchen.reject_reason)}
-                        <input
-                            name="reason"
-                            required
-                            maxlength="200"
-                            placeholder=move || t_string!(i18n, kitchen.reject_placeholder)
-                        />
-                    </label>
-                    <button type="submit" class="danger">
-                        {t!(i18n, kitchen.reject_order)}
-                    </button>
-                </ActionForm>
-            </details>
+    let standing = Standing {
+        status: order.status,
+        accept_by: order.accept_by,
+        pay_by: None,
+    };
+    let clock = now.clone();
+    // The buttons the server would accept; shared, not owned, for the same reason as the clock.
+    let steps = ArcMemo::new(move |_| open_steps(Party::StoreOwner, standing, clock.get()));
+    let status = order.status;
+    let buttons = move || {
+        let steps = steps.get();
+        if steps.is_empty() {
+            return match status {
+                OrderStatus::Cooked => {
+                    view! { <p class="muted">{t!(i18n, kitchen.waiting_rider)}</p> }.into_any()
+                }
+                OrderStatus::RiderAssigned => {
+                    view! { <p class="muted">{t!(i18n, kitchen.rider_coming)}</p> }.into_any()
+                }
+                OrderStatus::PickedUp => {
+                    view! { <p class="muted">{t!(i18n, kitchen.on_its_way)}</p> }.into_any()
+                }
+                other => view! {
+                    <p class="muted">{move || other.label_in_language(i18n.get_locale())}</p>
+                }
+                .into_any(),
+            };
         }
-        .into_any(),
-        OrderStatus::Accepted => view! {
-            <ActionForm action=actions.start>
-                <input type="hidden" name="order_id" value=id.clone() />
-                <button type="submit" class="primary">
-                    {t!(i18n, kitchen.start_cooking)}
-                </button>
-            </ActionForm>
+        let too_late_to_accept = status == OrderStatus::Paid && !steps.contains(&Verb::Accept);
+        let deadline_note = too_late_to_accept.then(|| {
+            view! { <p class="countdown" role="timer">{t!(i18n, kitchen.accept_too_late)}</p> }
+        });
+        let forms = steps
+            .into_iter()
+            .map(|step| kitchen_step(step, &id, deadline, now.clone(), actions))
+            .collect_view();
+        view! {
+            {deadline_note}
+            {forms}
         }
-        .into_any(),
-        OrderStatus::Cooking => view! {
-            <ActionForm action=actions.finish>
-                <input type="hidden" name="order_id" value=id.clone() />
-                <button type="submit" class="primary">
-                    {t!(i18n, kitchen.food_ready)}
-                </button>
-            </ActionForm>
-        }
-        .into_any(),
-        OrderStatus::Cooked => {
-            view! { <p class="muted">{t!(i18n, kitchen.waiting_rider)}</p> }.into_any()
-        }
-        OrderStatus::RiderAssigned => {
-            view! { <p class="muted">{t!(i18n, kitchen.rider_coming)}</p> }.into_any()
-        }
-        OrderStatus::PickedUp => {
-            view! { <p class="muted">{t!(i18n, kitchen.on_its_way)}</p> }.into_any()
-        }
-        finished => {
-            view! { <p class="muted">{move || status_label(i18n.get_locale(), finished)}</p> }
-                .into_any()
-        }
+        .into_any()
     };
     view! {
-        <li class="card kitchen-card" data-order=order_number(order.order_id)>
+        <li class="card kitchen-card" data-order=order.order_id.number()>
             <div class="row spread">
-                <strong>{format!("#{}", order_number(order.order_id))}</strong>
+                <strong>{format!("#{}", order.order_id.number())}</strong>
                 <span class="muted">{time_of_day(order.received_at)}</span>
             </div>
             <ul class="plain">
@@ -433,6 +394,89 @@ fn KitchenCard(order: KitchenOrder, actions: KitchenActions) -> impl IntoView {
                 })}
             {buttons}
         </li>
+    }
+}
+
+/// The form for one step the owner may take on an order; `deadline` is when accepting closes.
+fn kitchen_step(
+    step: Verb,
+    order_id: &str,
+    deadline: Option<chrono::DateTime<chrono::Utc>>,
+    now: ArcReadSignal<chrono::DateTime<chrono::Utc>>,
+    actions: KitchenActions,
+) -> AnyView {
+    let i18n = use_i18n();
+    let order_id = order_id.to_owned();
+    match step {
+        Verb::Accept => view! {
+            <p class="countdown" role="timer">
+                {move || {
+                    let left = deadline.map(|d| countdown(now.get(), d)).unwrap_or_default();
+                    t_string!(i18n, kitchen.accept_within, left)
+                }}
+            </p>
+            <ActionForm action=actions.accept attr:class="row">
+                <input type="hidden" name="order_id" value=order_id />
+                <label class="inline">
+                    {t!(i18n, kitchen.ready_in)}
+                    <input
+                        type="number"
+                        name="prep_minutes"
+                        value="20"
+                        min=PrepMinutes::MIN
+                        max=PrepMinutes::MAX
+                        required
+                        class="minutes"
+                    />
+                    {t!(i18n, kitchen.minutes)}
+                </label>
+                <button type="submit" class="primary">
+                    {t!(i18n, kitchen.accept)}
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+        Verb::Reject => view! {
+            <details>
+                <summary>{t!(i18n, kitchen.reject)}</summary>
+                <ActionForm action=actions.reject attr:class="stack">
+                    <input type="hidden" name="order_id" value=order_id />
+                    <label>
+                        {t!(i18n, kitchen.reject_reason)}
+                        <input
+                            name="reason"
+                            required
+                            maxlength=Reason::MAX_CHARS
+                            placeholder=move || t_string!(i18n, kitchen.reject_placeholder)
+                        />
+                    </label>
+                    <button type="submit" class="danger">
+                        {t!(i18n, kitchen.reject_order)}
+                    </button>
+                </ActionForm>
+            </details>
+        }
+        .into_any(),
+        Verb::StartCooking => view! {
+            <ActionForm action=actions.start>
+                <input type="hidden" name="order_id" value=order_id />
+                <button type="submit" class="primary">
+                    {t!(i18n, kitchen.start_cooking)}
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+        Verb::FinishCooking => view! {
+            <ActionForm action=actions.finish>
+                <input type="hidden" name="order_id" value=order_id />
+                <button type="submit" class="primary">
+                    {t!(i18n, kitchen.food_ready)}
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+        // `open_steps` offers an owner only the four steps above.
+        _ => ().into_any(),
     }
 }
 

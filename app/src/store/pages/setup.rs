@@ -6,7 +6,6 @@ use leptos_router::{components::A, hooks::use_params_map};
 use uuid::Uuid;
 
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
-use crate::onboarding::phone_shown;
 use crate::places::pages::{PlaceLines, PlaceSearch};
 use crate::places::Place;
 use crate::platform::clock::date_and_time;
@@ -18,6 +17,7 @@ use crate::store::api::{
     TakeStoreLive,
 };
 use crate::store::hours::{weekday_name, DayForm};
+use crate::store::phone::phone_shown;
 use crate::store::readiness::{DeliveryTerms, ReadinessItem, StoreProblem, Term};
 use crate::store::{MenuItem, MenuOption, OptionGroup, StoreId, StoreSetup};
 
