@@ -83,6 +83,9 @@ test('a new person signs up from the checkout, proves a phone, orders, gets back
   await password.getByRole('button', { name: 'Change password' }).click();
   await expect(password.getByRole('status')).toHaveText('Your password is changed. Other browsers logged out: 1.');
   await expect(sessions).toHaveCount(1);
+  // The laptop is told at once, over its live link: it shows her logged out without a reload,
+  // and does not knock again with the ended session (the console guard would see the 401).
+  await expect(laptop.getByRole('navigation', { name: 'Account' })).toContainText('Log in');
   await laptop.reload();
   await expect(laptop.getByRole('navigation', { name: 'Account' })).toContainText('Log in');
   await laptopContext.close();

@@ -70,6 +70,16 @@ pub fn provide_session_context() {
             change_to(None);
         }
     });
+    // A session ended elsewhere (a password change, "log out everywhere" in another browser, an
+    // operator's suspension) reaches this tab as the live socket's close code: the tab shows the
+    // person logged out rather than pages whose every action the server would now refuse.
+    Effect::new(move |_| {
+        let ended = use_context::<super::live::LiveLink>()
+            .is_some_and(|link| link.state.get() == super::live::LinkState::SessionEnded);
+        if ended {
+            change_to(None);
+        }
+    });
     provide_context(SessionContext {
         login,
         logout,

@@ -94,7 +94,7 @@ async fn a_new_password_needs_the_current_one_and_logs_out_the_other_browsers() 
     );
     assert_eq!(
         socket::close_code(&mut laptop_socket).await,
-        Some(app::platform::live::hub::SESSION_ENDED_CLOSE_CODE)
+        Some(app::platform::live::SESSION_ENDED_CLOSE_CODE)
     );
     assert_eq!(
         socket::connect(&app.base, Some(&laptop)).await.err(),

@@ -66,7 +66,7 @@ async fn an_operator_finds_an_account_and_suspends_it_until_reinstated() {
         .expect("suspended");
     assert_eq!(
         socket::close_code(&mut tablet_socket).await,
-        Some(app::platform::live::hub::SESSION_ENDED_CLOSE_CODE)
+        Some(app::platform::live::SESSION_ENDED_CLOSE_CODE)
     );
     assert_eq!(
         socket::connect(&app.base, Some(&tablet)).await.err(),

@@ -122,7 +122,7 @@ async fn a_customer_who_leaves_keeps_nothing_personal_and_her_orders_stay_as_rec
     assert_eq!(who(&minji).await, None);
     assert_eq!(
         socket::close_code(&mut tablet_socket).await,
-        Some(app::platform::live::hub::SESSION_ENDED_CLOSE_CODE)
+        Some(app::platform::live::SESSION_ENDED_CLOSE_CODE)
     );
     assert_eq!(
         socket::connect(&app.base, Some(&tablet)).await.err(),

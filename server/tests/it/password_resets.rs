@@ -108,10 +108,7 @@ async fn a_code_on_the_proven_phone_sets_a_new_password_and_ends_every_session()
     );
 
     let closed = socket::close_code(&mut socket).await;
-    assert_eq!(
-        closed,
-        Some(app::platform::live::hub::SESSION_ENDED_CLOSE_CODE)
-    );
+    assert_eq!(closed, Some(app::platform::live::SESSION_ENDED_CLOSE_CODE));
     assert_eq!(
         socket::connect(&app.base, Some(&tablet)).await.err(),
         Some(401),

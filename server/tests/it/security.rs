@@ -124,10 +124,7 @@ async fn logging_out_closes_the_sessions_live_sockets() {
         .expect("logout");
     assert!(logout.status().is_success() || logout.status().is_redirection());
     let closed = socket::close_code(&mut socket).await;
-    assert_eq!(
-        closed,
-        Some(app::platform::live::hub::SESSION_ENDED_CLOSE_CODE)
-    );
+    assert_eq!(closed, Some(app::platform::live::SESSION_ENDED_CLOSE_CODE));
     assert_eq!(open_socket(&app, &cookie, &app.base).await.err(), Some(401));
     app.shutdown().await;
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use futures::channel::{mpsc, oneshot};
 use futures::future::{self, Either};
 use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::{futures::WebSocket, Message, State};
+use gloo_net::websocket::{futures::WebSocket, Message, State, WebSocketError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
@@ -145,9 +145,17 @@ async fn run(shared: Rc<RefCell<Shared>>) {
             LinkState::Reconnecting
         };
         shared.borrow().set_state.set(state);
-        if let Some(was_live) = connect_once(&shared).await {
-            if was_live {
-                backoff = FIRST_BACKOFF;
+        match connect_once(&shared).await {
+            Some(Ended::Dropped { was_live: true }) => backoff = FIRST_BACKOFF,
+            Some(Ended::Dropped { was_live: false }) | None => {}
+            Some(Ended::SessionEnded) => {
+                // Knocking again with the same cookie would only be refused (401), again and
+                // again; the session context shows the person logged out.
+                let mut shared = shared.borrow_mut();
+                shared.outbox = None;
+                shared.started = false;
+                shared.set_state.set(LinkState::SessionEnded);
+                return;
             }
         }
         first = false;
@@ -158,8 +166,16 @@ async fn run(shared: Rc<RefCell<Shared>>) {
     }
 }
 
-/// One connection, until it drops. Returns whether it ever became live.
-async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
+/// How a connection ended.
+enum Ended {
+    /// It dropped (network, server restart); `was_live` if the server had answered a follow.
+    Dropped { was_live: bool },
+    /// The server closed it because the session ended.
+    SessionEnded,
+}
+
+/// One connection, until it drops; `None` if it could not even be opened.
+async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<Ended> {
     let mut socket = WebSocket::open(&socket_url()?).ok()?;
     let (outbox, mut inbox) = mpsc::unbounded();
     // A screen drawn by the server's render counts as unchanged only if the server says so;
@@ -175,7 +191,7 @@ async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
     };
     for follow in follows {
         if !send(&mut socket, &follow).await {
-            return Some(false);
+            return Some(Ended::Dropped { was_live: false });
         }
     }
     let mut was_live = false;
@@ -218,10 +234,15 @@ async fn connect_once(shared: &Rc<RefCell<Shared>>) -> Option<bool> {
                 }
             }
             Input::FromServer(Some(Ok(Message::Bytes(_)))) => {}
+            Input::FromServer(Some(Err(WebSocketError::ConnectionClose(close))))
+                if close.code == super::SESSION_ENDED_CLOSE_CODE =>
+            {
+                return Some(Ended::SessionEnded);
+            }
             Input::FromServer(Some(Err(_)) | None) => break,
         }
     }
-    Some(was_live)
+    Some(Ended::Dropped { was_live })
 }
 
 /// Writes `message` to the socket, unless the socket is closing or closed (the server ended the

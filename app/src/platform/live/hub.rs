@@ -34,10 +34,6 @@ const SESSION_CHECK: Duration = Duration::from_secs(30);
 /// The most topics one socket follows: a screen follows a handful; more is a runaway client.
 pub const MAX_FOLLOWED: usize = 64;
 
-/// The close code a socket gets when its session ends: the page should not reconnect but show
-/// that the person must log in again.
-pub const SESSION_ENDED_CLOSE_CODE: u16 = 4001;
-
 /// The close code of every socket when its process stops (1012, "service restart"): the page
 /// reconnects, to another instance or to this one once it is back.
 pub const RESTARTING_CLOSE_CODE: u16 = 1012;
@@ -312,7 +308,7 @@ async fn still_signed_in(pool: &PgPool, session: SessionId, user: &CurrentUser) 
 async fn close_for_ended_session(socket: WebSocket) {
     close(
         socket,
-        SESSION_ENDED_CLOSE_CODE,
+        super::SESSION_ENDED_CLOSE_CODE,
         "Your session ended. Log in again.",
     )
     .await

@@ -21,6 +21,10 @@ use super::AccountId;
 use crate::ordering::{OrderId, OrderStatus};
 use crate::store::StoreId;
 
+/// The close code a socket gets when its session ends (logged out elsewhere, a password change,
+/// an operator's suspension): the page does not reconnect, it shows the person logged out.
+pub const SESSION_ENDED_CLOSE_CODE: u16 = 4001;
+
 /// Something a screen can follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Topic {
@@ -80,6 +84,9 @@ pub enum LinkState {
     Live,
     /// The socket dropped; it comes back by itself.
     Reconnecting,
+    /// The server closed the socket because the session ended: nothing reconnects until the
+    /// person logs in again.
+    SessionEnded,
 }
 
 /// The tab's live link: one socket shared by every screen on the page.
@@ -152,7 +159,7 @@ pub fn LiveIndicator() -> impl IntoView {
     let i18n = use_i18n();
     let state = move || match link.state.get() {
         // Before the browser app runs there is no socket yet; it opens one as soon as it starts.
-        LinkState::Idle | LinkState::Connecting => {
+        LinkState::Idle | LinkState::Connecting | LinkState::SessionEnded => {
             (t_string!(i18n, live.connecting), "live-dot connecting")
         }
         LinkState::Live => (t_string!(i18n, live.live), "live-dot live"),
