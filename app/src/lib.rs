@@ -8,6 +8,8 @@
 // (kitchen board, menu editor) exceed the default limit of 128.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
+pub mod contexts;
 pub mod delivery;
 pub mod layout;
 pub mod notification;

@@ -75,7 +75,12 @@ async fn run(url: &str, options: &Options) -> Result<()> {
     server::demo::load_if_empty(&pool).await?;
     let order = Fixture::load(&pool).await?.order_json();
     let (_, payments) = support::payments().await?;
-    let mut state = AppState::new(pool.clone(), Some("baedal-demo".into()), payments);
+    let mut state = AppState::new(
+        pool.clone(),
+        Some("baedal-demo".into()),
+        payments,
+        app::contexts::HOOKS,
+    );
     // Production login limits; only the customers' own call limit is lifted, since sixteen
     // load-generating clients share one session.
     state.throttles = Throttles::new(ThrottleLimits {

@@ -86,7 +86,12 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
 
     let (provider, payments) = support::payments().await?;
     let gateway = payments.clone();
-    let state = AppState::new(pool.clone(), Some("baedal-demo".into()), payments);
+    let state = AppState::new(
+        pool.clone(),
+        Some("baedal-demo".into()),
+        payments,
+        app::contexts::HOOKS,
+    );
     let background = server::workers::start(state.clone(), server::config::Role::All).await?;
     let base = support::serve(state).await?;
     let order = order_json(&pool).await?;

@@ -92,7 +92,12 @@ async fn run(cluster: &PrivateCluster, options: &Options) -> Result<()> {
 
     // The provider is the simulator at full speed, over real HTTP, in this process.
     let (_, payments) = support::payments().await?;
-    let state = AppState::new(pool.clone(), Some("baedal-demo".into()), payments);
+    let state = AppState::new(
+        pool.clone(),
+        Some("baedal-demo".into()),
+        payments,
+        app::contexts::HOOKS,
+    );
     let background = server::workers::start(state.clone(), server::config::Role::All).await?;
     let base = support::serve(state).await?;
     if options.statements.is_some() {

@@ -85,7 +85,7 @@ async fn run(
         ..GatewaySettings::new(payment_url)
     })
     .map_err(anyhow::Error::msg)?;
-    let mut state = AppState::new(pool.clone(), demo_password, payments);
+    let mut state = AppState::new(pool.clone(), demo_password, payments, app::contexts::HOOKS);
     state.acceptance_window = config.acceptance_window;
     state.pay_later_window = config.pay_later_window;
     let trusted_proxies = config.trusted_proxies.clone().map_err(anyhow::Error::msg)?;

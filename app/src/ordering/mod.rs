@@ -15,12 +15,29 @@ pub mod consumer;
 mod db;
 /// What others may read and write of ordering's tables; the rest of `db` is ordering's own.
 #[cfg(feature = "ssr")]
-pub use db::{count_by_status, forget_customers_door, load, load_many, orders_under_way, total};
+pub use db::{count_by_status, load, load_many, total};
 #[cfg(feature = "ssr")]
 pub mod place;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// A customer leaving Baedal, inside the leaving transaction: refused while an order of theirs
+/// is under way; otherwise their orders, and the orders' snapshots in the event log, keep only
+/// the neighbourhood and the vicinity of the door.
+#[cfg(feature = "ssr")]
+pub async fn forget_customer(
+    conn: &mut sqlx::PgConnection,
+    customer: crate::platform::AccountId,
+) -> Result<(), crate::platform::AppError> {
+    use crate::platform::error::AccountProblem;
+    if db::orders_under_way(&mut *conn, customer).await? > 0 {
+        return Err(AccountProblem::OrderUnderWay.into());
+    }
+    let orders = db::forget_customers_door(&mut *conn, customer).await?;
+    crate::platform::event_log::forget_customers_door(&mut *conn, &orders).await?;
+    Ok(())
+}
 
 pub use refusal::PlaceRefusal;
 

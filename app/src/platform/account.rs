@@ -68,6 +68,16 @@ pub fn device_of(user_agent: &str) -> String {
 #[cfg(feature = "ssr")]
 pub use server::*;
 
+/// What one context does when a customer leaves, inside the leaving transaction: refuse (an order
+/// still under way) or forget what it keeps of them. Registered by the server
+/// (`state::ContextHooks`).
+#[cfg(feature = "ssr")]
+pub type ForgetCustomer = for<'a> fn(
+    &'a mut sqlx::PgConnection,
+    super::AccountId,
+)
+    -> futures::future::BoxFuture<'a, Result<(), super::AppError>>;
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
@@ -76,7 +86,7 @@ mod server {
     use crate::platform::error::{AccountProblem, Missing};
     use crate::platform::sign_up::{check_password_length, is_guessable};
     use crate::platform::state::AppState;
-    use crate::platform::{event_log, AppError, CurrentUser, Role};
+    use crate::platform::{AppError, CurrentUser, Role};
 
     /// Sets a new password for `user`, who proves it is them with the current one, and ends
     /// every other session of the account (closing this instance's sockets of them at once).
@@ -215,19 +225,15 @@ mod server {
         if !db::lock_account(&mut tx, customer).await? {
             return Err(AppError::NotLoggedIn);
         }
-        if crate::ordering::orders_under_way(&mut *tx, customer).await? > 0 {
-            return Err(AccountProblem::OrderUnderWay.into());
+        for forget in state.contexts.forget_customer {
+            forget(&mut tx, customer).await?;
         }
-        let orders = crate::ordering::forget_customers_door(&mut tx, customer).await?;
-        event_log::forget_customers_door(&mut tx, &orders).await?;
-        crate::tracking::forget_customers_door(&mut tx, customer).await?;
-        crate::notification::forget_recipient(&mut tx, customer).await?;
         let ended = db::erase_account(&mut tx, customer).await?;
         tx.commit().await?;
         state.live.sessions_ended(&ended);
         // The session row is gone already; this drops the browser's cookie too.
         auth::log_out().await?;
-        tracing::info!(account_id = %customer.0, orders = orders.len(), "left Baedal");
+        tracing::info!(account_id = %customer.0, "left Baedal");
         Ok(())
     }
 

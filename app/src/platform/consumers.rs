@@ -15,6 +15,15 @@ use super::events::{Consumer, StoredEvent};
 use super::live;
 use super::state::AppState;
 
+/// One consumer's way to apply a batch of fresh events inside the runner's transaction; `true` if
+/// it appended events. Each context writes its own (`<context>::consumer::apply`), and the server
+/// hands the runner the table (`app::contexts`), so the runner names no context.
+pub type ApplyBatch = for<'a> fn(
+    &'a mut PgConnection,
+    &'a AppState,
+    &'a [&'a StoredEvent],
+) -> futures::future::BoxFuture<'a, Result<bool, ConsumeError>>;
+
 /// Why a consumer could not apply an event; the queue retries it.
 #[derive(Debug, thiserror::Error)]
 pub enum ConsumeError {
@@ -138,18 +147,9 @@ async fn dispatch_to_context(
         return Ok(false);
     }
     let span = tracing::info_span!("consume", consumer = consumer.name(), events = events.len());
-    async {
-        match consumer {
-            Consumer::Store => crate::store::consumer::apply(tx, events).await,
-            Consumer::Payment => crate::payment::consumer::apply(tx, events).await,
-            Consumer::Delivery => crate::delivery::consumer::apply(tx, events).await,
-            Consumer::Tracking => crate::tracking::consumer::apply(tx, events).await,
-            Consumer::Notification => crate::notification::consumer::apply(tx, state, events).await,
-            Consumer::Deadlines => crate::ordering::consumer::apply(tx, events).await,
-        }
-    }
-    .instrument(span)
-    .await
+    (state.contexts.consumer)(consumer)(tx, state, events)
+        .instrument(span)
+        .await
 }
 
 /// Whether a fault drill makes this attempt fail (and counts it).

@@ -35,6 +35,19 @@ pub struct AppState {
     /// Whether cookies this server sets are sent over TLS only (every deployment but the demo and
     /// the tests on plain HTTP).
     pub secure_cookies: bool,
+    /// What the contexts do for the platform's machinery.
+    pub contexts: ContextHooks,
+}
+
+/// What the contexts do for the platform's machinery, handed in by the server (`app::contexts`):
+/// the platform runs consumers and erases accounts without naming a context.
+#[derive(Clone, Copy, Debug)]
+pub struct ContextHooks {
+    /// Each consumer's batch, applied by its context.
+    pub consumer: fn(super::events::Consumer) -> super::consumers::ApplyBatch,
+    /// What each context does, in order, when a customer leaves: refuse (an order under way) or
+    /// forget what it keeps of them, all inside the leaving transaction.
+    pub forget_customer: &'static [super::account::ForgetCustomer],
 }
 
 impl AppState {
@@ -43,6 +56,7 @@ impl AppState {
         pool: PgPool,
         demo_password: Option<String>,
         payments: crate::payment::gateway::PaymentGateway,
+        contexts: ContextHooks,
     ) -> AppState {
         AppState {
             pool,
@@ -57,6 +71,7 @@ impl AppState {
             live: super::live::hub::LiveHub::new(),
             throttles: super::throttle::Throttles::default(),
             secure_cookies: false,
+            contexts,
         }
     }
 

@@ -190,7 +190,12 @@ impl TestApp {
             ..GatewaySettings::new(provider.base.clone())
         })
         .expect("a payment client");
-        let mut state = AppState::new(pool.clone(), Some(DEMO_PASSWORD.to_owned()), payments);
+        let mut state = AppState::new(
+            pool.clone(),
+            Some(DEMO_PASSWORD.to_owned()),
+            payments,
+            app::contexts::HOOKS,
+        );
         state.acceptance_window = acceptance_window;
         state.pay_later_window = pay_later_window;
         state.throttles = Throttles::new(limits);
