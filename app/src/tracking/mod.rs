@@ -45,7 +45,6 @@ pub struct OrderView {
     pub ready_by: Option<DateTime<Utc>>,
     /// When the food should reach the customer: ready-by plus the ride.
     pub eta: Option<DateTime<Utc>>,
-    pub rider_id: Option<AccountId>,
     /// Why it was cancelled, rejected or failed, in the words given.
     pub reason: Option<String>,
     pub refunded: Option<Won>,
@@ -99,7 +98,6 @@ pub fn project(events: &[StoredEvent]) -> Option<OrderView> {
         prep_minutes: None,
         ready_by: None,
         eta: None,
-        rider_id: None,
         reason: None,
         refunded: None,
         last_seq: first.seq,
@@ -141,7 +139,6 @@ pub fn project(events: &[StoredEvent]) -> Option<OrderView> {
     view.status = order.status;
     view.accept_by = order.accept_by;
     view.ready_by = order.ready_by;
-    view.rider_id = order.rider_id;
     view.eta = order
         .ready_by
         .map(|ready| ready + Duration::minutes(ride_minutes.ceil() as i64));
