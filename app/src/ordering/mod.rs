@@ -22,23 +22,6 @@ pub mod place;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// A customer leaving Baedal, inside the leaving transaction: refused while an order of theirs
-/// is under way; otherwise their orders, and the orders' snapshots in the event log, keep only
-/// the neighbourhood and the vicinity of the door.
-#[cfg(feature = "ssr")]
-pub async fn forget_customer(
-    conn: &mut sqlx::PgConnection,
-    customer: crate::platform::AccountId,
-) -> Result<(), crate::platform::AppError> {
-    use crate::platform::error::AccountProblem;
-    if db::orders_under_way(&mut *conn, customer).await? > 0 {
-        return Err(AccountProblem::OrderUnderWay.into());
-    }
-    let orders = db::forget_customers_door(&mut *conn, customer).await?;
-    crate::platform::event_log::forget_customers_door(&mut *conn, &orders).await?;
-    Ok(())
-}
-
 pub use refusal::PlaceRefusal;
 
 use crate::i18n::{td_string, Locale};
@@ -198,4 +181,21 @@ pub struct PlaceOrderRequest {
     pub store_id: crate::store::StoreId,
     pub address_id: Uuid,
     pub lines: Vec<cart::CartLine>,
+}
+
+/// A customer leaving Baedal, inside the leaving transaction: refused while an order of theirs
+/// is under way; otherwise their orders, and the orders' snapshots in the event log, keep only
+/// the neighbourhood and the vicinity of the door.
+#[cfg(feature = "ssr")]
+pub async fn forget_customer(
+    conn: &mut sqlx::PgConnection,
+    customer: crate::platform::AccountId,
+) -> Result<(), crate::platform::AppError> {
+    use crate::platform::error::AccountProblem;
+    if db::orders_under_way(&mut *conn, customer).await? > 0 {
+        return Err(AccountProblem::OrderUnderWay.into());
+    }
+    let orders = db::forget_customers_door(&mut *conn, customer).await?;
+    crate::platform::event_log::forget_customers_door(&mut *conn, &orders).await?;
+    Ok(())
 }
